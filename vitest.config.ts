@@ -1,0 +1,30 @@
+import { defineConfig } from "vitest/config";
+
+// One runner for the whole workspace. Tests that talk to the real Redis/Postgres or
+// spawn instance processes live in apps/api and packages/db; each uses its own
+// database schema or key prefix so files can run in parallel.
+export default defineConfig({
+  test: {
+    globalSetup: ["./vitest.setup.ts"],
+    projects: [
+      { test: { name: "core", root: "packages/core", include: ["test/**/*.test.ts"] } },
+      {
+        test: {
+          name: "db",
+          root: "packages/db",
+          include: ["test/**/*.test.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "api",
+          root: "apps/api",
+          include: ["test/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
