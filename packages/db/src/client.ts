@@ -1,0 +1,58 @@
+import postgres from "postgres";
+
+export type Sql = postgres.Sql;
+
+export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/scaleproof";
+
+export interface ConnectOptions {
+  readonly max?: number;
+  /** Application name shown in pg_stat_activity: which instance holds which connection. */
+  readonly applicationName?: string;
+}
+
+export const connect = (url: string, options: ConnectOptions = {}): Sql =>
+  postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connection: { application_name: options.applicationName ?? "scaleproof" },
+    // bigint columns come back as JS bigint, never as a lossy number.
+    types: { bigint: postgres.BigInt },
+  });
+
+/**
+ * Creates the database named in `url` when it does not exist yet (connecting to the
+ * server's `postgres` database to do it). Safe to call from many processes at once.
+ */
+export const ensureDatabase = async (url: string): Promise<void> => {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!name) throw new Error("DATABASE_URL names no database");
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql`select 1 as ok from pg_database where datname = ${name}`;
+    if (row) return;
+    await sql.unsafe(`create database ${quoteIdent(name)}`).catch((e: unknown) => {
+      // Another process created it between our check and our create: that is fine.
+      if (!(e instanceof postgres.PostgresError && e.code === "42P04")) throw e;
+    });
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+};
+
+export const dropDatabase = async (url: string): Promise<void> => {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`drop database if exists ${quoteIdent(name)} with (force)`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+};
+
+/** Identifiers cannot be bound as parameters; this is the one place we quote by hand. */
+const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
