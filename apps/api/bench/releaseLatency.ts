@@ -1,0 +1,76 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { providerErrorCodec } from "../src/bars/errorCodec.ts";
+import { ReadyChannel } from "../src/cache/readyChannel.ts";
+import { defineCacheScripts } from "../src/cache/scripts.ts";
+import { SharedCache } from "../src/cache/sharedCache.ts";
+import { type Summary, summarise } from "./stats.ts";
+
+const openCache = async (url: string) => {
+  const redis = new Redis(url);
+  defineCacheScripts(redis);
+  const subscriber = new Redis(url);
+  const ready = await ReadyChannel.open(subscriber);
+  const cache = new SharedCache(redis, ready, {
+    valueTtlMs: 60_000,
+    leaseMs: 5_000,
+    waitBudgetMs: 15_000,
+    safetyPollMs: 1_000,
+    errors: providerErrorCodec(2_000),
+  });
+  return {
+    cache,
+    close: () => {
+      redis.disconnect();
+      subscriber.disconnect();
+    },
+  };
+};
+
+/**
+ * Waiter release latency: a holder (one "instance": its own connections) fetches while
+ * a waiter on another "instance" waits; the time from the moment the holder's value is
+ * ready to the moment the waiter has it. Same process, so one clock; the wake-up still
+ * crosses real Redis pub/sub. The safety poll (1 s) shows what a polling design would cost.
+ */
+export const benchReleaseLatency = async (redisUrl: string, rounds: number): Promise<Summary> => {
+  const holder = await openCache(redisUrl);
+  const waiter = await openCache(redisUrl);
+  const prefix = `bench-${randomBytes(4).toString("hex")}`;
+  const bytes = randomBytes(64 * 1024);
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const key = `${prefix}:{k${i}}`;
+      let release: () => void = () => {};
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      let readyAt = 0;
+      const held = holder.cache.get(key, async () => {
+        await gate;
+        readyAt = performance.now();
+        return { bytes, bytesIn: bytes.length };
+      });
+      // Let the holder take the lease, then start the waiter on the other instance.
+      await new Promise((r) => setTimeout(r, 2));
+      const waited = waiter.cache.get(key, async () => {
+        throw new Error("the waiter must never fetch");
+      });
+      await new Promise((r) => setTimeout(r, 5));
+      release();
+      const r = await waited;
+      samples.push(performance.now() - readyAt);
+      await held;
+      if (r.outcome !== "WAIT") throw new Error(`expected WAIT, got ${r.outcome}`);
+    }
+  } finally {
+    const cleanup = new Redis(redisUrl);
+    const keys = await cleanup.keys(`${prefix}:*`);
+    if (keys.length) await cleanup.del(...keys);
+    cleanup.disconnect();
+    holder.close();
+    waiter.close();
+  }
+  return summarise("waiter release after fill (pub/sub wake-up)", samples);
+};

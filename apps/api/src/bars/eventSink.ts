@@ -1,0 +1,45 @@
+import type { Sql } from "@scaleproof/db/client";
+import {
+  type BarsRequestEvent,
+  insertBarsRequestEvents,
+} from "@scaleproof/db/queries/insertBarsRequestEvents";
+import type { Logger } from "pino";
+
+/**
+ * Persists bars request events in batches, off the request path: a HIT never waits
+ * for Postgres. `flush()` drains everything (on shutdown, and before evidence is read).
+ */
+export class BarsEventSink {
+  #buffer: BarsRequestEvent[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly log: Logger,
+    private readonly maxBatch = 200,
+    private readonly maxDelayMs = 50,
+  ) {}
+
+  push(event: BarsRequestEvent): void {
+    this.#buffer.push(event);
+    if (this.#buffer.length >= this.maxBatch) void this.flush();
+    else this.#timer ??= setTimeout(() => void this.flush(), this.maxDelayMs);
+  }
+
+  flush(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const batch = this.#buffer;
+    this.#buffer = [];
+    this.#writing = this.#writing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        await insertBarsRequestEvents(this.sql, batch);
+      } catch (error) {
+        this.log.error({ err: error, lost: batch.length }, "could not persist bars request events");
+      }
+    });
+    return this.#writing;
+  }
+}

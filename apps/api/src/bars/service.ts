@@ -1,0 +1,128 @@
+import { aggregateBars } from "@scaleproof/core/bars/aggregate";
+import { type BarsQuery, barsCacheKey } from "@scaleproof/core/bars/request";
+import { TIMEFRAME_NS } from "@scaleproof/core/bars/types";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { CacheResult, SharedCache } from "../cache/sharedCache.ts";
+import type { Identity } from "../instance/identity.ts";
+import type { BarsProvider } from "../providers/types.ts";
+import { bumpRunCounters, type RunCounter } from "../runs/counters.ts";
+import type { DatasetRangeGuard } from "./datasetRange.ts";
+import { encodeBars } from "./encode.ts";
+import type { BarsEventSink } from "./eventSink.ts";
+
+export interface BarsDeps {
+  readonly cache: SharedCache;
+  readonly provider: BarsProvider;
+  readonly guard: DatasetRangeGuard;
+  readonly redis: Redis;
+  readonly events: BarsEventSink;
+  readonly identity: Identity;
+  readonly log: Logger;
+  readonly keyPrefix: string;
+}
+
+export interface BarsResponse extends CacheResult {
+  readonly cacheKey: string;
+}
+
+/**
+ * One bars request: range check, shared cache (one provider fetch per key across all
+ * instances), then the evidence: one log line, and for a scale-test run one persisted
+ * event and the run's Redis counters.
+ */
+export const getBars = async (
+  deps: BarsDeps,
+  q: BarsQuery,
+  runId: string | undefined,
+): Promise<BarsResponse> => {
+  const started = performance.now();
+  const cacheKey = deps.keyPrefix + barsCacheKey(q);
+  try {
+    await deps.guard.check(q);
+    const r = await deps.cache.get(cacheKey, async (signal) => {
+      // Counted before the call, as the upstream counts on receipt: if this process
+      // dies mid-fetch the counter and the upstream still agree.
+      if (runId) await bumpRunCounters(deps.redis, runId, ["provider_fetch"]);
+      const { bars, bytesIn } = await deps.provider.getRange(
+        {
+          dataset: q.dataset,
+          symbol: q.symbol.symbol,
+          stypeIn: q.symbol.stypeIn,
+          start: q.start,
+          end: q.end,
+        },
+        signal,
+      );
+      const shaped = q.tf === "1m" ? bars : aggregateBars(bars, TIMEFRAME_NS[q.tf]);
+      return { bytes: encodeBars(q, shaped), bytesIn };
+    });
+    await record(deps, runId, cacheKey, started, r, null);
+    return { ...r, cacheKey };
+  } catch (error) {
+    await record(deps, runId, cacheKey, started, undefined, error);
+    throw error;
+  }
+};
+
+/** Counters are awaited (a run reads them right after its requests); events are batched. */
+const record = async (
+  deps: BarsDeps,
+  runId: string | undefined,
+  cacheKey: string,
+  started: number,
+  r: CacheResult | undefined,
+  error: unknown,
+): Promise<void> => {
+  const durationMs = Math.round((performance.now() - started) * 100) / 100;
+  const fields = {
+    runId: runId ?? null,
+    instanceId: deps.identity.instanceId,
+    cacheKey,
+    cacheHit: r ? r.outcome !== "MISS" : false,
+    lockAcquired: r?.lockAcquired ?? false,
+    providerFetch: r?.providerFetch ?? false,
+    bytesIn: r?.bytesIn ?? 0,
+    bytesOut: r?.bytes.length ?? 0,
+    durationMs,
+  };
+  const errorText =
+    error instanceof Error ? `${error.name}: ${error.message}` : error ? String(error) : null;
+  deps.log.info(
+    {
+      event: "bars_request",
+      ...fields,
+      outcome: r?.outcome ?? "ERROR",
+      coalesced: r?.coalesced ?? false,
+      takeover: r?.takeover ?? false,
+      error: errorText,
+    },
+    "bars request",
+  );
+  if (!runId) return;
+  deps.events.push({
+    runId,
+    instanceId: deps.identity.instanceId,
+    bootId: deps.identity.bootId,
+    cacheKey,
+    outcome: r?.outcome ?? "ERROR",
+    cacheHit: fields.cacheHit,
+    lockAcquired: fields.lockAcquired,
+    providerFetch: fields.providerFetch,
+    coalesced: r?.coalesced ?? false,
+    bytesIn: fields.bytesIn,
+    bytesOut: fields.bytesOut,
+    durationMs,
+    error: errorText,
+    at: new Date(),
+  });
+  const counters: RunCounter[] =
+    r === undefined
+      ? []
+      : r.outcome === "MISS"
+        ? ["cache_miss"]
+        : r.outcome === "WAIT"
+          ? ["cache_hit", "lock_waits"]
+          : ["cache_hit"];
+  await bumpRunCounters(deps.redis, runId, counters);
+};

@@ -1,0 +1,115 @@
+import type { Redis } from "ioredis";
+
+/** Published by FILL/FAIL; every instance's subscriber receives every message. */
+export const READY_CHANNEL = "cache:v1:ready";
+
+export type ReadyMessage =
+  | { readonly key: string; readonly kind: "ready" }
+  | { readonly key: string; readonly kind: "error"; readonly error: string };
+
+export const encodeReady = (m: ReadyMessage): string => JSON.stringify(m);
+
+/** A waiter's mailbox: it is registered *before* the waiter asks Redis, so no wake-up is lost. */
+export interface Waiter {
+  /** Resolves with the next message for the key, or undefined after `timeoutMs`. */
+  next(timeoutMs: number): Promise<ReadyMessage | undefined>;
+  dispose(): void;
+}
+
+/**
+ * One subscriber connection per instance, opened at boot. Waiters on this instance
+ * register by key and are woken by the fill's PUBLISH: release latency is one Redis
+ * round trip, not a poll interval.
+ */
+export class ReadyChannel {
+  readonly #waiters = new Map<string, Set<Mailbox>>();
+
+  private constructor(subscriber: Redis) {
+    subscriber.on("message", (_channel: string, raw: string) => this.#deliver(raw));
+  }
+
+  static async open(subscriber: Redis): Promise<ReadyChannel> {
+    const channel = new ReadyChannel(subscriber);
+    await subscriber.subscribe(READY_CHANNEL);
+    return channel;
+  }
+
+  register(key: string): Waiter {
+    const box = new Mailbox(() => {
+      const set = this.#waiters.get(key);
+      set?.delete(box);
+      if (set?.size === 0) this.#waiters.delete(key);
+    });
+    let set = this.#waiters.get(key);
+    if (!set) {
+      set = new Set();
+      this.#waiters.set(key, set);
+    }
+    set.add(box);
+    return box;
+  }
+
+  get waiting(): number {
+    let n = 0;
+    for (const s of this.#waiters.values()) n += s.size;
+    return n;
+  }
+
+  #deliver(raw: string): void {
+    let m: ReadyMessage;
+    try {
+      m = JSON.parse(raw) as ReadyMessage;
+    } catch {
+      return; // not ours: someone else published on the channel
+    }
+    const set = this.#waiters.get(m.key);
+    if (set) for (const box of set) box.push(m);
+  }
+}
+
+class Mailbox implements Waiter {
+  #pending: ReadyMessage | undefined;
+  #resolve: ((m: ReadyMessage | undefined) => void) | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly onDispose: () => void) {}
+
+  push(m: ReadyMessage): void {
+    if (this.#resolve) {
+      const r = this.#resolve;
+      this.#settle();
+      r(m);
+    } else {
+      this.#pending = m;
+    }
+  }
+
+  next(timeoutMs: number): Promise<ReadyMessage | undefined> {
+    if (this.#pending) {
+      const m = this.#pending;
+      this.#pending = undefined;
+      return Promise.resolve(m);
+    }
+    return new Promise((resolve) => {
+      this.#resolve = resolve;
+      this.#timer = setTimeout(
+        () => {
+          this.#settle();
+          resolve(undefined);
+        },
+        Math.max(1, timeoutMs),
+      );
+    });
+  }
+
+  dispose(): void {
+    this.#settle();
+    this.onDispose();
+  }
+
+  #settle(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#resolve = undefined;
+  }
+}

@@ -1,0 +1,83 @@
+import type { Redis, Result } from "ioredis";
+
+/**
+ * The atomic steps of the stampede protocol (DESIGN section 3). Every script touches
+ * only keys that share one hash tag (value, `:lock`, `:err`), so it is Redis-Cluster safe.
+ */
+
+/** -> {1, value} HIT | {2, error} cached error | {3} lease taken (MISS) | {4, pttl} wait. */
+const GET_OR_LOCK = `
+local v = redis.call('GET', KEYS[1])
+if v then return {1, v} end
+local e = redis.call('GET', KEYS[3])
+if e then return {2, e} end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {3} end
+return {4, redis.call('PTTL', KEYS[2])}
+`;
+
+/** Extends the lease only while we still hold it. -> 1 renewed, 0 lost. */
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+`;
+
+/** Stores the value, releases our lease, wakes the waiters. -> 1 if we still held it. */
+const FILL = `
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+local owned = 0
+if redis.call('GET', KEYS[2]) == ARGV[1] then
+  redis.call('DEL', KEYS[2])
+  owned = 1
+end
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return owned
+`;
+
+/** Caches the error for ttl ms (0: not at all), releases our lease, wakes the waiters. */
+const FAIL = `
+if tonumber(ARGV[3]) > 0 then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1
+`;
+
+declare module "ioredis" {
+  interface RedisCommander<Context> {
+    cacheGetOrLockBuffer(
+      valueKey: string,
+      lockKey: string,
+      errKey: string,
+      token: string,
+      leaseMs: number,
+    ): Result<[number, (Buffer | number)?], Context>;
+    cacheRenew(lockKey: string, token: string, leaseMs: number): Result<number, Context>;
+    cacheFill(
+      valueKey: string,
+      lockKey: string,
+      token: string,
+      value: Buffer,
+      ttlMs: number,
+      channel: string,
+      message: string,
+    ): Result<number, Context>;
+    cacheFail(
+      errKey: string,
+      lockKey: string,
+      token: string,
+      payload: string,
+      ttlMs: number,
+      channel: string,
+      message: string,
+    ): Result<number, Context>;
+  }
+}
+
+/** Registers the scripts on a connection (ioredis sends EVALSHA, falling back to EVAL). */
+export const defineCacheScripts = (redis: Redis): void => {
+  redis.defineCommand("cacheGetOrLock", { numberOfKeys: 3, lua: GET_OR_LOCK });
+  redis.defineCommand("cacheRenew", { numberOfKeys: 1, lua: RENEW });
+  redis.defineCommand("cacheFill", { numberOfKeys: 2, lua: FILL });
+  redis.defineCommand("cacheFail", { numberOfKeys: 2, lua: FAIL });
+};

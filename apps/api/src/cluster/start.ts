@@ -1,0 +1,84 @@
+import { createWriteStream, mkdirSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { connect, DEFAULT_DATABASE_URL, ensureDatabase } from "@scaleproof/db/client";
+import { migrate } from "@scaleproof/db/migrate";
+import { startCluster } from "./cluster.ts";
+import { ensureServices } from "./services.ts";
+
+/**
+ * `pnpm start`: services, migrations, replay upstream (without a Databento key), N
+ * instances behind the front door. Ctrl-C stops everything.
+ */
+const { values } = parseArgs({
+  options: {
+    instances: { type: "string", default: "2" },
+    port: { type: "string", default: process.env.PORT ?? "8080" },
+  },
+});
+const instances = Number(values.instances);
+const port = Number(values.port);
+if (!Number.isInteger(instances) || instances < 1 || instances > 16) {
+  console.error("--instances must be a whole number from 1 to 16");
+  process.exit(2);
+}
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  console.error("--port must be a port number");
+  process.exit(2);
+}
+
+const repoRoot = path.resolve(import.meta.dirname, "../../../..");
+const logDir = path.join(repoRoot, ".scaleproof", "logs");
+mkdirSync(logDir, { recursive: true });
+const logFile = createWriteStream(path.join(logDir, "cluster.log"), { flags: "a" });
+const say = (line: string) => console.log(`[scaleproof] ${line}`);
+
+const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+await ensureServices(databaseUrl, redisUrl, say);
+await ensureDatabase(databaseUrl);
+const sql = connect(databaseUrl, { max: 1, applicationName: "scaleproof-start" });
+const applied = await migrate(sql);
+await sql.end({ timeout: 5 });
+say(applied.length ? `applied migrations ${applied.join(", ")}` : "database is up to date");
+
+const cluster = await startCluster({
+  instances,
+  port,
+  env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl },
+  databentoApiKey: process.env.DATABENTO_API_KEY,
+  onLine: (source, line) => {
+    logFile.write(`${line}\n`);
+    // The terminal gets what a person watches for; everything is in the log file.
+    if (/"level":(50|60)/.test(line) || !line.startsWith("{")) console.log(`[${source}] ${line}`);
+  },
+  onRestart: (id, exit) => say(`instance ${id} exited (${exit}); restarting it`),
+});
+say(
+  cluster.replay
+    ? `replay upstream (real recorded bars) at ${cluster.replay.url}`
+    : "provider: Databento",
+);
+say(
+  `${instances} instances: ${cluster.supervisor
+    .view()
+    .map((s) => `${s.instanceId} (pid ${s.pid}, port ${s.port})`)
+    .join(", ")}`,
+);
+say(`front door: ${cluster.url}   (health: ${cluster.url}/ops/health)`);
+say(
+  `logs: ${path.relative(process.cwd(), path.join(logDir, "cluster.log"))}; Ctrl-C stops everything`,
+);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  say("stopping...");
+  await cluster.stop();
+  logFile.end();
+  say("stopped");
+  process.exit(0);
+};
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());

@@ -1,0 +1,22 @@
+import type { z } from "zod";
+
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** zod issues -> the offending fields, for a 400 body a person (or a CLI) can act on. */
+export const fieldProblems = (error: z.ZodError): FieldProblem[] =>
+  error.issues.map((i) => ({
+    field:
+      i.path.length > 0
+        ? i.path.join(".")
+        : i.code === "unrecognized_keys"
+          ? i.keys.join(",")
+          : "(input)",
+    message: i.message,
+  }));
+
+export const badRequestBody = (error: z.ZodError) => ({
+  error: { code: "BAD_REQUEST", message: "invalid input", fields: fieldProblems(error) },
+});

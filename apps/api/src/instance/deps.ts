@@ -1,0 +1,82 @@
+import { connect, ensureDatabase, type Sql } from "@scaleproof/db/client";
+import { migrate } from "@scaleproof/db/migrate";
+import { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { DatasetRangeGuard } from "../bars/datasetRange.ts";
+import { providerErrorCodec } from "../bars/errorCodec.ts";
+import { BarsEventSink } from "../bars/eventSink.ts";
+import type { BarsDeps } from "../bars/service.ts";
+import { ReadyChannel } from "../cache/readyChannel.ts";
+import { defineCacheScripts } from "../cache/scripts.ts";
+import { SharedCache } from "../cache/sharedCache.ts";
+import type { InstanceEnv } from "../config/env.ts";
+import { createProvider } from "../providers/createProvider.ts";
+import type { Identity } from "./identity.ts";
+
+export interface InstanceDeps {
+  readonly env: InstanceEnv;
+  readonly identity: Identity;
+  readonly log: Logger;
+  readonly sql: Sql;
+  readonly redis: Redis;
+  readonly bars: BarsDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens everything an instance needs, in order, and returns one `close` that releases
+ * it in reverse: no connection outlives the process's shutdown.
+ */
+export const openInstanceDeps = async (
+  env: InstanceEnv,
+  identity: Identity,
+  log: Logger,
+): Promise<InstanceDeps> => {
+  await ensureDatabase(env.DATABASE_URL);
+  const sql = connect(env.DATABASE_URL, { applicationName: `scaleproof:${identity.instanceId}` });
+  await migrate(sql);
+  const redisOptions = {
+    connectionName: `scaleproof:${identity.instanceId}`,
+    maxRetriesPerRequest: 2,
+  };
+  const redis = new Redis(env.REDIS_URL, redisOptions);
+  defineCacheScripts(redis);
+  const subscriber = new Redis(env.REDIS_URL, {
+    ...redisOptions,
+    connectionName: `${redisOptions.connectionName}:sub`,
+  });
+  const ready = await ReadyChannel.open(subscriber);
+  const provider = createProvider(env);
+  const cache = new SharedCache(redis, ready, {
+    valueTtlMs: env.CACHE_TTL_MS,
+    leaseMs: env.CACHE_LEASE_MS,
+    waitBudgetMs: env.CACHE_WAIT_BUDGET_MS,
+    safetyPollMs: env.CACHE_SAFETY_POLL_MS,
+    errors: providerErrorCodec(env.CACHE_ERROR_TTL_MS),
+  });
+  const events = new BarsEventSink(sql, log);
+  const bars: BarsDeps = {
+    cache,
+    provider,
+    guard: new DatasetRangeGuard(provider, env.BARS_DATASET),
+    redis,
+    events,
+    identity,
+    log,
+    keyPrefix: env.CACHE_KEY_PREFIX,
+  };
+  return {
+    env,
+    identity,
+    log,
+    sql,
+    redis,
+    bars,
+    close: async () => {
+      await events.flush();
+      subscriber.disconnect();
+      await redis.quit().catch(() => redis.disconnect());
+      await sql.end({ timeout: 5 });
+    },
+  };
+};

@@ -1,0 +1,35 @@
+import { serve } from "@hono/node-server";
+import { loadInstanceEnv } from "../config/env.ts";
+import { createApp } from "../http/app.ts";
+import { openInstanceDeps } from "./deps.ts";
+import { resolveIdentity } from "./identity.ts";
+import { createLogger } from "./log.ts";
+
+/** One instance: the process the platform (or the local front door) runs N of. */
+const env = loadInstanceEnv();
+const identity = resolveIdentity(env);
+const log = createLogger(identity, env.LOG_LEVEL);
+const deps = await openInstanceDeps(env, identity, log);
+const server = serve(
+  { fetch: createApp(deps).fetch, port: env.PORT, hostname: env.HOST },
+  (info) => {
+    log.info(
+      { event: "listening", port: info.port, provider: deps.bars.provider.name },
+      "instance listening",
+    );
+  },
+);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ event: "stopping", signal }, "instance stopping");
+  server.close();
+  await deps.close();
+  process.exit(0);
+};
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));
+// Started by the local cluster: when it goes away (even killed), so do we.
+if (process.send) process.on("disconnect", () => void stop("parent-gone"));

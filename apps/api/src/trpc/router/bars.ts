@@ -1,0 +1,31 @@
+import { barsRequest } from "../../bars/input.ts";
+import { getBars } from "../../bars/service.ts";
+import { RUN_HEADER } from "../../http/routes/bars.ts";
+import { asTrpcError, publicProcedure, router } from "../trpc.ts";
+
+export interface BarsPayload {
+  readonly cache: "HIT" | "MISS" | "WAIT";
+  readonly cacheKey: string;
+  readonly instanceId: string;
+  readonly data: unknown;
+}
+
+export const barsRouter = router({
+  get: publicProcedure.input(barsRequest).query(async ({ ctx, input }): Promise<BarsPayload> => {
+    try {
+      const r = await getBars(
+        ctx.deps.bars,
+        { ...input, dataset: ctx.deps.env.BARS_DATASET },
+        ctx.headers.get(RUN_HEADER) ?? undefined,
+      );
+      return {
+        cache: r.outcome,
+        cacheKey: r.cacheKey,
+        instanceId: ctx.deps.identity.instanceId,
+        data: JSON.parse(r.bytes.toString("utf8")),
+      };
+    } catch (error) {
+      throw asTrpcError(error, ctx.deps);
+    }
+  }),
+});

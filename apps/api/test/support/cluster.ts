@@ -1,0 +1,81 @@
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdirSync } from "node:fs";
+import path from "node:path";
+import { createTestDatabase, type TestDatabase } from "@scaleproof/db/testing";
+import { Redis } from "ioredis";
+import { type Cluster, startCluster } from "../../src/cluster/cluster.ts";
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, "../../../..");
+
+export interface TestCluster extends Cluster {
+  readonly db: TestDatabase;
+  readonly redis: Redis;
+  /** This cluster's cache namespace: nothing cached by earlier runs can leak in. */
+  readonly keyPrefix: string;
+  instanceUrl(instanceId: string): string;
+  /** Waits until every slot is live again (after a kill, the supervisor restarts it). */
+  allLive(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real local cluster for one test file: its own database, its own cache namespace,
+ * the replay upstream and N instance processes behind the front door. Process output
+ * goes to test-artifacts/logs/<name>.log.
+ */
+export const startTestCluster = async (
+  name: string,
+  options: { instances: number; env?: Record<string, string> },
+): Promise<TestCluster> => {
+  const db = await createTestDatabase(`sp_${name.replace(/\W/g, "_")}`);
+  const keyPrefix = `t-${randomBytes(4).toString("hex")}:`;
+  const logDir = path.join(REPO_ROOT, "test-artifacts", "logs");
+  mkdirSync(logDir, { recursive: true });
+  const log = createWriteStream(path.join(logDir, `${name}.log`));
+  let cluster: Cluster;
+  try {
+    cluster = await startCluster({
+      instances: options.instances,
+      port: 0,
+      env: {
+        DATABASE_URL: db.url,
+        REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+        CACHE_KEY_PREFIX: keyPrefix,
+        LOG_LEVEL: "info",
+        ...options.env,
+      },
+      databentoApiKey: undefined,
+      onLine: (source, line) => log.write(`[${source}] ${line}\n`),
+    });
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+  return {
+    ...cluster,
+    db,
+    redis,
+    keyPrefix,
+    instanceUrl(instanceId) {
+      const slot = cluster.supervisor.view().find((s) => s.instanceId === instanceId);
+      if (!slot?.port) throw new Error(`instance ${instanceId} is not listening`);
+      return `http://127.0.0.1:${slot.port}`;
+    },
+    async allLive() {
+      for (let i = 0; i < 300; i++) {
+        if (cluster.supervisor.live().length === options.instances) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error("instances did not all come back");
+    },
+    async close() {
+      await cluster.stop();
+      const keys = await redis.keys(`${keyPrefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+      await db.drop();
+      log.end();
+    },
+  };
+};
