@@ -1,0 +1,19 @@
+import { Badge } from "@mantine/core";
+
+export type Verdict = "PASS" | "FAIL" | "RUNNING" | "ABORTED";
+
+const COLOR: Record<Verdict, string> = {
+  PASS: "green",
+  FAIL: "red",
+  RUNNING: "blue",
+  ABORTED: "gray",
+};
+
+/** The PASS/FAIL badge shown per profile and per check. */
+export function VerdictBadge({ verdict }: { readonly verdict: Verdict }) {
+  return (
+    <Badge color={COLOR[verdict]} variant="filled" data-verdict={verdict}>
+      {verdict}
+    </Badge>
+  );
+}

@@ -1,0 +1,1 @@
+export { type Verdict, VerdictBadge } from "./VerdictBadge.tsx";
