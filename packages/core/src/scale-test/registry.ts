@@ -1,0 +1,23 @@
+import { Effect } from "effect";
+import { type ProfileResult, verdictOf } from "./check.ts";
+import type { ProfileError } from "./errors.ts";
+import type { Profile, ProfileServices } from "./profile.ts";
+import { cacheProfile } from "./profiles/cache.ts";
+import type { ProfileName, RunParams, Verdict } from "./schema.ts";
+
+/** Every profile the runner knows, by name. */
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
+  cache: cacheProfile,
+};
+
+export interface RunOutcome extends ProfileResult {
+  readonly verdict: Verdict;
+}
+
+/** Runs the profile a run asked for and judges it: PASS only if every check passed. */
+export const runProfile = (
+  params: RunParams,
+): Effect.Effect<RunOutcome, ProfileError, ProfileServices> =>
+  PROFILES[params.profile]
+    .run(params)
+    .pipe(Effect.map((result) => ({ ...result, verdict: verdictOf(result.checks) })));

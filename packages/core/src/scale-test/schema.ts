@@ -1,0 +1,130 @@
+import { z } from "zod";
+
+/**
+ * The scale-test wire shapes, shared by the API (validation), the CLI and the web UI
+ * (types) and the JSON export (a versioned, documented schema).
+ */
+
+/** Profiles a run can ask for. Later profiles add their name here and to the registry. */
+export const PROFILE_NAMES = ["cache"] as const;
+export const profileName = z.enum(PROFILE_NAMES);
+export type ProfileName = z.infer<typeof profileName>;
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+export const runRange = z
+  .strictObject({ start: isoInstant, end: isoInstant })
+  .refine((r) => Date.parse(r.start) < Date.parse(r.end), {
+    message: "start must be before end",
+    path: ["end"],
+  });
+
+/**
+ * What a caller may set when starting a run. Omitted fields take the documented
+ * defaults below; unknown fields are refused (a typo must not run a different test).
+ */
+export const runInput = z.strictObject({
+  profile: profileName,
+  /** CI-sized: every step runs, with the shortest durations and counts that still prove it. */
+  quick: z.boolean().default(false),
+  /** Wall-clock budget; defaults to the profile's seed duration (cache: 10). */
+  durationMin: z.number().positive().max(240).optional(),
+  /** Futures root (ES, NQ), continuous (ES.c.0) or contract (ESZ3). */
+  symbol: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{1,3}([.][cnvCNV][.]\d{1,2}|[FGHJKMNQUVXZ]\d{1,2})?$/, "not a futures symbol")
+    .default("ES"),
+  tf: z.enum(["1m", "5m"]).default("1m"),
+  /** Ranges to request; default: the last 7 trading days the provider has. */
+  ranges: z.array(runRange).min(1).max(4).optional(),
+  /** Concurrent requests in the stampede step (the seed's 10). */
+  concurrency: z.number().int().min(2).max(200).default(10),
+});
+export type RunInput = z.input<typeof runInput>;
+export type RunParams = z.output<typeof runInput>;
+
+export const RUN_STATUSES = ["queued", "running", "passed", "failed", "aborted"] as const;
+export const runStatus = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof runStatus>;
+
+export const checkValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+
+/** One PASS/FAIL criterion, with what was expected next to what was measured. */
+export const check = z.object({
+  name: z.string(),
+  step: z.string(),
+  expected: z.string(),
+  actual: checkValue,
+  pass: z.boolean(),
+  detail: z.string().optional(),
+});
+export type Check = z.infer<typeof check>;
+
+export const metrics = z.record(z.string(), checkValue);
+export type Metrics = z.infer<typeof metrics>;
+
+export const verdict = z.enum(["PASS", "FAIL"]);
+export type Verdict = z.infer<typeof verdict>;
+
+/** A run as status/results/list answer it (any instance, from Postgres). */
+export const runView = z.object({
+  id: z.string(),
+  profile: profileName,
+  params: z.record(z.string(), z.unknown()),
+  status: runStatus,
+  verdict: verdict.nullable(),
+  progress: z.number().min(0).max(1),
+  currentStep: z.string().nullable(),
+  checks: z.array(check),
+  metrics,
+  reason: z.string().nullable(),
+  targetUrl: z.string(),
+  runner: z.object({ instanceId: z.string(), bootId: z.string() }),
+  leaseExpiresAt: z.string().nullable(),
+  cancelRequested: z.boolean(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type RunView = z.infer<typeof runView>;
+
+export const EXPORT_SCHEMA_VERSION = "scaleproof.run/v1" as const;
+
+/** The exported JSON document: everything needed to judge a run without the database. */
+export const runExport = z.object({
+  schemaVersion: z.literal(EXPORT_SCHEMA_VERSION),
+  exportedAt: z.string(),
+  run: z.object({
+    id: z.string(),
+    profile: profileName,
+    status: runStatus,
+    verdict: verdict.nullable(),
+    reason: z.string().nullable(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  }),
+  parameters: z.record(z.string(), z.unknown()),
+  environment: z.object({
+    targetUrl: z.string(),
+    provider: z.string(),
+    runner: z.object({ instanceId: z.string(), bootId: z.string(), version: z.string() }),
+    instancesSeen: z.array(
+      z.object({
+        instanceId: z.string(),
+        bootIds: z.array(z.string()),
+        versions: z.array(z.string()),
+        requests: z.number().int(),
+      }),
+    ),
+  }),
+  checks: z.array(check),
+  metrics,
+  events: z.object({
+    total: z.number().int(),
+    byKind: z.record(z.string(), z.number().int()),
+    byStep: z.record(z.string(), z.number().int()),
+  }),
+});
+export type RunExport = z.infer<typeof runExport>;

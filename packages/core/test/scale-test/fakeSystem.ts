@@ -1,0 +1,150 @@
+import { Deferred, Effect, Layer } from "effect";
+import {
+  type BarsRange,
+  Evidence,
+  Faults,
+  Progress,
+  Target,
+  type TargetResponse,
+} from "../../src/scale-test/services.ts";
+
+/**
+ * An in-memory model of the system under test, for unit-testing profiles: N instances
+ * behind a round-robin balancer, one shared cache with (or without) the stampede lock,
+ * and the three evidence sources. Switches break one property at a time.
+ */
+export interface FakeOptions {
+  readonly instances?: number;
+  /** Stampede protection: without it every concurrent miss fetches. */
+  readonly lock?: boolean;
+  /** Persisted events silently lose provider fetches (a broken evidence path). */
+  readonly dropFetchEvents?: boolean;
+  /** The cache answers but never stores (every request is a MISS). */
+  readonly noStore?: boolean;
+  /** The upstream cannot report its own count (real Databento). */
+  readonly upstreamBlind?: boolean;
+}
+
+export const fakeSystem = (options: FakeOptions = {}) => {
+  const instances = Array.from({ length: options.instances ?? 2 }, (_, i) => `i${i + 1}`);
+  const cache = new Map<string, number>();
+  const inflight = new Map<string, Deferred.Deferred<number>>();
+  const counters = { cache_hit: 0, cache_miss: 0, provider_fetch: 0, lock_waits: 0 };
+  const events: { key: string; instance: string; outcome: string; fetch: boolean }[] = [];
+  const upstream = new Map<string, number>();
+  const steps: string[] = [];
+  let next = 0;
+  const keyOf = (q: Readonly<Record<string, string>>) =>
+    `bars:${q.symbol}:${q.tf}:${q.start}:${q.end}`;
+  const rangeKey = (r: BarsRange) => keyOf({ ...r });
+
+  const fetchUpstream = (key: string) =>
+    Effect.gen(function* () {
+      counters.provider_fetch++;
+      upstream.set(key, (upstream.get(key) ?? 0) + 1);
+      yield* Effect.sleep("5 millis");
+      return 1000 + key.length;
+    });
+
+  const serve = (key: string, instance: string) =>
+    Effect.gen(function* () {
+      const cached = cache.get(key);
+      if (cached !== undefined) return { cache: "HIT" as const, bytes: cached, fetch: false };
+      if (options.lock !== false) {
+        const waiting = inflight.get(key);
+        if (waiting) {
+          const bytes = yield* Deferred.await(waiting);
+          return { cache: "WAIT" as const, bytes, fetch: false };
+        }
+        const d = yield* Deferred.make<number>();
+        inflight.set(key, d);
+        const bytes = yield* fetchUpstream(key);
+        if (!options.noStore) cache.set(key, bytes);
+        inflight.delete(key);
+        yield* Deferred.succeed(d, bytes);
+        return { cache: "MISS" as const, bytes, fetch: true };
+      }
+      const bytes = yield* fetchUpstream(key);
+      if (!options.noStore) cache.set(key, bytes);
+      void instance;
+      return { cache: "MISS" as const, bytes, fetch: true };
+    });
+
+  const target = Target.of({
+    url: "http://fake",
+    get: (req) =>
+      Effect.gen(function* () {
+        const instance =
+          req.pin && instances.includes(req.pin)
+            ? req.pin
+            : (instances[next++ % instances.length] as string);
+        const key = keyOf(req.query ?? {});
+        const r = yield* serve(key, instance);
+        if (r.cache === "MISS") counters.cache_miss++;
+        else counters.cache_hit++;
+        if (r.cache === "WAIT") counters.lock_waits++;
+        events.push({
+          key,
+          instance,
+          outcome: r.cache,
+          fetch: r.fetch && !options.dropFetchEvents,
+        });
+        return {
+          status: 200,
+          cache: r.cache,
+          cacheKey: key,
+          instanceId: instance,
+          bootId: `boot-${instance}`,
+          version: "test",
+          bytes: r.bytes,
+          durationMs: 1,
+          errorCode: null,
+        } satisfies TargetResponse;
+      }),
+  });
+
+  const evidence = Evidence.of({
+    runCounters: Effect.sync(() => ({ ...counters })),
+    barsEvents: (key) =>
+      Effect.sync(() => {
+        const mine = events.filter((e) => e.key === key);
+        return {
+          requests: mine.length,
+          hits: mine.filter((e) => e.outcome === "HIT").length,
+          misses: mine.filter((e) => e.outcome === "MISS").length,
+          waits: mine.filter((e) => e.outcome === "WAIT").length,
+          errors: 0,
+          providerFetches: mine.filter((e) => e.fetch).length,
+          instances: [...new Set(mine.map((e) => e.instance))],
+        };
+      }),
+    upstreamFetches: (range) =>
+      Effect.sync(() => (options.upstreamBlind ? null : (upstream.get(rangeKey(range)) ?? 0))),
+    cachedBytes: (key) => Effect.sync(() => cache.get(key) ?? null),
+    forgetBars: (range) =>
+      Effect.sync(() => {
+        cache.delete(rangeKey(range));
+        return rangeKey(range);
+      }),
+    availableRange: Effect.succeed({
+      start: "2013-10-06T22:00:00.000Z",
+      end: "2013-10-11T21:15:00.000Z",
+    }),
+    expectedInstances: Effect.succeed(instances.length),
+  });
+
+  const progress = Progress.of({
+    step: (name) => Effect.sync(() => void steps.push(name)),
+    check: () => Effect.void,
+    metric: () => Effect.void,
+    observe: () => Effect.void,
+  });
+
+  const layer = Layer.mergeAll(
+    Layer.succeed(Target, target),
+    Layer.succeed(Evidence, evidence),
+    Layer.succeed(Progress, progress),
+    Layer.succeed(Faults, Faults.of({ active: Effect.succeed([]) })),
+  );
+  return { layer, counters, upstream, steps };
+};
