@@ -1,8 +1,8 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrate } from "../src/migrate.ts";
+import { MIGRATIONS_DIR, migrate } from "../src/migrate.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
 
 let db: TestDatabase;
@@ -22,7 +22,7 @@ describe("migrate", () => {
 
   it("rolls a failing migration back whole, recording nothing", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "sp-mig-"));
-    await writeFile(path.join(dir, "00001_bars_request_events.sql"), "select 1;");
+    await cp(MIGRATIONS_DIR, dir, { recursive: true });
     await writeFile(
       path.join(dir, "00900_broken.sql"),
       "create table half_done (id int); select * from no_such_table;",
