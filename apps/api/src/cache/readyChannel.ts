@@ -25,7 +25,9 @@ export class ReadyChannel {
   readonly #waiters = new Map<string, Set<Mailbox>>();
 
   private constructor(subscriber: Redis) {
-    subscriber.on("message", (_channel: string, raw: string) => this.#deliver(raw));
+    subscriber.on("message", (channel: string, raw: string) => {
+      if (channel === READY_CHANNEL) this.#deliver(raw);
+    });
   }
 
   static async open(subscriber: Redis): Promise<ReadyChannel> {

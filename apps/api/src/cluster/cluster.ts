@@ -49,8 +49,16 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster> =>
     replay = { url, apiKey };
     providerEnv = { DATABENTO_API_KEY: apiKey, DATABENTO_BASE_URL: url, BARS_PROVIDER: "replay" };
   }
+  // The instances learn the front door's URL (their scale-test target) once it listens,
+  // which is before any of them starts: the supervisor reads this object at each start.
+  const instanceEnv: Record<string, string> = {
+    FAULTS_ENABLED: "true",
+    CLUSTER_INSTANCES: String(options.instances),
+    ...options.env,
+    ...providerEnv,
+  };
   const supervisor = new Supervisor({
-    env: { ...options.env, ...providerEnv },
+    env: instanceEnv,
     onLine: options.onLine,
     ...(options.onRestart ? { onRestart: options.onRestart } : {}),
   });
@@ -61,10 +69,11 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster> =>
     await Promise.all(children.map((c) => stopChild(c.process)));
   };
   try {
+    const url = await frontDoor.listen(options.port);
+    instanceEnv.SCALE_TEST_TARGET_URL ??= url;
     await Promise.all(
       Array.from({ length: options.instances }, (_, i) => supervisor.add(`i${i + 1}`)),
     );
-    const url = await frontDoor.listen(options.port);
     return { url, replay, supervisor, stop };
   } catch (error) {
     await stop();

@@ -1,4 +1,5 @@
-import { createWriteStream, mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { connect, DEFAULT_DATABASE_URL, ensureDatabase } from "@scaleproof/db/client";
@@ -42,10 +43,16 @@ const applied = await migrate(sql);
 await sql.end({ timeout: 5 });
 say(applied.length ? `applied migrations ${applied.join(", ")}` : "database is up to date");
 
+// The admin token: yours (ADMIN_TOKEN) or a fresh one, printed once on the terminal (never
+// into the log file) and left in .scaleproof/admin-token (mode 600) for the CLI.
+const adminToken = process.env.ADMIN_TOKEN ?? randomBytes(24).toString("base64url");
+const tokenFile = path.join(repoRoot, ".scaleproof", "admin-token");
+writeFileSync(tokenFile, `${adminToken}\n`, { mode: 0o600 });
+
 const cluster = await startCluster({
   instances,
   port,
-  env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl },
+  env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ADMIN_TOKEN: adminToken },
   databentoApiKey: process.env.DATABENTO_API_KEY,
   onLine: (source, line) => {
     logFile.write(`${line}\n`);
@@ -66,6 +73,12 @@ say(
     .join(", ")}`,
 );
 say(`front door: ${cluster.url}   (health: ${cluster.url}/ops/health)`);
+say(
+  process.env.ADMIN_TOKEN
+    ? "admin token: from ADMIN_TOKEN"
+    : `admin token (generated; set ADMIN_TOKEN to choose one): ${adminToken}`,
+);
+say(`scale test: pnpm scaleproof run --profile cache --quick   (target ${cluster.url})`);
 say(
   `logs: ${path.relative(process.cwd(), path.join(logDir, "cluster.log"))}; Ctrl-C stops everything`,
 );

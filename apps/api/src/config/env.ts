@@ -1,6 +1,12 @@
 import { z } from "zod";
 
 const ms = (def: number) => z.coerce.number().int().positive().default(def);
+const flag = z
+  .enum(["true", "false", "1", "0", ""])
+  .default("false")
+  .transform((v) => v === "true" || v === "1");
+/** Bearer tokens: long enough that guessing is hopeless. */
+const token = z.string().min(24, "must be at least 24 characters").optional();
 
 /** Every setting an instance reads, validated once at boot; a bad value stops the boot. */
 export const instanceEnv = z.object({
@@ -27,6 +33,18 @@ export const instanceEnv = z.object({
   CACHE_WAIT_BUDGET_MS: ms(15_000),
   CACHE_SAFETY_POLL_MS: ms(1_000),
   CACHE_ERROR_TTL_MS: ms(2_000),
+  /** Bearer token with the admin role (ops routes, scale tests, faults). Without it ops answer 401. */
+  ADMIN_TOKEN: token,
+  /** Optional bearer token without the admin role (ops routes answer it 403). */
+  READ_TOKEN: token,
+  /** Fault injection (admin-only besides). Off unless set: the local cluster turns it on. */
+  FAULTS_ENABLED: flag,
+  /** Where the scale-test runner sends traffic: the front door or the public URL, never itself. */
+  SCALE_TEST_TARGET_URL: z.string().url().optional(),
+  SCALE_TEST_LEASE_MS: ms(15_000),
+  SCALE_TEST_REAP_MS: ms(2_000),
+  /** How many instances the target has, when the launcher knows (the local cluster does). */
+  CLUSTER_INSTANCES: z.coerce.number().int().positive().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -1,29 +1,51 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
+import { tokenAuthenticator } from "../auth/tokens.ts";
 import type { InstanceDeps } from "../instance/deps.ts";
 import { checkHealth } from "../instance/health.ts";
+import { VERSION } from "../instance/version.ts";
+import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 import { appRouter } from "../trpc/root.ts";
 import { mountBars } from "./routes/bars.ts";
+import { mountOps } from "./routes/ops.ts";
 
 /** One instance's HTTP surface: REST routes, tRPC at /trpc, identity headers on everything. */
-export const createApp = (deps: InstanceDeps): Hono => {
+export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator): Hono => {
   const app = new Hono();
+  const authenticate = tokenAuthenticator({
+    admin: deps.env.ADMIN_TOKEN,
+    viewer: deps.env.READ_TOKEN,
+  });
   app.use("*", async (c, next) => {
     await next();
     c.res.headers.set("x-instance-id", deps.identity.instanceId);
     c.res.headers.set("x-boot-id", deps.identity.bootId);
+    c.res.headers.set("x-app-version", VERSION);
   });
   app.get("/ops/health", async (c) => {
     const health = await checkHealth(deps);
     return c.json(health, health.status === "ok" ? 200 : 503);
   });
   mountBars(app, deps);
+  mountOps(app, { deps, scaleTests, authenticate });
   app.all("/trpc/*", (c) =>
     fetchRequestHandler({
       endpoint: "/trpc",
       req: c.req.raw,
       router: appRouter,
-      createContext: () => ({ deps, headers: c.req.raw.headers }),
+      createContext: ({ info }) => {
+        // Browsers cannot set headers on EventSource: subscriptions may carry the
+        // token in tRPC's connection params instead.
+        const fromParams = info.connectionParams?.token;
+        const authorization =
+          c.req.header("authorization") ?? (fromParams ? `Bearer ${fromParams}` : undefined);
+        return {
+          deps,
+          scaleTests,
+          headers: c.req.raw.headers,
+          principal: authenticate(authorization),
+        };
+      },
     }),
   );
   app.notFound((c) =>

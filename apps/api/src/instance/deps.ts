@@ -10,6 +10,7 @@ import { ReadyChannel } from "../cache/readyChannel.ts";
 import { defineCacheScripts } from "../cache/scripts.ts";
 import { SharedCache } from "../cache/sharedCache.ts";
 import type { InstanceEnv } from "../config/env.ts";
+import { FaultRegistry } from "../faults/registry.ts";
 import { createProvider } from "../providers/createProvider.ts";
 import type { Identity } from "./identity.ts";
 
@@ -20,6 +21,7 @@ export interface InstanceDeps {
   readonly sql: Sql;
   readonly redis: Redis;
   readonly bars: BarsDeps;
+  readonly faults: FaultRegistry;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,13 @@ export const openInstanceDeps = async (
     connectionName: `${redisOptions.connectionName}:sub`,
   });
   const ready = await ReadyChannel.open(subscriber);
+  const faults = await FaultRegistry.open(
+    redis,
+    subscriber,
+    env.CACHE_KEY_PREFIX,
+    identity.instanceId,
+    log,
+  );
   const provider = createProvider(env);
   const cache = new SharedCache(redis, ready, {
     valueTtlMs: env.CACHE_TTL_MS,
@@ -53,6 +62,7 @@ export const openInstanceDeps = async (
     waitBudgetMs: env.CACHE_WAIT_BUDGET_MS,
     safetyPollMs: env.CACHE_SAFETY_POLL_MS,
     errors: providerErrorCodec(env.CACHE_ERROR_TTL_MS),
+    protectionEnabled: () => !faults.isOn("cache-no-lock"),
   });
   const events = new BarsEventSink(sql, log);
   const bars: BarsDeps = {
@@ -72,6 +82,7 @@ export const openInstanceDeps = async (
     sql,
     redis,
     bars,
+    faults,
     close: async () => {
       await events.flush();
       subscriber.disconnect();

@@ -1,6 +1,7 @@
 import { serve } from "@hono/node-server";
 import { loadInstanceEnv } from "../config/env.ts";
 import { createApp } from "../http/app.ts";
+import { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 import { openInstanceDeps } from "./deps.ts";
 import { resolveIdentity } from "./identity.ts";
 import { createLogger } from "./log.ts";
@@ -10,8 +11,9 @@ const env = loadInstanceEnv();
 const identity = resolveIdentity(env);
 const log = createLogger(identity, env.LOG_LEVEL);
 const deps = await openInstanceDeps(env, identity, log);
+const scaleTests = new ScaleTestCoordinator(deps, deps.faults);
 const server = serve(
-  { fetch: createApp(deps).fetch, port: env.PORT, hostname: env.HOST },
+  { fetch: createApp(deps, scaleTests).fetch, port: env.PORT, hostname: env.HOST },
   (info) => {
     log.info(
       { event: "listening", port: info.port, provider: deps.bars.provider.name },
@@ -26,6 +28,7 @@ const stop = async (signal: string) => {
   stopping = true;
   log.info({ event: "stopping", signal }, "instance stopping");
   server.close();
+  await scaleTests.close();
   await deps.close();
   process.exit(0);
 };

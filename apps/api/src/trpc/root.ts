@@ -1,10 +1,14 @@
 import { barsRouter } from "./router/bars.ts";
+import { faultsRouter } from "./router/faults.ts";
 import { health } from "./router/health.ts";
+import { scaleTestRouter } from "./router/scaleTest.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({
   health,
   bars: barsRouter,
+  scaleTest: scaleTestRouter,
+  faults: faultsRouter,
 });
 
 export type AppRouter = typeof appRouter;

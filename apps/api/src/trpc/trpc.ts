@@ -1,17 +1,51 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+import type { Principal } from "../auth/tokens.ts";
+import { fieldProblems } from "../http/badRequest.ts";
 import { toHttpFailure } from "../http/domainErrors.ts";
 import type { InstanceDeps } from "../instance/deps.ts";
+import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 
 export interface TrpcContext {
   readonly deps: InstanceDeps;
+  readonly scaleTests: ScaleTestCoordinator;
   readonly headers: Headers;
+  readonly principal: Principal;
 }
 
-const t = initTRPC.context<TrpcContext>().create();
+const t = initTRPC.context<TrpcContext>().create({
+  // Invalid input names its fields, for the CLI and the UI as for REST.
+  errorFormatter: ({ shape, error }) => ({
+    ...shape,
+    data: {
+      ...shape.data,
+      fields: error.cause instanceof ZodError ? fieldProblems(error.cause) : undefined,
+    },
+  }),
+});
 
 export const router = t.router;
 export const publicProcedure = t.procedure;
 export const createCallerFactory = t.createCallerFactory;
+
+/** Ops: a bearer token with the admin role. 401 without (or unknown), 403 for another role. */
+export const adminProcedure = t.procedure.use(({ ctx, next }) => {
+  const p = ctx.principal;
+  if (p.kind === "anonymous") {
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: "admin token required (Authorization: Bearer <token>)",
+    });
+  }
+  if (p.kind === "invalid") throw new TRPCError({ code: "UNAUTHORIZED", message: "unknown token" });
+  if (p.role !== "admin") {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: `this token has the ${p.role} role; ops need admin`,
+    });
+  }
+  return next();
+});
 
 const TRPC_CODE = {
   400: "BAD_REQUEST",

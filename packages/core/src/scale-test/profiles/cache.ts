@@ -166,15 +166,17 @@ const runCache = Effect.fn("cacheProfile")(function* (params: RunParams) {
   // cross-instance: requests through the balancer until two instances have hit key A.
   yield* at("cross-instance");
   const expected = yield* evidence.expectedInstances;
-  const budget = params.quick ? 20 : 60;
-  for (let i = 0; i < budget; i++) {
-    yield* send("cross-instance", i % 2 === 0 ? rangeA : rangeB, i % 2 === 0 ? "A" : "B");
-    if (
-      i >= 5 &&
-      instancesWithHit(all, labels, "A") >= 2 &&
-      instancesWithHit(all, labels, "B") >= 2
-    )
-      break;
+  // One key at a time: sequential requests through a round-robin balancer visit every
+  // instance (alternating keys would alias with two instances: A always on one, B on the other).
+  const budget = params.quick ? 12 : 40;
+  for (const [label, range] of [
+    ["A", rangeA],
+    ["B", rangeB],
+  ] as const) {
+    for (let i = 0; i < budget; i++) {
+      yield* send("cross-instance", range, label);
+      if (i >= 3 && instancesWithHit(all, labels, label) >= Math.min(2, expected ?? 2)) break;
+    }
   }
 
   // sustain (full runs): steady low load until the duration is spent, for the hit rate and latency.

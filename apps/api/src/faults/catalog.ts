@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+/**
+ * Faults an admin can switch on (with FAULTS_ENABLED) to prove a profile FAILs when the
+ * property it checks is broken. Later issues add crash, stall-heartbeat, ballast, leak.
+ */
+export const FAULT_NAMES = ["cache-no-lock"] as const;
+export type FaultName = (typeof FAULT_NAMES)[number];
+
+export const faultInput = z.strictObject({
+  name: z.enum(FAULT_NAMES),
+  /** Only this instance; every instance when left out. */
+  instanceId: z.string().min(1).max(100).optional(),
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+});
+export type FaultInput = z.output<typeof faultInput>;
+
+export interface ActiveFault extends FaultInput {
+  readonly setAt: string;
+}
+
+export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
+  "cache-no-lock":
+    "bars cache without stampede protection: no single-flight, no Redis lease (plain cache-aside)",
+};

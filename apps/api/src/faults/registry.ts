@@ -1,0 +1,100 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { ActiveFault, FaultInput, FaultName } from "./catalog.ts";
+
+/**
+ * Cluster-wide fault switches: a Redis hash (the truth, read at boot) and a pub/sub
+ * message carrying the whole set on every change, applied synchronously by each
+ * instance's subscriber, so a switch is in force everywhere before `set` returns to
+ * the admin who flipped it (Redis writes the message to subscribers before it answers
+ * the publisher).
+ */
+export class FaultRegistry {
+  #active: ActiveFault[] = [];
+  readonly #hash: string;
+  readonly #channel: string;
+
+  private constructor(
+    private readonly redis: Redis,
+    keyPrefix: string,
+    private readonly instanceId: string,
+    private readonly log: Logger,
+  ) {
+    this.#hash = `${keyPrefix}faults:v1`;
+    this.#channel = `${keyPrefix}faults:v1:changed`;
+  }
+
+  static async open(
+    redis: Redis,
+    subscriber: Redis,
+    keyPrefix: string,
+    instanceId: string,
+    log: Logger,
+  ): Promise<FaultRegistry> {
+    const registry = new FaultRegistry(redis, keyPrefix, instanceId, log);
+    subscriber.on("message", (channel: string, raw: string) => {
+      if (channel === registry.#channel) registry.#apply(raw);
+    });
+    await subscriber.subscribe(registry.#channel);
+    await registry.#reload();
+    return registry;
+  }
+
+  /** Is this fault on for this instance? Synchronous: called on hot paths. */
+  isOn(name: FaultName): boolean {
+    return this.#active.some(
+      (f) => f.name === name && (f.instanceId === undefined || f.instanceId === this.instanceId),
+    );
+  }
+
+  list(): readonly ActiveFault[] {
+    return this.#active;
+  }
+
+  async set(input: FaultInput): Promise<readonly ActiveFault[]> {
+    const fault: ActiveFault = { ...input, setAt: new Date().toISOString() };
+    await this.redis.hset(this.#hash, fieldOf(input), JSON.stringify(fault));
+    return await this.#publish();
+  }
+
+  async clear(name?: FaultName): Promise<readonly ActiveFault[]> {
+    if (name === undefined) await this.redis.del(this.#hash);
+    else {
+      const fields = (await this.redis.hkeys(this.#hash)).filter((f) => f.split("@")[0] === name);
+      if (fields.length > 0) await this.redis.hdel(this.#hash, ...fields);
+    }
+    return await this.#publish();
+  }
+
+  async #publish(): Promise<readonly ActiveFault[]> {
+    const all = await this.#read();
+    await this.redis.publish(this.#channel, JSON.stringify(all));
+    this.#active = all;
+    return all;
+  }
+
+  async #reload(): Promise<void> {
+    this.#active = await this.#read();
+  }
+
+  async #read(): Promise<ActiveFault[]> {
+    const raw = await this.redis.hvals(this.#hash);
+    return raw
+      .map((r) => JSON.parse(r) as ActiveFault)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  #apply(raw: string): void {
+    try {
+      this.#active = JSON.parse(raw) as ActiveFault[];
+      this.log.warn(
+        { event: "faults_changed", faults: this.#active.map((f) => f.name) },
+        "faults changed",
+      );
+    } catch (error) {
+      this.log.error({ err: error }, "unreadable faults message");
+    }
+  }
+}
+
+const fieldOf = (f: FaultInput) => `${f.name}@${f.instanceId ?? "*"}`;

@@ -1,0 +1,221 @@
+import { randomBytes } from "node:crypto";
+import { type RunOutcome, runProfile } from "@scaleproof/core/scale-test/registry";
+import type { RunParams } from "@scaleproof/core/scale-test/schema";
+import { Faults } from "@scaleproof/core/scale-test/services";
+import { abortExpiredScaleTestRuns } from "@scaleproof/db/queries/abortExpiredScaleTestRuns";
+import { finishScaleTestRun, type RunEnding } from "@scaleproof/db/queries/finishScaleTestRun";
+import { insertScaleTestRun } from "@scaleproof/db/queries/insertScaleTestRun";
+import { renewScaleTestRunLease } from "@scaleproof/db/queries/renewScaleTestRunLease";
+import { isUniqueViolation, type ScaleTestRunRow } from "@scaleproof/db/queries/scaleTestRunRow";
+import { Cause, Effect, Exit, Layer } from "effect";
+import type { FaultRegistry } from "../faults/registry.ts";
+import type { InstanceDeps } from "../instance/deps.ts";
+import { VERSION } from "../instance/version.ts";
+import { RunRefused } from "./errors.ts";
+import { evidenceLayer } from "./evidence.ts";
+import { RunRecorder } from "./recorder.ts";
+import { targetLayer } from "./target.ts";
+
+interface LocalRun {
+  readonly id: string;
+  readonly abort: AbortController;
+  reason: string | undefined;
+  done: Promise<void>;
+}
+
+/**
+ * Runs scale tests on this instance and keeps the cluster's runs honest:
+ * - a run is started by whichever instance receives the request, as its runner, under a
+ *   lease in Postgres that it renews every lease/3 (one active run cluster-wide: a
+ *   unique index, so two instances cannot both start one);
+ * - every instance reaps: a run whose lease expired (its runner died) ends `aborted`
+ *   with the reason, so nothing stays "running" forever;
+ * - cancel is a flag on the row, seen by the runner at its next renewal.
+ */
+export class ScaleTestCoordinator {
+  #local: LocalRun | undefined;
+  readonly #reaper: NodeJS.Timeout;
+
+  constructor(
+    private readonly deps: InstanceDeps,
+    private readonly faults: FaultRegistry,
+  ) {
+    this.#reaper = setInterval(() => void this.reap(), deps.env.SCALE_TEST_REAP_MS);
+    this.#reaper.unref();
+  }
+
+  async reap(): Promise<void> {
+    try {
+      for (const r of await abortExpiredScaleTestRuns(this.deps.sql)) {
+        this.deps.log.warn(
+          { event: "scale_test_aborted", runId: r.id, runner: r.runnerInstanceId },
+          "run aborted: its runner's lease expired",
+        );
+      }
+    } catch (error) {
+      this.deps.log.error({ err: error }, "reaper failed");
+    }
+  }
+
+  async start(params: RunParams): Promise<ScaleTestRunRow> {
+    const { env, identity, sql } = this.deps;
+    const targetUrl = env.SCALE_TEST_TARGET_URL;
+    if (!targetUrl) {
+      throw new RunRefused(
+        "PRECONDITION_FAILED",
+        "SCALE_TEST_TARGET_URL is not set on this instance: set it to the deployment's public URL",
+      );
+    }
+    await this.reap(); // a dead runner's expired run must not block a new one
+    const id = `run_${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}_${randomBytes(4).toString("hex")}`;
+    let row: ScaleTestRunRow;
+    try {
+      row = await insertScaleTestRun(sql, {
+        id,
+        profile: params.profile,
+        params: params as unknown as Record<string, unknown>,
+        targetUrl,
+        runnerInstanceId: identity.instanceId,
+        runnerBootId: identity.bootId,
+        runnerVersion: VERSION,
+        leaseMs: env.SCALE_TEST_LEASE_MS,
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const [active] = await sql<{ id: string; runner_instance_id: string }[]>`
+        select id, runner_instance_id from scale_test_runs where status in ('queued', 'running')`;
+      throw new RunRefused(
+        "CONFLICT",
+        `run ${active?.id ?? "?"} is active (runner ${active?.runner_instance_id ?? "?"}); one run at a time`,
+      );
+    }
+    this.#launch(row, params, targetUrl);
+    return row;
+  }
+
+  #launch(row: ScaleTestRunRow, params: RunParams, targetUrl: string): void {
+    const { deps } = this;
+    const recorder = new RunRecorder(deps.sql, row.id, deps.identity.bootId, deps.log);
+    const layer = Layer.mergeAll(
+      targetLayer(targetUrl, row.id),
+      evidenceLayer(deps, row.id),
+      recorder.layer(),
+      Layer.succeed(
+        Faults,
+        Faults.of({
+          active: Effect.sync(() =>
+            this.faults.list().map((f) => ({
+              name: f.name,
+              params: f.params,
+              instanceId: f.instanceId ?? null,
+            })),
+          ),
+        }),
+      ),
+    );
+    const abort = new AbortController();
+    const local: LocalRun = {
+      id: row.id,
+      abort,
+      reason: undefined,
+      done: Promise.resolve(),
+    };
+    const stop = (reason: string) => {
+      local.reason ??= reason;
+      abort.abort();
+    };
+    const lease = setInterval(
+      async () => {
+        try {
+          const r = await renewScaleTestRunLease(
+            deps.sql,
+            row.id,
+            deps.identity.bootId,
+            deps.env.SCALE_TEST_LEASE_MS,
+          );
+          if (!r) stop("the runner lost its lease");
+          else if (r.cancelRequested) stop("cancelled by an admin");
+        } catch (error) {
+          deps.log.error({ err: error, runId: row.id }, "lease renewal failed");
+        }
+      },
+      Math.max(100, Math.floor(deps.env.SCALE_TEST_LEASE_MS / 3)),
+    );
+    deps.log.info({ event: "scale_test_started", runId: row.id, params }, "run started");
+    const done = Effect.runPromiseExit(runProfile(params).pipe(Effect.provide(layer)), {
+      signal: abort.signal,
+    }).then(async (exit) => {
+      clearInterval(lease);
+      await recorder.flush();
+      const ending = endingOf(exit, recorder, local.reason);
+      const ended = await finishScaleTestRun(deps.sql, row.id, deps.identity.bootId, ending).catch(
+        (error: unknown) => {
+          deps.log.error({ err: error, runId: row.id }, "could not record the run's end");
+          return false;
+        },
+      );
+      deps.log.info(
+        {
+          event: "scale_test_finished",
+          runId: row.id,
+          status: ending.status,
+          recorded: ended,
+          reason: ending.reason,
+        },
+        "run finished",
+      );
+      if (this.#local === local) this.#local = undefined;
+    });
+    local.done = done;
+    this.#local = local;
+  }
+
+  /** On shutdown: stop the local run (it ends `aborted` with the reason) and the reaper. */
+  async close(): Promise<void> {
+    clearInterval(this.#reaper);
+    const local = this.#local;
+    if (local) {
+      local.reason ??= "the runner instance shut down";
+      local.abort.abort();
+      await local.done;
+    }
+  }
+}
+
+const endingOf = (
+  exit: Exit.Exit<RunOutcome, unknown>,
+  recorder: RunRecorder,
+  stopReason: string | undefined,
+): RunEnding => {
+  if (Exit.isSuccess(exit)) {
+    const { checks, metrics, verdict } = exit.value;
+    return {
+      status: verdict === "PASS" ? "passed" : "failed",
+      verdict,
+      checks: [...checks],
+      metrics,
+      reason: null,
+    };
+  }
+  const cause = exit.cause;
+  const reason = Cause.hasInterruptsOnly(cause)
+    ? (stopReason ?? "interrupted")
+    : describeFailure(Cause.squash(cause));
+  return {
+    status: "aborted",
+    verdict: null,
+    checks: recorder.checks,
+    metrics: recorder.metrics,
+    reason,
+  };
+};
+
+const describeFailure = (error: unknown): string => {
+  if (typeof error === "object" && error !== null && "_tag" in error) {
+    const e = error as { _tag: string; message?: string };
+    return `${e._tag}: ${e.message ?? ""}`;
+  }
+  return error instanceof Error
+    ? `runner error: ${error.message}`
+    : `runner error: ${String(error)}`;
+};

@@ -1,0 +1,48 @@
+import {
+  EXPORT_SCHEMA_VERSION,
+  type RunExport,
+  runExport,
+} from "@scaleproof/core/scale-test/schema";
+import type { ScaleTestRunRow } from "@scaleproof/db/queries/scaleTestRunRow";
+import { summariseScaleTestEvents } from "@scaleproof/db/queries/summariseScaleTestEvents";
+import type { InstanceDeps } from "../instance/deps.ts";
+
+/** The versioned JSON export of one run, checked against its own schema before it leaves. */
+export const buildRunExport = async (
+  deps: InstanceDeps,
+  row: ScaleTestRunRow,
+): Promise<RunExport> => {
+  const events = await summariseScaleTestEvents(deps.sql, row.id);
+  const provider =
+    deps.env.BARS_PROVIDER === "replay"
+      ? "replay upstream (real recorded bars)"
+      : `databento (${new URL(deps.env.DATABENTO_BASE_URL).host})`;
+  return runExport.parse({
+    schemaVersion: EXPORT_SCHEMA_VERSION,
+    exportedAt: new Date().toISOString(),
+    run: {
+      id: row.id,
+      profile: row.profile,
+      status: row.status,
+      verdict: row.verdict,
+      reason: row.reason,
+      createdAt: row.created_at.toISOString(),
+      startedAt: row.started_at?.toISOString() ?? null,
+      finishedAt: row.finished_at?.toISOString() ?? null,
+    },
+    parameters: row.params,
+    environment: {
+      targetUrl: row.target_url,
+      provider,
+      runner: {
+        instanceId: row.runner_instance_id,
+        bootId: row.runner_boot_id,
+        version: row.runner_version,
+      },
+      instancesSeen: events.instances,
+    },
+    checks: row.checks,
+    metrics: row.metrics,
+    events: { total: events.total, byKind: events.byKind, byStep: events.byStep },
+  });
+};

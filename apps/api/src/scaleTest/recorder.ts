@@ -1,0 +1,125 @@
+import type { Check, Metrics } from "@scaleproof/core/scale-test/schema";
+import { Progress } from "@scaleproof/core/scale-test/services";
+import type { Sql } from "@scaleproof/db/client";
+import {
+  insertScaleTestEvents,
+  type ScaleTestEvent,
+} from "@scaleproof/db/queries/insertScaleTestEvents";
+import { updateScaleTestRunProgress } from "@scaleproof/db/queries/updateScaleTestRunProgress";
+import { Effect, Layer } from "effect";
+import type { Logger } from "pino";
+
+const FLUSH_MS = 200;
+
+/**
+ * A run's live state: step, progress, checks and metrics as they happen, written to its
+ * row (fenced by the runner's boot id, coalesced to one write per 200 ms) so every
+ * instance's status answer and the progress subscription see them; plus one
+ * `scale_test_events` row per step, check and request.
+ */
+export class RunRecorder {
+  progress = 0;
+  step: string | null = null;
+  readonly checks: Check[] = [];
+  readonly metrics: Metrics = {};
+  #events: ScaleTestEvent[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly sql: Sql,
+    readonly runId: string,
+    private readonly bootId: string,
+    private readonly log: Logger,
+  ) {}
+
+  event(kind: string, data: Record<string, unknown>, extra: Partial<ScaleTestEvent> = {}): void {
+    this.#events.push({
+      runId: this.runId,
+      kind,
+      step: this.step,
+      instanceId: null,
+      bootId: null,
+      data,
+      at: new Date(),
+      ...extra,
+    });
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    this.#timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  /** Writes what has changed; resolves when it is in Postgres. */
+  flush(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const events = this.#events;
+    this.#events = [];
+    const snapshot = {
+      progress: this.progress,
+      currentStep: this.step,
+      checks: [...this.checks],
+      metrics: { ...this.metrics },
+    };
+    this.#writing = this.#writing.then(async () => {
+      try {
+        await insertScaleTestEvents(this.sql, events);
+        await updateScaleTestRunProgress(this.sql, this.runId, this.bootId, snapshot);
+      } catch (error) {
+        this.log.error({ err: error, runId: this.runId }, "could not record run progress");
+      }
+    });
+    return this.#writing;
+  }
+
+  layer(): Layer.Layer<Progress> {
+    return Layer.succeed(
+      Progress,
+      Progress.of({
+        step: (name, fraction) =>
+          Effect.promise(() => {
+            this.step = name;
+            this.progress = Math.max(this.progress, Math.min(1, fraction));
+            this.event("step", { progress: this.progress });
+            this.log.info({ event: "scale_test_step", runId: this.runId, step: name }, "run step");
+            return this.flush();
+          }),
+        check: (c) =>
+          Effect.sync(() => {
+            this.checks.push(c);
+            this.event("check", c, { step: c.step });
+            if (!c.pass) {
+              this.log.warn(
+                { event: "scale_test_check_failed", runId: this.runId, check: c },
+                "check failed",
+              );
+            }
+          }),
+        metric: (name, value) =>
+          Effect.sync(() => {
+            this.metrics[name] = value;
+            this.#schedule();
+          }),
+        observe: (step, r, label) =>
+          Effect.sync(() =>
+            this.event(
+              "request",
+              {
+                label,
+                status: r.status,
+                cache: r.cache,
+                cacheKey: r.cacheKey,
+                version: r.version,
+                ms: Math.round(r.durationMs * 100) / 100,
+                bytes: r.bytes,
+                errorCode: r.errorCode,
+              },
+              { step, instanceId: r.instanceId, bootId: r.bootId },
+            ),
+          ),
+      }),
+    );
+  }
+}

@@ -1,0 +1,60 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import type { RunView } from "@scaleproof/core/scale-test/schema";
+import { type Client, createClient } from "../../src/cli/client.ts";
+
+export const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
+export const READ_TOKEN = "viewer-token-for-tests-0123456789";
+export const TOKEN_ENV = { ADMIN_TOKEN, READ_TOKEN };
+
+export const adminClient = (url: string): Client => createClient(url, ADMIN_TOKEN);
+
+const TERMINAL = new Set(["passed", "failed", "aborted"]);
+
+/** Polls status/results until the run matches `until` (default: ended). */
+export const waitForRun = async (
+  client: Client,
+  runId: string,
+  until: (run: RunView) => boolean = (r) => TERMINAL.has(r.status),
+  timeoutMs = 90_000,
+): Promise<RunView> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { run } = await client.scaleTest.results.query({ runId });
+    if (until(run)) return run;
+    if (Date.now() > deadline) throw new Error(`run ${runId} stuck: ${JSON.stringify(run)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+export const checkOf = (run: { checks: RunView["checks"] }, name: string) => {
+  const c = run.checks.find((x) => x.name === name);
+  if (!c) throw new Error(`run has no check ${name}: ${run.checks.map((x) => x.name).join(", ")}`);
+  return c;
+};
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const CLI = path.resolve(import.meta.dirname, "../../src/cli/main.ts");
+
+/** The real CLI as a separate process (Node 24 with tsx), as a user runs it. */
+export const runCli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+      env: { ...process.env, NO_COLOR: "1", SCALEPROOF_TOKEN: "", ADMIN_TOKEN: "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
