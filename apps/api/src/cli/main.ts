@@ -19,6 +19,7 @@ const USAGE = `usage:
                  [--concurrency N] [--target URL] [--token T] [--json FILE]
   scaleproof status [--target URL] [--token T]
   scaleproof results RUN_ID [--target URL] [--token T] [--json FILE]
+  scaleproof fault list | set NAME [--instance ID] | clear [NAME]   (needs FAULTS_ENABLED)
 
   --target  the deployment's URL (default $SCALEPROOF_URL or http://127.0.0.1:8080)
   --token   admin token (default $SCALEPROOF_TOKEN, $ADMIN_TOKEN, or .scaleproof/admin-token)
@@ -53,6 +54,7 @@ const main = async (argv: string[]): Promise<number> => {
       target: { type: "string" },
       token: { type: "string" },
       json: { type: "string" },
+      instance: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -78,6 +80,32 @@ const main = async (argv: string[]): Promise<number> => {
     printRun(run);
     await writeExport(client, run.id, values.json);
     return exitFor(run);
+  }
+  if (command === "fault") {
+    const [verb, name] = rest;
+    if (verb === "list") {
+      const f = await client.faults.list.query();
+      console.log(`fault injection ${f.enabled ? "enabled" : "disabled"} on this deployment`);
+      for (const a of f.available) console.log(`  ${a.name}: ${a.description}`);
+      console.log(
+        `active: ${f.active.map((x) => `${x.name}@${x.instanceId ?? "*"}`).join(", ") || "none"}`,
+      );
+      return EXIT.pass;
+    }
+    if (verb === "set" && name) {
+      const active = await client.faults.set.mutate({
+        name: name as never,
+        ...(values.instance ? { instanceId: values.instance } : {}),
+      });
+      console.log(`active: ${active.map((x) => `${x.name}@${x.instanceId ?? "*"}`).join(", ")}`);
+      return EXIT.pass;
+    }
+    if (verb === "clear") {
+      const active = await client.faults.clear.mutate(name ? { name: name as never } : {});
+      console.log(`active: ${active.map((x) => x.name).join(", ") || "none"}`);
+      return EXIT.pass;
+    }
+    throw new UsageError("fault list | fault set NAME [--instance ID] | fault clear [NAME]");
   }
   if (command === "run") {
     const number = (flag: string, v: string | undefined) => {

@@ -38,6 +38,9 @@ describe("cache profile on a real 2-instance cluster", () => {
     );
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/cache: PASS/);
+    // live progress came over the SSE subscription, to the end
+    expect(r.stdout).toMatch(/\] 100% {2}verdict/);
+    expect(r.stdout).toMatch(/^ {2}PASS stampede\.provider_fetch: 1 \(expected = 1\)$/m);
     expect(r.code).toBe(0);
     const doc = runExport.parse(JSON.parse(await readFile(file, "utf8")));
     expect(doc.run.status).toBe("passed");
@@ -51,7 +54,10 @@ describe("cache profile on a real 2-instance cluster", () => {
 
   it("FAILs with provider_fetch > 1 when an admin turns stampede protection off", async () => {
     const admin = adminClient(c.url);
-    await admin.faults.set.mutate({ name: "cache-no-lock" });
+    const set = await runCli(["fault", "set", "cache-no-lock", "--target", c.url], {
+      SCALEPROOF_TOKEN: ADMIN_TOKEN,
+    });
+    expect(set).toMatchObject({ code: 0, stdout: "active: cache-no-lock@*\n" });
     try {
       const file = path.join(artifacts, "cache-profile-no-lock.json");
       const r = await runCli(

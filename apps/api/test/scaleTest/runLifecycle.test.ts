@@ -1,6 +1,7 @@
+import type { RunView } from "@scaleproof/core/scale-test/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
-import { adminClient, TOKEN_ENV, waitForRun } from "../support/ops.ts";
+import { ADMIN_TOKEN, adminClient, TOKEN_ENV, waitForRun } from "../support/ops.ts";
 
 /**
  * Run coordination across real instance processes: one active run cluster-wide, a run
@@ -18,11 +19,18 @@ afterAll(async () => {
   await c?.close();
 });
 
-/** A long (non-quick) run: its sustain step keeps it busy for a minute unless stopped. */
-const startLongRun = async () => {
-  const admin = adminClient(c.url);
-  const run = await admin.scaleTest.run.mutate({ profile: "cache", durationMin: 1 });
-  await waitForRun(admin, run.id, (r) => r.currentStep === "sustain");
+/**
+ * A long (non-quick) run, started with the seed's REST call: its sustain step keeps it
+ * busy for a minute unless stopped.
+ */
+const startLongRun = async (): Promise<RunView> => {
+  const res = await fetch(`${c.url}/ops/scale-test/run?profile=cache&durationMin=1`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  expect(res.status).toBe(202);
+  const run = (await res.json()) as RunView;
+  expect(run).toMatchObject({ profile: "cache", status: "running", params: { durationMin: 1 } });
+  await waitForRun(adminClient(c.url), run.id, (r) => r.currentStep === "sustain");
   return run;
 };
 
