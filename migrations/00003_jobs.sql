@@ -41,3 +41,8 @@ create table job_execution_events (
 
 create index job_execution_events_job on job_execution_events (job_id, id);
 create index job_execution_events_run on job_execution_events (run_id, id) where run_id is not null;
+
+-- A client retrying an enqueue whose answer it lost (the instance died mid-request)
+-- sends the same key and gets the same job, never a second one.
+alter table jobs add column idempotency_key text;
+create unique index jobs_idempotency_key on jobs (idempotency_key) where idempotency_key is not null;

@@ -147,3 +147,17 @@ describe("job leases", () => {
     });
   });
 });
+
+describe("enqueue", () => {
+  it("an idempotency key makes a retried enqueue return the same job", async () => {
+    const [a] = await enqueueJobs(db.sql, [{ ...job(), idempotencyKey: "k1" }]);
+    const [b, c] = await enqueueJobs(db.sql, [
+      { ...job(), idempotencyKey: "k1" },
+      { ...job(), idempotencyKey: "k2" },
+    ]);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    const [n] = await db.sql<{ n: number }[]>`select count(*)::int as n from jobs`;
+    expect(n?.n).toBe(2);
+  });
+});

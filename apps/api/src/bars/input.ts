@@ -22,7 +22,7 @@ export type BarsInput = z.input<typeof barsInput>;
 
 type BarsRequest = Omit<BarsQuery, "dataset">;
 
-const toBarsRequest = (
+export const toBarsRequest = (
   input: z.output<typeof barsInput>,
   ctx: z.RefinementCtx,
 ): BarsRequest | typeof z.NEVER => {

@@ -15,8 +15,9 @@ import { checksTable, colour, progressBar, table } from "./format.ts";
  * Exit codes: 0 PASS, 1 FAIL, 2 error (bad arguments, unreachable, refused, aborted run).
  */
 const USAGE = `usage:
-  scaleproof run --profile cache [--quick] [--duration-min N] [--symbol ES] [--tf 1m|5m]
-                 [--concurrency N] [--target URL] [--token T] [--json FILE]
+  scaleproof run --profile cache|jobs [--quick] [--duration-min N] [--symbol ES] [--tf 1m|5m]
+                 [--concurrency N] [--jobs N] [--no-crash] [--stall]
+                 [--target URL] [--token T] [--json FILE]
   scaleproof status [--target URL] [--token T]
   scaleproof results RUN_ID [--target URL] [--token T] [--json FILE]
   scaleproof fault list | set NAME [--instance ID] | clear [NAME]   (needs FAULTS_ENABLED)
@@ -44,6 +45,7 @@ const main = async (argv: string[]): Promise<number> => {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
+    allowNegative: true,
     options: {
       profile: { type: "string" },
       quick: { type: "boolean", default: false },
@@ -51,6 +53,9 @@ const main = async (argv: string[]): Promise<number> => {
       symbol: { type: "string" },
       tf: { type: "string" },
       concurrency: { type: "string" },
+      jobs: { type: "string" },
+      crash: { type: "boolean" },
+      stall: { type: "boolean" },
       target: { type: "string" },
       token: { type: "string" },
       json: { type: "string" },
@@ -124,6 +129,9 @@ const main = async (argv: string[]): Promise<number> => {
       ...(values.symbol ? { symbol: values.symbol } : {}),
       ...(values.tf ? { tf: values.tf } : {}),
       ...(values.concurrency ? { concurrency: number("concurrency", values.concurrency) } : {}),
+      ...(values.jobs ? { jobs: number("jobs", values.jobs) } : {}),
+      ...(values.crash === undefined ? {} : { crash: values.crash }),
+      ...(values.stall === undefined ? {} : { stall: values.stall }),
     });
     if (!parsed.success) {
       const problems = fieldProblems(parsed.error).map((p) => `--${kebab(p.field)}: ${p.message}`);
@@ -143,39 +151,66 @@ const main = async (argv: string[]): Promise<number> => {
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-/** Live progress from the SSE subscription: a bar, and each check as it is decided. */
+/**
+ * Live progress from the SSE subscription: a bar, and each check as it is decided. The
+ * instance serving the stream may die mid-run (the jobs profile kills one on purpose),
+ * so a slow poll of the run's results watches the end too.
+ */
 const follow = (client: Client, runId: string): Promise<RunView> =>
   new Promise((resolve, reject) => {
     const tty = Boolean(process.stdout.isTTY);
     let shown = 0;
     let lastLine = "";
+    let done = false;
+    const show = (run: RunView) => {
+      if (done) return;
+      const ended = TERMINAL.has(run.status);
+      const bar = progressBar(
+        ended && run.status !== "aborted" ? 1 : run.progress,
+        run.currentStep,
+      );
+      for (const c of run.checks.slice(shown)) {
+        const mark = c.pass ? paint.pass("  PASS") : paint.fail("  FAIL");
+        if (tty) process.stdout.write("\r\x1b[2K");
+        console.log(`${mark} ${c.name}: ${c.actual} (expected ${c.expected})`);
+      }
+      shown = Math.max(shown, run.checks.length);
+      if (tty) process.stdout.write(`\r\x1b[2K${bar}`);
+      else if (bar !== lastLine) console.log(bar);
+      lastLine = bar;
+      if (ended) {
+        done = true;
+        if (tty) process.stdout.write("\n");
+        sub.unsubscribe();
+        clearInterval(watchdog);
+        resolve(run);
+      }
+    };
     const sub = client.scaleTest.onProgress.subscribe(
       { runId },
-      {
-        onData: (run) => {
-          const bar = progressBar(
-            run.status === "passed" || run.status === "failed" ? 1 : run.progress,
-            run.currentStep,
-          );
-          for (const c of run.checks.slice(shown)) {
-            const mark = c.pass ? paint.pass("  PASS") : paint.fail("  FAIL");
-            if (tty) process.stdout.write("\r\x1b[2K");
-            console.log(`${mark} ${c.name}: ${c.actual} (expected ${c.expected})`);
-          }
-          shown = run.checks.length;
-          if (tty) process.stdout.write(`\r\x1b[2K${bar}`);
-          else if (bar !== lastLine) console.log(bar);
-          lastLine = bar;
-          if (["passed", "failed", "aborted"].includes(run.status)) {
-            if (tty) process.stdout.write("\n");
-            sub.unsubscribe();
-            resolve(run);
-          }
-        },
-        onError: (e) => reject(e),
-      },
+      { onData: show, onError: () => {} }, // the watchdog below carries on
     );
+    let failures = 0;
+    const watchdog = setInterval(() => {
+      client.scaleTest.results
+        .query({ runId })
+        .then(({ run }) => {
+          failures = 0;
+          if (TERMINAL.has(run.status)) show(run);
+        })
+        .catch((error: unknown) => {
+          // a restart between polls is fine; a target gone for good is an error
+          if (++failures >= 30 && !done) {
+            done = true;
+            clearInterval(watchdog);
+            sub.unsubscribe();
+            reject(error);
+          }
+        });
+    }, 1000);
   });
+
+const TERMINAL = new Set(["passed", "failed", "aborted"]);
 
 const printRun = (run: RunView): void => {
   console.log();

@@ -53,6 +53,8 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster> =>
   // which is before any of them starts: the supervisor reads this object at each start.
   const instanceEnv: Record<string, string> = {
     FAULTS_ENABLED: "true",
+    // Short job leases locally, so a crashed instance's job is retried within seconds.
+    JOBS_LEASE_MS: "3000",
     CLUSTER_INSTANCES: String(options.instances),
     ...options.env,
     ...providerEnv,

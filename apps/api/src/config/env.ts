@@ -45,6 +45,13 @@ export const instanceEnv = z.object({
   SCALE_TEST_REAP_MS: ms(2_000),
   /** How many instances the target has, when the launcher knows (the local cluster does). */
   CLUSTER_INSTANCES: z.coerce.number().int().positive().optional(),
+  /** Backtest job leases: a dead worker's job is claimable again this long after its last heartbeat. */
+  JOBS_LEASE_MS: ms(10_000),
+  /** Polling fallback when a NOTIFY is missed (LISTEN/NOTIFY wakes workers at once). */
+  JOBS_POLL_MS: ms(1_000),
+  JOBS_SWEEP_MS: ms(5_000),
+  /** Concurrent jobs per instance (each computes on the worker-thread pool). */
+  JOBS_SLOTS: z.coerce.number().int().min(0).max(32).default(2),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

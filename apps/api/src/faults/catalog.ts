@@ -4,7 +4,7 @@ import { z } from "zod";
  * Faults an admin can switch on (with FAULTS_ENABLED) to prove a profile FAILs when the
  * property it checks is broken. Later issues add crash, stall-heartbeat, ballast, leak.
  */
-export const FAULT_NAMES = ["cache-no-lock"] as const;
+export const FAULT_NAMES = ["cache-no-lock", "crash", "stall-heartbeat", "jobs-no-lease"] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
 export const faultInput = z.strictObject({
@@ -22,4 +22,10 @@ export interface ActiveFault extends FaultInput {
 export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
   "cache-no-lock":
     "bars cache without stampede protection: no single-flight, no Redis lease (plain cache-aside)",
+  crash:
+    "once: the instance that next runs a job (of params.runId, if given) kills itself with SIGKILL mid-job",
+  "stall-heartbeat":
+    "once: the worker that next runs a job (of params.runId, if given) stops heartbeating, keeps working, and completes late (a zombie)",
+  "jobs-no-lease":
+    "job queue without leases: claims running jobs regardless of their lease, without skip locked, and completes without fencing",
 };

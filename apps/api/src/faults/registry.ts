@@ -47,6 +47,23 @@ export class FaultRegistry {
     );
   }
 
+  /** The fault if it is on for this instance (its params included). */
+  find(name: FaultName): ActiveFault | undefined {
+    return this.#active.find(
+      (f) => f.name === name && (f.instanceId === undefined || f.instanceId === this.instanceId),
+    );
+  }
+
+  /**
+   * Takes a one-shot fault: exactly one caller in the whole cluster gets true (HDEL is
+   * atomic), and the fault is then off everywhere.
+   */
+  async consume(fault: ActiveFault): Promise<boolean> {
+    const won = (await this.redis.hdel(this.#hash, fieldOf(fault))) === 1;
+    if (won) await this.#publish();
+    return won;
+  }
+
   list(): readonly ActiveFault[] {
     return this.#active;
   }

@@ -6,6 +6,7 @@ import { checkHealth } from "../instance/health.ts";
 import { VERSION } from "../instance/version.ts";
 import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 import { appRouter } from "../trpc/root.ts";
+import { mountBacktests } from "./routes/backtests.ts";
 import { mountBars } from "./routes/bars.ts";
 import { mountOps } from "./routes/ops.ts";
 
@@ -27,6 +28,7 @@ export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator):
     return c.json(health, health.status === "ok" ? 200 : 503);
   });
   mountBars(app, deps);
+  mountBacktests(app, deps);
   mountOps(app, { deps, scaleTests, authenticate });
   app.all("/trpc/*", (c) =>
     fetchRequestHandler({

@@ -1,6 +1,7 @@
 import { serve } from "@hono/node-server";
 import { loadInstanceEnv } from "../config/env.ts";
 import { createApp } from "../http/app.ts";
+import { JobWorker } from "../jobs/worker.ts";
 import { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 import { openInstanceDeps } from "./deps.ts";
 import { resolveIdentity } from "./identity.ts";
@@ -12,6 +13,8 @@ const identity = resolveIdentity(env);
 const log = createLogger(identity, env.LOG_LEVEL);
 const deps = await openInstanceDeps(env, identity, log);
 const scaleTests = new ScaleTestCoordinator(deps, deps.faults);
+const jobs = new JobWorker(deps);
+await jobs.start();
 const server = serve(
   { fetch: createApp(deps, scaleTests).fetch, port: env.PORT, hostname: env.HOST },
   (info) => {
@@ -29,6 +32,7 @@ const stop = async (signal: string) => {
   log.info({ event: "stopping", signal }, "instance stopping");
   server.close();
   await scaleTests.close();
+  await jobs.close();
   await deps.close();
   process.exit(0);
 };

@@ -8,11 +8,13 @@ import { insertScaleTestRun } from "@scaleproof/db/queries/insertScaleTestRun";
 import { renewScaleTestRunLease } from "@scaleproof/db/queries/renewScaleTestRunLease";
 import { isUniqueViolation, type ScaleTestRunRow } from "@scaleproof/db/queries/scaleTestRunRow";
 import { Cause, Effect, Exit, Layer } from "effect";
+import { faultInput } from "../faults/catalog.ts";
 import type { FaultRegistry } from "../faults/registry.ts";
 import type { InstanceDeps } from "../instance/deps.ts";
 import { VERSION } from "../instance/version.ts";
 import { RunRefused } from "./errors.ts";
 import { evidenceLayer } from "./evidence.ts";
+import { jobEvidenceLayer } from "./jobEvidence.ts";
 import { RunRecorder } from "./recorder.ts";
 import { targetLayer } from "./target.ts";
 
@@ -100,6 +102,7 @@ export class ScaleTestCoordinator {
       targetLayer(targetUrl, row.id),
       evidenceLayer(deps, row.id),
       recorder.layer(),
+      jobEvidenceLayer(deps.sql, row.id),
       Layer.succeed(
         Faults,
         Faults.of({
@@ -110,6 +113,22 @@ export class ScaleTestCoordinator {
               instanceId: f.instanceId ?? null,
             })),
           ),
+          inject: (name, params) =>
+            Effect.promise(async () => {
+              // A fault armed by a run never takes down the run's own runner.
+              const parsed = faultInput.safeParse({
+                name,
+                params: { ...params, spareInstance: deps.identity.instanceId },
+              });
+              if (!deps.env.FAULTS_ENABLED || !parsed.success) return false;
+              await this.faults.set(parsed.data);
+              return true;
+            }),
+          clear: (name) =>
+            Effect.promise(async () => {
+              const parsed = faultInput.shape.name.safeParse(name);
+              if (parsed.success) await this.faults.clear(parsed.data);
+            }),
         }),
       ),
     );

@@ -16,6 +16,48 @@ export const targetLayer = (url: string, runId: string): Layer.Layer<Target> =>
     Target,
     Target.of({
       url,
+      runId,
+      post: (req) =>
+        Effect.tryPromise({
+          try: async () => {
+            const headers: Record<string, string> = {
+              [RUN_HEADER]: runId,
+              "content-type": "application/json",
+            };
+            if (req.pin) headers[ROUTE_TO_HEADER] = req.pin;
+            const started = performance.now();
+            const res = await fetch(new URL(req.path, url), {
+              method: "POST",
+              headers,
+              body: JSON.stringify(req.body),
+              signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+            });
+            const body = Buffer.from(await res.arrayBuffer());
+            let json: unknown = null;
+            try {
+              json = JSON.parse(body.toString("utf8"));
+            } catch {
+              // not JSON: json stays null
+            }
+            return {
+              status: res.status,
+              cache: null,
+              cacheKey: null,
+              instanceId: res.headers.get("x-instance-id"),
+              bootId: res.headers.get("x-boot-id"),
+              version: res.headers.get("x-app-version"),
+              bytes: body.length,
+              durationMs: performance.now() - started,
+              errorCode: res.ok ? null : errorCodeOf(body),
+              json,
+            };
+          },
+          catch: (error) =>
+            new TargetUnreachable({
+              url,
+              message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+            }),
+        }),
       get: (req) =>
         Effect.tryPromise({
           try: async (signal): Promise<TargetResponse> => {

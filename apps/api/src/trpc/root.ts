@@ -1,3 +1,4 @@
+import { backtestsRouter } from "./router/backtests.ts";
 import { barsRouter } from "./router/bars.ts";
 import { faultsRouter } from "./router/faults.ts";
 import { health } from "./router/health.ts";
@@ -7,6 +8,7 @@ import { router } from "./trpc.ts";
 export const appRouter = router({
   health,
   bars: barsRouter,
+  backtests: backtestsRouter,
   scaleTest: scaleTestRouter,
   faults: faultsRouter,
 });

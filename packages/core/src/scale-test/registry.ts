@@ -3,11 +3,13 @@ import { type ProfileResult, verdictOf } from "./check.ts";
 import type { ProfileError } from "./errors.ts";
 import type { Profile, ProfileServices } from "./profile.ts";
 import { cacheProfile } from "./profiles/cache.ts";
+import { jobsProfile } from "./profiles/jobs.ts";
 import type { ProfileName, RunParams, Verdict } from "./schema.ts";
 
 /** Every profile the runner knows, by name. */
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   cache: cacheProfile,
+  jobs: jobsProfile,
 };
 
 export interface RunOutcome extends ProfileResult {

@@ -6,7 +6,7 @@ import { z } from "zod";
  */
 
 /** Profiles a run can ask for. Later profiles add their name here and to the registry. */
-export const PROFILE_NAMES = ["cache"] as const;
+export const PROFILE_NAMES = ["cache", "jobs"] as const;
 export const profileName = z.enum(PROFILE_NAMES);
 export type ProfileName = z.infer<typeof profileName>;
 
@@ -27,7 +27,7 @@ export const runInput = z.strictObject({
   profile: profileName,
   /** CI-sized: every step runs, with the shortest durations and counts that still prove it. */
   quick: z.boolean().default(false),
-  /** Wall-clock budget; defaults to the profile's seed duration (cache: 10). */
+  /** Wall-clock budget; defaults to the profile's seed duration (cache: 10, jobs: 15). */
   durationMin: z.number().positive().max(240).optional(),
   /** Futures root (ES, NQ), continuous (ES.c.0) or contract (ESZ3). */
   symbol: z
@@ -40,6 +40,12 @@ export const runInput = z.strictObject({
   ranges: z.array(runRange).min(1).max(4).optional(),
   /** Concurrent requests in the stampede step (the seed's 10). */
   concurrency: z.number().int().min(2).max(200).default(10),
+  /** Jobs profile: backtests enqueued at once (per wave in a full run). */
+  jobs: z.number().int().min(1).max(500).default(20),
+  /** Jobs profile: kill the instance running one job mid-job (needs fault injection enabled). */
+  crash: z.boolean().default(true),
+  /** Jobs profile: make one worker a zombie (no heartbeats, late completion). */
+  stall: z.boolean().default(false),
 });
 export type RunInput = z.input<typeof runInput>;
 export type RunParams = z.output<typeof runInput>;

@@ -1,4 +1,5 @@
 import { Context, type Effect } from "effect";
+import type { ExecutionEvent, JobRecord } from "../jobs/history.ts";
 import type { ProfileSetupFailed, TargetUnreachable } from "./errors.ts";
 import type { Check } from "./schema.ts";
 
@@ -29,7 +30,15 @@ export class Target extends Context.Service<
   Target,
   {
     readonly url: string;
+    /** The run these requests belong to (sent as `x-scale-test-run`). */
+    readonly runId: string;
     readonly get: (req: TargetRequest) => Effect.Effect<TargetResponse, TargetUnreachable>;
+    /** A JSON POST; the parsed JSON answer comes back with the response facts. */
+    readonly post: (req: {
+      readonly path: string;
+      readonly body: unknown;
+      readonly pin?: string;
+    }) => Effect.Effect<TargetResponse & { readonly json: unknown }, TargetUnreachable>;
   }
 >()("@scaleproof/core/Target") {}
 
@@ -102,8 +111,27 @@ export interface ActiveFault {
   readonly instanceId: string | null;
 }
 
-/** Faults switched on in the system under test (a run reports them; later profiles inject them). */
+/** Faults in the system under test: a run reports the active ones, and may arm one-shot faults. */
 export class Faults extends Context.Service<
   Faults,
-  { readonly active: Effect.Effect<readonly ActiveFault[]> }
+  {
+    readonly active: Effect.Effect<readonly ActiveFault[]>;
+    /** Arms a fault; false when this deployment does not allow fault injection. */
+    readonly inject: (
+      name: string,
+      params: Readonly<Record<string, string | number>>,
+    ) => Effect.Effect<boolean>;
+    readonly clear: (name: string) => Effect.Effect<void>;
+  }
 >()("@scaleproof/core/Faults") {}
+
+/** The job queue's own records for this run: jobs and every execution event. */
+export class JobEvidence extends Context.Service<
+  JobEvidence,
+  {
+    readonly history: Effect.Effect<{
+      readonly jobs: readonly JobRecord[];
+      readonly events: readonly ExecutionEvent[];
+    }>;
+  }
+>()("@scaleproof/core/JobEvidence") {}

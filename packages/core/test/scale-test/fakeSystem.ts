@@ -1,8 +1,10 @@
 import { Deferred, Effect, Layer } from "effect";
+import type { ExecutionEvent, JobRecord } from "../../src/jobs/history.ts";
 import {
   type BarsRange,
   Evidence,
   Faults,
+  JobEvidence,
   Progress,
   Target,
   type TargetResponse,
@@ -23,7 +25,34 @@ export interface FakeOptions {
   readonly noStore?: boolean;
   /** The upstream cannot report its own count (real Databento). */
   readonly upstreamBlind?: boolean;
+  /** The job history the queue recorded for the enqueued job ids (default: each ran once, cleanly). */
+  readonly jobHistory?: (ids: readonly string[]) => { jobs: JobRecord[]; events: ExecutionEvent[] };
+  /** Fault injection allowed (default true). */
+  readonly faultsEnabled?: boolean;
 }
+
+/** Each job started and finished once, alternating over two instances. */
+export const cleanHistory = (ids: readonly string[]) => ({
+  jobs: ids.map((id) => ({ id, status: "completed" as const, attemptCount: 1 })),
+  events: ids.flatMap((id, i) => [
+    {
+      jobId: id,
+      attempt: 1,
+      kind: "start" as const,
+      at: i * 10,
+      instanceId: `i${(i % 2) + 1}`,
+      bootId: `b${(i % 2) + 1}`,
+    },
+    {
+      jobId: id,
+      attempt: 1,
+      kind: "finish" as const,
+      at: i * 10 + 5,
+      instanceId: `i${(i % 2) + 1}`,
+      bootId: `b${(i % 2) + 1}`,
+    },
+  ]),
+});
 
 export const fakeSystem = (options: FakeOptions = {}) => {
   const instances = Array.from({ length: options.instances ?? 2 }, (_, i) => `i${i + 1}`);
@@ -33,6 +62,8 @@ export const fakeSystem = (options: FakeOptions = {}) => {
   const events: { key: string; instance: string; outcome: string; fetch: boolean }[] = [];
   const upstream = new Map<string, number>();
   const steps: string[] = [];
+  const enqueued: string[] = [];
+  const armed: string[] = [];
   let next = 0;
   const keyOf = (q: Readonly<Record<string, string>>) =>
     `bars:${q.symbol}:${q.tf}:${q.start}:${q.end}`;
@@ -72,8 +103,40 @@ export const fakeSystem = (options: FakeOptions = {}) => {
 
   const target = Target.of({
     url: "http://fake",
+    runId: "run_test",
+    post: () =>
+      Effect.sync(() => {
+        const id = String(enqueued.length + 1);
+        enqueued.push(id);
+        return {
+          status: 202,
+          cache: null,
+          cacheKey: null,
+          instanceId: instances[enqueued.length % instances.length] as string,
+          bootId: "b",
+          version: "test",
+          bytes: 20,
+          durationMs: 1,
+          errorCode: null,
+          json: { id, status: "queued" },
+        };
+      }),
     get: (req) =>
       Effect.gen(function* () {
+        if (req.path === "/ops/health") {
+          // after a crash the instance is back with a new boot id
+          return {
+            status: 200,
+            cache: null,
+            cacheKey: null,
+            instanceId: req.pin ?? "i1",
+            bootId: "b-restarted",
+            version: "test",
+            bytes: 100,
+            durationMs: 1,
+            errorCode: null,
+          } satisfies TargetResponse;
+        }
         const instance =
           req.pin && instances.includes(req.pin)
             ? req.pin
@@ -144,7 +207,25 @@ export const fakeSystem = (options: FakeOptions = {}) => {
     Layer.succeed(Target, target),
     Layer.succeed(Evidence, evidence),
     Layer.succeed(Progress, progress),
-    Layer.succeed(Faults, Faults.of({ active: Effect.succeed([]) })),
+    Layer.succeed(
+      Faults,
+      Faults.of({
+        active: Effect.succeed([]),
+        inject: (name) =>
+          Effect.sync(() => {
+            if (options.faultsEnabled === false) return false;
+            armed.push(name);
+            return true;
+          }),
+        clear: (name) => Effect.sync(() => void armed.splice(armed.indexOf(name), 1)),
+      }),
+    ),
+    Layer.succeed(
+      JobEvidence,
+      JobEvidence.of({
+        history: Effect.sync(() => (options.jobHistory ?? cleanHistory)(enqueued)),
+      }),
+    ),
   );
-  return { layer, counters, upstream, steps };
+  return { layer, counters, upstream, steps, enqueued, armed };
 };

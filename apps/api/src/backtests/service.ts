@@ -1,0 +1,23 @@
+import { enqueueJobs } from "@scaleproof/db/queries/enqueueJobs";
+import type { z } from "zod";
+import type { InstanceDeps } from "../instance/deps.ts";
+import type { backtestInput } from "./input.ts";
+
+/** Enqueues one backtest; any instance's worker may run it. Returns the job id. */
+export const enqueueBacktest = async (
+  deps: InstanceDeps,
+  input: z.output<typeof backtestInput>,
+  runId: string | undefined,
+): Promise<string> => {
+  const { maxAttempts, idempotencyKey, ...rest } = input;
+  const payload = {
+    ...rest,
+    start: new Date(Number(input.start / 1_000_000n)).toISOString(),
+    end: new Date(Number(input.end / 1_000_000n)).toISOString(),
+  };
+  const [id] = await enqueueJobs(deps.sql, [
+    { payload, runId: runId ?? null, maxAttempts, idempotencyKey },
+  ]);
+  if (!id) throw new Error("enqueue returned no id");
+  return id;
+};

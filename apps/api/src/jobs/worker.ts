@@ -1,0 +1,239 @@
+import type { BacktestResult } from "@scaleproof/core/backtest/maCrossover";
+import { resolveSymbol } from "@scaleproof/core/bars/request";
+import { type ClaimedJob, claimJobs } from "@scaleproof/db/queries/claimJobs";
+import { completeJob } from "@scaleproof/db/queries/completeJob";
+import { JOBS_CHANNEL } from "@scaleproof/db/queries/enqueueJobs";
+import { failJobAttempt } from "@scaleproof/db/queries/failJobAttempt";
+import { heartbeatJob } from "@scaleproof/db/queries/heartbeatJob";
+import { insertJobEvent } from "@scaleproof/db/queries/insertJobEvent";
+import type { LeaseHolder } from "@scaleproof/db/queries/jobRow";
+import { sweepExhaustedJobs } from "@scaleproof/db/queries/sweepExhaustedJobs";
+import { Piscina } from "piscina";
+import { type BacktestPayload, POINT_VALUE } from "../backtests/input.ts";
+import { barsRequest } from "../bars/input.ts";
+import { getBars } from "../bars/service.ts";
+import type { ActiveFault } from "../faults/catalog.ts";
+import type { InstanceDeps } from "../instance/deps.ts";
+
+const BARS_PER_YEAR = { "1m": 252 * 1380, "5m": 252 * 276 } as const;
+
+/**
+ * The job worker loop of one instance (DESIGN section 5): JOBS_SLOTS jobs at a time,
+ * claimed in batches under a lease, woken by LISTEN/NOTIFY with a polling fallback.
+ * Each job heartbeats every lease/3 from the event loop while its backtest computes on
+ * the worker-thread pool; completion is fenced, so a worker that lost its lease can
+ * never store a result.
+ */
+export class JobWorker {
+  readonly #pool: Piscina;
+  readonly #active = new Map<string, AbortController>();
+  readonly #running = new Set<Promise<void>>();
+  #claiming = false;
+  #again = false;
+  #stopped = false;
+  #timers: NodeJS.Timeout[] = [];
+  #unlisten: (() => Promise<void>) | undefined;
+  #seq = 0;
+
+  constructor(private readonly deps: InstanceDeps) {
+    this.#pool = new Piscina({
+      filename: new URL("../backtests/task.ts", import.meta.url).href,
+      maxThreads: Math.max(1, deps.env.JOBS_SLOTS),
+    });
+  }
+
+  get owner(): string {
+    return `${this.deps.identity.instanceId}/${this.deps.identity.bootId}`;
+  }
+
+  async start(): Promise<void> {
+    const { env, sql } = this.deps;
+    if (env.JOBS_SLOTS === 0) return;
+    const listener = await sql.listen(JOBS_CHANNEL, () => this.wake());
+    this.#unlisten = () => listener.unlisten();
+    this.#timers.push(setInterval(() => this.wake(), env.JOBS_POLL_MS));
+    this.#timers.push(
+      setInterval(() => {
+        sweepExhaustedJobs(sql)
+          .then((ids) => {
+            if (ids.length)
+              this.deps.log.warn({ event: "jobs_swept", ids }, "jobs failed: attempts exhausted");
+          })
+          .catch((error: unknown) => this.deps.log.error({ err: error }, "sweeper failed"));
+      }, env.JOBS_SWEEP_MS),
+    );
+    this.wake();
+  }
+
+  /** Claims as many jobs as there are free slots; coalesces wake-ups that arrive meanwhile. */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#claiming) {
+      this.#again = true;
+      return;
+    }
+    this.#claiming = true;
+    void this.#claim().finally(() => {
+      this.#claiming = false;
+      if (this.#again) {
+        this.#again = false;
+        this.wake();
+      }
+    });
+  }
+
+  async #claim(): Promise<void> {
+    const { env, identity, sql, log } = this.deps;
+    const free = env.JOBS_SLOTS - this.#active.size;
+    if (free <= 0) return;
+    const worker = `c${++this.#seq}`;
+    try {
+      const jobs = await claimJobs(sql, {
+        owner: this.owner,
+        instanceId: identity.instanceId,
+        bootId: identity.bootId,
+        worker,
+        leaseMs: env.JOBS_LEASE_MS,
+        limit: free,
+        guarded: !this.deps.faults.isOn("jobs-no-lease"),
+      });
+      for (const job of jobs) {
+        const p = this.#execute(job, worker);
+        this.#running.add(p);
+        void p.finally(() => this.#running.delete(p));
+      }
+      if (jobs.length === free) this.#again = true; // there may be more
+    } catch (error) {
+      log.error({ err: error }, "claim failed");
+    }
+  }
+
+  async #execute(job: ClaimedJob, worker: string): Promise<void> {
+    const { deps } = this;
+    const { env, identity, sql, log, faults } = deps;
+    const h: LeaseHolder = {
+      jobId: job.id,
+      owner: this.owner,
+      attempt: job.attempt_count,
+      instanceId: identity.instanceId,
+      bootId: identity.bootId,
+      worker,
+      runId: job.run_id,
+    };
+    const abort = new AbortController();
+    this.#active.set(`${job.id}:${job.attempt_count}`, abort);
+    const logCtx = { jobId: job.id, attempt: job.attempt_count, runId: job.run_id };
+    log.info({ event: "job_start", ...logCtx }, "job started");
+    let leaseLost = false;
+    let stalled = false;
+    const heartbeat = setInterval(
+      async () => {
+        if (stalled) return;
+        try {
+          if (!(await heartbeatJob(sql, h, env.JOBS_LEASE_MS))) {
+            leaseLost = true;
+            clearInterval(heartbeat);
+            abort.abort();
+            await insertJobEvent(sql, h, "lease_lost", { reason: "heartbeat fenced off" });
+            log.warn(
+              { event: "job_lease_lost", ...logCtx },
+              "LeaseLost: another worker owns the job",
+            );
+          }
+        } catch (error) {
+          log.error({ err: error, ...logCtx }, "heartbeat failed");
+        }
+      },
+      Math.max(50, Math.floor(env.JOBS_LEASE_MS / 3)),
+    );
+    try {
+      const payload = job.payload as unknown as BacktestPayload;
+      const parsed = barsRequest.parse({
+        symbol: payload.symbol,
+        tf: payload.tf,
+        start: payload.start,
+        end: payload.end,
+      });
+      const bars = await getBars(deps.bars, { ...parsed, dataset: env.BARS_DATASET }, undefined);
+
+      // Fault injection (admin-only, FAULTS_ENABLED): one-shot, for this run's jobs.
+      const crash = faultFor(faults.find("crash"), job.run_id, identity.instanceId);
+      if (crash && (await faults.consume(crash))) {
+        log.warn({ event: "fault_crash", ...logCtx }, "FAULT crash: SIGKILL mid-job");
+        process.kill(process.pid, "SIGKILL");
+        await new Promise(() => {}); // the signal is on its way
+      }
+      const stall = faultFor(faults.find("stall-heartbeat"), job.run_id, identity.instanceId);
+      if (stall && (await faults.consume(stall))) {
+        stalled = true;
+        log.warn(
+          { event: "fault_stall", ...logCtx },
+          "FAULT stall-heartbeat: working on without heartbeats",
+        );
+      }
+
+      const root = resolveSymbol(payload.symbol)?.symbol.split(".")[0] ?? "";
+      const result = (await this.#pool.run(
+        {
+          bytes: bars.bytes,
+          params: {
+            fast: payload.fast,
+            slow: payload.slow,
+            feePerSide: payload.feePerSide,
+            pointValue: POINT_VALUE[root.replace(/[FGHJKMNQUVXZ]\d+$/, "")] ?? 1,
+            barsPerYear: BARS_PER_YEAR[payload.tf],
+          },
+        },
+        { signal: abort.signal },
+      )) as BacktestResult;
+      if (stalled) {
+        // A zombie: finish only after the lease has surely been taken over.
+        await new Promise((r) => setTimeout(r, env.JOBS_LEASE_MS * 2 + env.JOBS_POLL_MS * 2));
+      }
+      if (leaseLost) return;
+      const accepted = await completeJob(
+        sql,
+        h,
+        { ...result },
+        { fenced: !faults.isOn("jobs-no-lease") },
+      );
+      if (accepted)
+        log.info({ event: "job_finish", ...logCtx, trades: result.trades }, "job finished");
+      else
+        log.warn(
+          { event: "job_completion_rejected", ...logCtx },
+          "LeaseConflict: completion fenced off, result dropped",
+        );
+    } catch (error) {
+      if (leaseLost) return;
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      log.error({ err: error, ...logCtx }, "job attempt failed");
+      await failJobAttempt(sql, h, message).catch(() => {});
+    } finally {
+      clearInterval(heartbeat);
+      this.#active.delete(`${job.id}:${job.attempt_count}`);
+      this.wake();
+    }
+  }
+
+  /** Stops claiming; in-flight attempts are stopped and handed back to the queue (retried elsewhere). */
+  async close(): Promise<void> {
+    this.#stopped = true;
+    for (const t of this.#timers) clearInterval(t);
+    for (const a of this.#active.values()) a.abort();
+    await Promise.allSettled([...this.#running]);
+    await this.#unlisten?.().catch(() => {});
+    await this.#pool.destroy();
+  }
+}
+
+/** The fault, if it applies to this job (its run) and this instance (not the run's spared runner). */
+const faultFor = (
+  fault: ActiveFault | undefined,
+  runId: string | null,
+  instanceId: string,
+): ActiveFault | undefined => {
+  if (!fault || fault.params.spareInstance === instanceId) return undefined;
+  const want = fault.params.runId;
+  return want === undefined || want === runId ? fault : undefined;
+};
