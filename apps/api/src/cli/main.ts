@@ -81,7 +81,7 @@ const main = async (argv: string[]): Promise<number> => {
   if (command === "results") {
     const runId = rest[0];
     if (!runId) throw new UsageError("results needs a RUN_ID");
-    const { run } = await client.scaleTest.results.query({ runId });
+    const { run } = await retrying(() => client.scaleTest.results.query({ runId }));
     printRun(run);
     await writeExport(client, run.id, values.json);
     return exitFor(run);
@@ -234,9 +234,26 @@ const printRun = (run: RunView): void => {
   );
 };
 
+/** Reads are idempotent: retried a few times, since an instance may be restarting under us. */
+const retrying = async <T>(f: () => Promise<T>, attempts = 5): Promise<T> => {
+  for (let i = 1; ; i++) {
+    try {
+      return await f();
+    } catch (error) {
+      if (
+        i >= attempts ||
+        (isClientError(error) && error.data?.httpStatus && error.data.httpStatus < 500)
+      ) {
+        throw error;
+      }
+      await new Promise((r) => setTimeout(r, 300 * i));
+    }
+  }
+};
+
 const writeExport = async (client: Client, runId: string, file: string | undefined) => {
   if (!file) return;
-  const doc = await client.scaleTest.export.query({ runId });
+  const doc = await retrying(() => client.scaleTest.export.query({ runId }));
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
   console.log(`exported ${doc.schemaVersion} to ${file}`);
 };

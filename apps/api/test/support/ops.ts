@@ -19,10 +19,19 @@ export const waitForRun = async (
   timeoutMs = 90_000,
 ): Promise<RunView> => {
   const deadline = Date.now() + timeoutMs;
+  let last: unknown;
   for (;;) {
-    const { run } = await client.scaleTest.results.query({ runId });
-    if (until(run)) return run;
-    if (Date.now() > deadline) throw new Error(`run ${runId} stuck: ${JSON.stringify(run)}`);
+    try {
+      const { run } = await client.scaleTest.results.query({ runId });
+      if (until(run)) return run;
+      last = run;
+    } catch (error) {
+      // An instance killed on purpose drops the requests it was serving (502 from the
+      // front door, as from a real load balancer): ask again.
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`run ${runId} stuck: ${String(JSON.stringify(last))}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 };

@@ -18,6 +18,7 @@ const STEPS = ["setup", "arm", "enqueue", "execute", "verify", "verdict"];
 const QUICK_DEADLINE_MS = 120_000;
 const WAVE_MS = 60_000;
 const RESTART_WAIT_MS = 60_000;
+const ZOMBIE_WAIT_MS = 60_000;
 
 /**
  * Seed PROFILE 2: no backtest runs twice while several instances work the queue, even
@@ -138,8 +139,18 @@ const runJobs = Effect.fn("jobsProfile")(function* (params: RunParams) {
     }
     yield* metric("jobs.waves", waves);
 
-    // verify: judge the recorded history.
+    // verify: judge the recorded history. A zombie finishes after its job was completed by
+    // the retry: give its (fenced-off) completion time to arrive.
     yield* at("verify");
+    if (armed.includes("stall-heartbeat")) {
+      const until = (yield* Clock.currentTimeMillis) + ZOMBIE_WAIT_MS;
+      while (
+        !(yield* jobEvidence.history).events.some((e) => e.kind === "completion_rejected") &&
+        (yield* Clock.currentTimeMillis) < until
+      ) {
+        yield* Effect.sleep("250 millis");
+      }
+    }
     const { jobs, events } = yield* jobEvidence.history;
     const v = checkHistory(jobs, events);
     const n = accepted.length + (waves - 1) * params.jobs;
