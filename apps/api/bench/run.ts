@@ -1,6 +1,7 @@
 import { startTestCluster } from "../test/support/cluster.ts";
 import { barsPath } from "../test/support/http.ts";
 import { benchHitLatency } from "./hitLatency.ts";
+import { benchQueueThroughput, benchWakeLatency } from "./jobs.ts";
 import { benchReleaseLatency } from "./releaseLatency.ts";
 import { printTable } from "./stats.ts";
 
@@ -20,3 +21,20 @@ try {
 } finally {
   await cluster.close();
 }
+
+const throughput = await benchQueueThroughput(3_000);
+console.log("\nJob queue: claim(batch 10) + heartbeat + fenced complete, real Postgres, same run");
+console.log(
+  `${"".padEnd(52)}${"jobs".padStart(6)}${"s".padStart(8)}${"jobs/s".padStart(9)}${"of ceiling".padStart(12)}`,
+);
+const ceiling = throughput[1] ? throughput[1].jobs / throughput[1].seconds : Number.NaN;
+for (const t of throughput) {
+  const rate = t.jobs / t.seconds;
+  console.log(
+    `${t.name.padEnd(52)}${String(t.jobs).padStart(6)}${t.seconds.toFixed(2).padStart(8)}${rate.toFixed(0).padStart(9)}${`${((rate / ceiling) * 100).toFixed(0)}%`.padStart(12)}`,
+  );
+}
+printTable(
+  "Enqueue -> start latency (database timestamps), one idle worker",
+  await benchWakeLatency(40, 500),
+);
