@@ -3,6 +3,8 @@ import { createInterface } from "node:readline";
 
 export interface ChildOptions {
   readonly entry: string;
+  /** Extra Node flags (e.g. a heap limit). */
+  readonly nodeArgs?: readonly string[];
   readonly env: Record<string, string>;
   /** Every line the child prints (stdout and stderr). */
   readonly onLine: (line: string) => void;
@@ -21,10 +23,14 @@ export interface Child {
 }
 
 export const spawnChild = (options: ChildOptions): Child => {
-  const child = spawn(process.execPath, ["--import", "tsx", options.entry], {
-    env: { ...process.env, ...options.env },
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), "--import", "tsx", options.entry],
+    {
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    },
+  );
   const listeners = new Set<(line: string) => void>([options.onLine]);
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;

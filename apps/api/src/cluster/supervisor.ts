@@ -14,6 +14,8 @@ export interface SlotView {
 
 export interface SupervisorOptions {
   readonly env: Record<string, string>;
+  /** V8 old-space limit per instance, MB (default 256). */
+  readonly heapMb?: number;
   readonly onLine: (instanceId: string, line: string) => void;
   readonly onRestart?: (instanceId: string, exit: string) => void;
 }
@@ -88,6 +90,17 @@ class Slot {
   async start(): Promise<void> {
     const child = spawnChild({
       entry: INSTANCE_ENTRY,
+      // A modest heap, so pressure tests are quick and safe. A small semi-space keeps
+      // heap_size_limit (old space + 3 x semi-space) close to the old-space limit, so
+      // the shedder's heapUsed/heap_size_limit means what it says: with Node 24's
+      // default young generation, ~190 MB of heap_size_limit can never hold old objects
+      // and the process would die of OOM at a ratio of ~0.57. --expose-gc lets the
+      // ballast and leak faults ask for a collection when they let go.
+      nodeArgs: [
+        `--max-old-space-size=${this.options.heapMb ?? 256}`,
+        "--max-semi-space-size=2",
+        "--expose-gc",
+      ],
       env: { ...this.options.env, INSTANCE_ID: this.instanceId, PORT: "0" },
       onLine: (line) => this.options.onLine(this.instanceId, line),
     });

@@ -52,6 +52,19 @@ export const instanceEnv = z.object({
   JOBS_SWEEP_MS: ms(5_000),
   /** Concurrent jobs per instance (each computes on the worker-thread pool). */
   JOBS_SLOTS: z.coerce.number().int().min(0).max(32).default(2),
+  /** Memory sampling interval; while a quick scale-test run is active, MEMORY_QUICK_SAMPLE_MS. */
+  MEMORY_SAMPLE_MS: ms(10_000),
+  MEMORY_QUICK_SAMPLE_MS: ms(1_000),
+  /**
+   * Load-shedding basis: heapLimit = heapUsed / heap_size_limit (default), heapTotal = the
+   * seed's heapUsed / heapTotal (V8 grows heapTotal lazily, so that ratio sits near 0.9 in
+   * a healthy process and would shed all the time).
+   */
+  SHED_BASIS: z.enum(["heapLimit", "heapTotal"]).default("heapLimit"),
+  SHED_HIGH: z.coerce.number().gt(0).lt(1).default(0.8),
+  SHED_LOW: z.coerce.number().gt(0).lt(1).default(0.7),
+  /** Also shed while the event loop's p99 delay is above this (ms); off when unset. */
+  SHED_EVENT_LOOP_P99_MS: z.coerce.number().positive().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -4,7 +4,14 @@ import { z } from "zod";
  * Faults an admin can switch on (with FAULTS_ENABLED) to prove a profile FAILs when the
  * property it checks is broken. Later issues add crash, stall-heartbeat, ballast, leak.
  */
-export const FAULT_NAMES = ["cache-no-lock", "crash", "stall-heartbeat", "jobs-no-lease"] as const;
+export const FAULT_NAMES = [
+  "cache-no-lock",
+  "crash",
+  "stall-heartbeat",
+  "jobs-no-lease",
+  "ballast",
+  "leak",
+] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
 export const faultInput = z.strictObject({
@@ -28,4 +35,6 @@ export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
     "once: the worker that next runs a job (of params.runId, if given) stops heartbeating, keeps working, and completes late (a zombie)",
   "jobs-no-lease":
     "job queue without leases: claims running jobs regardless of their lease, without skip locked, and completes without fencing",
+  ballast: "hold params.mb MB of V8 heap until cleared (push heap pressure up; set instanceId)",
+  leak: "retain params.kbPerSec KB of V8 heap every second until cleared (set instanceId)",
 };

@@ -9,6 +9,7 @@ import { appRouter } from "../trpc/root.ts";
 import { mountBacktests } from "./routes/backtests.ts";
 import { mountBars } from "./routes/bars.ts";
 import { mountOps } from "./routes/ops.ts";
+import { shedHeavy } from "./shed.ts";
 
 /** One instance's HTTP surface: REST routes, tRPC at /trpc, identity headers on everything. */
 export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator): Hono => {
@@ -27,6 +28,8 @@ export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator):
     const health = await checkHealth(deps);
     return c.json(health, health.status === "ok" ? 200 : 503);
   });
+  app.use("/api/bars", shedHeavy(deps));
+  app.on("POST", "/api/backtests", shedHeavy(deps));
   mountBars(app, deps);
   mountBacktests(app, deps);
   mountOps(app, { deps, scaleTests, authenticate });

@@ -11,6 +11,9 @@ import { defineCacheScripts } from "../cache/scripts.ts";
 import { SharedCache } from "../cache/sharedCache.ts";
 import type { InstanceEnv } from "../config/env.ts";
 import { FaultRegistry } from "../faults/registry.ts";
+import { MemoryFaultEffects } from "../memory/faultEffects.ts";
+import { MemorySampler } from "../memory/sampler.ts";
+import { LoadShedder } from "../memory/shedder.ts";
 import { createProvider } from "../providers/createProvider.ts";
 import type { Identity } from "./identity.ts";
 
@@ -22,6 +25,8 @@ export interface InstanceDeps {
   readonly redis: Redis;
   readonly bars: BarsDeps;
   readonly faults: FaultRegistry;
+  readonly shedder: LoadShedder;
+  readonly sampler: MemorySampler;
   close(): Promise<void>;
 }
 
@@ -65,6 +70,14 @@ export const openInstanceDeps = async (
     protectionEnabled: () => !faults.isOn("cache-no-lock"),
   });
   const events = new BarsEventSink(sql, log);
+  const shedder = new LoadShedder({
+    basis: env.SHED_BASIS,
+    high: env.SHED_HIGH,
+    low: env.SHED_LOW,
+    eventLoopP99Ms: env.SHED_EVENT_LOOP_P99_MS,
+  });
+  const sampler = new MemorySampler({ env, identity, sql, log, redis }, shedder);
+  const memoryFaults = new MemoryFaultEffects(faults, log);
   const bars: BarsDeps = {
     cache,
     provider,
@@ -83,7 +96,11 @@ export const openInstanceDeps = async (
     redis,
     bars,
     faults,
+    shedder,
+    sampler,
     close: async () => {
+      sampler.close();
+      memoryFaults.close();
       await events.flush();
       subscriber.disconnect();
       await redis.quit().catch(() => redis.disconnect());

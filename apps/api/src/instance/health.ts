@@ -1,3 +1,4 @@
+import { getHeapStatistics } from "node:v8";
 import type { InstanceDeps } from "./deps.ts";
 import { VERSION } from "./version.ts";
 
@@ -17,6 +18,16 @@ export interface Health {
   readonly provider: string;
   readonly redis: DependencyHealth;
   readonly postgres: DependencyHealth;
+  readonly memory: {
+    readonly heapUsed: number;
+    readonly heapTotal: number;
+    readonly heapLimit: number;
+    readonly rss: number;
+    readonly pressure: number;
+    readonly basis: string;
+    readonly shedding: boolean;
+    readonly eventLoopP99Ms: number | null;
+  };
 }
 
 const probe = async (check: () => Promise<unknown>): Promise<DependencyHealth> => {
@@ -51,5 +62,22 @@ export const checkHealth = async (deps: InstanceDeps): Promise<Health> => {
     provider: deps.bars.provider.name,
     redis,
     postgres,
+    memory: memoryNow(deps),
+  };
+};
+
+const memoryNow = (deps: InstanceDeps): Health["memory"] => {
+  const m = process.memoryUsage();
+  const state = deps.shedder.state();
+  const latest = deps.sampler.latest();
+  return {
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    heapLimit: latest?.heapLimit ?? getHeapStatistics().heap_size_limit,
+    rss: m.rss,
+    pressure: state.pressure,
+    basis: state.basis,
+    shedding: state.shedding,
+    eventLoopP99Ms: latest?.eldP99Ms ?? null,
   };
 };

@@ -15,6 +15,7 @@ const deps = await openInstanceDeps(env, identity, log);
 const scaleTests = new ScaleTestCoordinator(deps, deps.faults);
 const jobs = new JobWorker(deps);
 await jobs.start();
+deps.sampler.start();
 const server = serve(
   { fetch: createApp(deps, scaleTests).fetch, port: env.PORT, hostname: env.HOST },
   (info) => {

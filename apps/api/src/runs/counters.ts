@@ -1,7 +1,13 @@
 import type { Redis } from "ioredis";
 
 /** The seed's per-run counters; the braces keep one run's counters in one cluster slot. */
-export const RUN_COUNTERS = ["cache_hit", "cache_miss", "provider_fetch", "lock_waits"] as const;
+export const RUN_COUNTERS = [
+  "cache_hit",
+  "cache_miss",
+  "provider_fetch",
+  "lock_waits",
+  "shed",
+] as const;
 export type RunCounter = (typeof RUN_COUNTERS)[number];
 
 export const runCounterKey = (runId: string, counter: RunCounter): string =>

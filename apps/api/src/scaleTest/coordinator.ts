@@ -15,6 +15,7 @@ import { VERSION } from "../instance/version.ts";
 import { RunRefused } from "./errors.ts";
 import { evidenceLayer } from "./evidence.ts";
 import { jobEvidenceLayer } from "./jobEvidence.ts";
+import { memoryEvidenceLayer } from "./memoryEvidence.ts";
 import { RunRecorder } from "./recorder.ts";
 import { targetLayer } from "./target.ts";
 
@@ -103,6 +104,7 @@ export class ScaleTestCoordinator {
       evidenceLayer(deps, row.id),
       recorder.layer(),
       jobEvidenceLayer(deps.sql, row.id),
+      memoryEvidenceLayer(deps.sql, deps.env, row.id),
       Layer.succeed(
         Faults,
         Faults.of({

@@ -2,6 +2,7 @@ import { backtestsRouter } from "./router/backtests.ts";
 import { barsRouter } from "./router/bars.ts";
 import { faultsRouter } from "./router/faults.ts";
 import { health } from "./router/health.ts";
+import { instancesRouter } from "./router/instances.ts";
 import { scaleTestRouter } from "./router/scaleTest.ts";
 import { router } from "./trpc.ts";
 
@@ -11,6 +12,7 @@ export const appRouter = router({
   backtests: backtestsRouter,
   scaleTest: scaleTestRouter,
   faults: faultsRouter,
+  instances: instancesRouter,
 });
 
 export type AppRouter = typeof appRouter;

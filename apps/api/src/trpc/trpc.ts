@@ -3,6 +3,8 @@ import { ZodError } from "zod";
 import type { Principal } from "../auth/tokens.ts";
 import { fieldProblems } from "../http/badRequest.ts";
 import { toHttpFailure } from "../http/domainErrors.ts";
+import { RUN_HEADER } from "../http/routes/bars.ts";
+import { countShed, shedMessage } from "../http/shed.ts";
 import type { InstanceDeps } from "../instance/deps.ts";
 import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 
@@ -42,6 +44,18 @@ export const adminProcedure = t.procedure.use(({ ctx, next }) => {
     throw new TRPCError({
       code: "FORBIDDEN",
       message: `this token has the ${p.role} role; ops need admin`,
+    });
+  }
+  return next();
+});
+
+/** Heavy procedures (bars, enqueue) shed under memory pressure, like their REST twins. */
+export const heavyProcedure = t.procedure.use(async ({ ctx, next }) => {
+  if (ctx.deps.shedder.state().shedding) {
+    await countShed(ctx.deps, ctx.headers.get(RUN_HEADER));
+    throw new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: `MEMORY_PRESSURE: ${shedMessage(ctx.deps)}`,
     });
   }
   return next();

@@ -13,8 +13,8 @@ afterAll(async () => {
 const fields = (body: unknown) =>
   (body as { error: { fields: { field: string }[] } }).error.fields.map((f) => f.field);
 
-/** Nothing at all under this cluster's cache namespace: bad input caches nothing. */
-const cachedKeys = () => c.redis.keys(`${c.keyPrefix}*`);
+/** No bars value, lease or cached error in this cluster's namespace: bad input caches nothing. */
+const cachedKeys = () => c.redis.keys(`${c.keyPrefix}bars:*`);
 
 describe("bad input to /api/bars", () => {
   it("400 names the offending fields", async () => {

@@ -2,9 +2,16 @@ import type { Effect } from "effect";
 import type { ProfileResult } from "./check.ts";
 import type { ProfileError } from "./errors.ts";
 import type { ProfileName, RunParams } from "./schema.ts";
-import type { Evidence, Faults, JobEvidence, Progress, Target } from "./services.ts";
+import type {
+  Evidence,
+  Faults,
+  JobEvidence,
+  MemoryEvidence,
+  Progress,
+  Target,
+} from "./services.ts";
 
-export type ProfileServices = Target | Evidence | JobEvidence | Progress | Faults;
+export type ProfileServices = Target | Evidence | JobEvidence | MemoryEvidence | Progress | Faults;
 
 /**
  * A scale-test profile: a program over the runner's services. Adding one is a file in

@@ -4,12 +4,14 @@ import type { ProfileError } from "./errors.ts";
 import type { Profile, ProfileServices } from "./profile.ts";
 import { cacheProfile } from "./profiles/cache.ts";
 import { jobsProfile } from "./profiles/jobs.ts";
+import { memoryProfile } from "./profiles/memory.ts";
 import type { ProfileName, RunParams, Verdict } from "./schema.ts";
 
 /** Every profile the runner knows, by name. */
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   cache: cacheProfile,
   jobs: jobsProfile,
+  memory: memoryProfile,
 };
 
 export interface RunOutcome extends ProfileResult {

@@ -47,6 +47,8 @@ export interface RunCounters {
   readonly cache_miss: number;
   readonly provider_fetch: number;
   readonly lock_waits: number;
+  /** Heavy requests answered 503 MEMORY_PRESSURE. */
+  readonly shed?: number;
 }
 
 export interface PersistedBarsEvents {
@@ -135,3 +137,29 @@ export class JobEvidence extends Context.Service<
     }>;
   }
 >()("@scaleproof/core/JobEvidence") {}
+
+/** One memory sample of one instance (what its sampler persisted for this run). */
+export interface MemoryPoint {
+  readonly instanceId: string;
+  readonly bootId: string;
+  /** ms since the epoch */
+  readonly at: number;
+  readonly heapUsed: number;
+  readonly oldGenUsed: number;
+  readonly heapLimit: number;
+  readonly rss: number;
+  readonly gcCount: number;
+  readonly pressure: number;
+  readonly shedding: boolean;
+  readonly eventLoopP99Ms: number | null;
+}
+
+/** The instances' memory samples for this run, and how many requests they shed. */
+export class MemoryEvidence extends Context.Service<
+  MemoryEvidence,
+  {
+    readonly samples: Effect.Effect<readonly MemoryPoint[]>;
+    /** Sampling interval in force for this run (quick runs sample faster). */
+    readonly sampleEveryMs: (quick: boolean) => number;
+  }
+>()("@scaleproof/core/MemoryEvidence") {}

@@ -5,6 +5,8 @@ import {
   Evidence,
   Faults,
   JobEvidence,
+  MemoryEvidence,
+  type MemoryPoint,
   Progress,
   Target,
   type TargetResponse,
@@ -29,7 +31,34 @@ export interface FakeOptions {
   readonly jobHistory?: (ids: readonly string[]) => { jobs: JobRecord[]; events: ExecutionEvent[] };
   /** Fault injection allowed (default true). */
   readonly faultsEnabled?: boolean;
+  /** What the instances' samplers recorded (default: two healthy instances). */
+  readonly memorySamples?: () => MemoryPoint[];
 }
+
+const MB = 1024 * 1024;
+
+/** Two instances, 60 one-second samples each: a young-generation saw-tooth over a flat old generation. */
+export const healthySamples = (tweak: (p: MemoryPoint, k: number) => MemoryPoint = (p) => p) =>
+  ["i1", "i2"].flatMap((instanceId) =>
+    Array.from({ length: 60 }, (_, k) =>
+      tweak(
+        {
+          instanceId,
+          bootId: `${instanceId}-boot`,
+          at: 1_000_000 + k * 1000,
+          heapUsed: 30 * MB + (k % 10) * MB,
+          oldGenUsed: 20 * MB + (k % 3) * 0.1 * MB,
+          heapLimit: 290 * MB,
+          rss: 120 * MB,
+          gcCount: k % 10 === 0 ? 1 : 0,
+          pressure: (30 + (k % 10)) / 290,
+          shedding: false,
+          eventLoopP99Ms: 12,
+        },
+        k,
+      ),
+    ),
+  );
 
 /** Each job started and finished once, alternating over two instances. */
 export const cleanHistory = (ids: readonly string[]) => ({
@@ -218,6 +247,13 @@ export const fakeSystem = (options: FakeOptions = {}) => {
             return true;
           }),
         clear: (name) => Effect.sync(() => void armed.splice(armed.indexOf(name), 1)),
+      }),
+    ),
+    Layer.succeed(
+      MemoryEvidence,
+      MemoryEvidence.of({
+        samples: Effect.sync(() => (options.memorySamples ?? healthySamples)()),
+        sampleEveryMs: () => 1000,
       }),
     ),
     Layer.succeed(

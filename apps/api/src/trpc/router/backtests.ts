@@ -6,12 +6,12 @@ import { backtestInput } from "../../backtests/input.ts";
 import { enqueueBacktest } from "../../backtests/service.ts";
 import { toJobView } from "../../backtests/view.ts";
 import { RUN_HEADER } from "../../http/routes/bars.ts";
-import { publicProcedure, router } from "../trpc.ts";
+import { heavyProcedure, publicProcedure, router } from "../trpc.ts";
 
 export const jobId = z.string().regex(/^\d{1,18}$/, "not a job id");
 
 export const backtestsRouter = router({
-  enqueue: publicProcedure.input(backtestInput).mutation(async ({ ctx, input }) => {
+  enqueue: heavyProcedure.input(backtestInput).mutation(async ({ ctx, input }) => {
     const id = await enqueueBacktest(ctx.deps, input, ctx.headers.get(RUN_HEADER) ?? undefined);
     return { id, status: "queued" as const };
   }),

@@ -1,7 +1,7 @@
 import { barsRequest } from "../../bars/input.ts";
 import { getBars } from "../../bars/service.ts";
 import { RUN_HEADER } from "../../http/routes/bars.ts";
-import { asTrpcError, publicProcedure, router } from "../trpc.ts";
+import { asTrpcError, heavyProcedure, router } from "../trpc.ts";
 
 export interface BarsPayload {
   readonly cache: "HIT" | "MISS" | "WAIT";
@@ -11,7 +11,7 @@ export interface BarsPayload {
 }
 
 export const barsRouter = router({
-  get: publicProcedure.input(barsRequest).query(async ({ ctx, input }): Promise<BarsPayload> => {
+  get: heavyProcedure.input(barsRequest).query(async ({ ctx, input }): Promise<BarsPayload> => {
     try {
       const r = await getBars(
         ctx.deps.bars,

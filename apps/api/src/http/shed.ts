@@ -1,0 +1,29 @@
+import type { Context, Next } from "hono";
+import type { InstanceDeps } from "../instance/deps.ts";
+import { bumpRunCounters } from "../runs/counters.ts";
+import { RUN_HEADER } from "./routes/bars.ts";
+
+export const SHED_RETRY_AFTER_SEC = 2;
+
+/** The 503 a heavy endpoint answers under pressure (REST and tRPC say the same). */
+export const shedMessage = (deps: InstanceDeps) => {
+  const s = deps.shedder.state();
+  return `${s.reason === "event-loop" ? "event-loop delay" : `heap pressure ${s.pressure} (${s.basis})`} is above the shedding threshold ${deps.shedder.thresholds.high}; retry after ${SHED_RETRY_AFTER_SEC} s`;
+};
+
+/** Counts a shed request against its scale-test run, if it carries one. */
+export const countShed = async (deps: InstanceDeps, runId: string | null | undefined) => {
+  if (runId) await bumpRunCounters(deps.redis, runId, ["shed"]).catch(() => {});
+};
+
+/**
+ * Guard for heavy endpoints (bars, backtest enqueue): under memory pressure they answer
+ * `503 {code: "MEMORY_PRESSURE"}` with Retry-After instead of risking the process.
+ * Light endpoints (health, status, results) never pass through here.
+ */
+export const shedHeavy = (deps: InstanceDeps) => async (c: Context, next: Next) => {
+  if (!deps.shedder.state().shedding) return next();
+  await countShed(deps, c.req.header(RUN_HEADER));
+  c.header("retry-after", String(SHED_RETRY_AFTER_SEC));
+  return c.json({ error: { code: "MEMORY_PRESSURE", message: shedMessage(deps) } }, 503);
+};

@@ -1,0 +1,144 @@
+import { monitorEventLoopDelay, PerformanceObserver, performance } from "node:perf_hooks";
+import { getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
+import { activeScaleTestRun } from "@scaleproof/db/queries/activeScaleTestRun";
+import { insertMemorySample, type MemorySample } from "@scaleproof/db/queries/insertMemorySample";
+import type { Redis } from "ioredis";
+import type { InstanceDeps } from "../instance/deps.ts";
+import { VERSION } from "../instance/version.ts";
+import type { LoadShedder } from "./shedder.ts";
+
+const TICK_MS = 1_000;
+const GC_KINDS: Record<number, string> = { 1: "minor", 2: "major", 4: "incremental", 8: "weakcb" };
+
+export type Sample = Omit<MemorySample, "runId">;
+
+export const instancesKey = (prefix: string) => `${prefix}instances:v1`;
+
+/**
+ * Samples this process every MEMORY_SAMPLE_MS (every MEMORY_QUICK_SAMPLE_MS while a
+ * quick run is active): heap, rss, external, event-loop delay and utilisation, GC
+ * events. The latest sample is published in the instances registry (Redis) and
+ * `/ops/health`; while a scale-test run is active every sample is persisted for it.
+ */
+export class MemorySampler {
+  #latest: Sample | undefined;
+  #lastAt = 0;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #eld = monitorEventLoopDelay({ resolution: 10 });
+  #elu = performance.eventLoopUtilization();
+  #gc = { count: 0, ms: 0, kinds: {} as Record<string, number> };
+  readonly #observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      this.#gc.count++;
+      this.#gc.ms += e.duration;
+      const kind = GC_KINDS[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? "other";
+      this.#gc.kinds[kind] = (this.#gc.kinds[kind] ?? 0) + 1;
+    }
+  });
+
+  constructor(
+    private readonly deps: Pick<InstanceDeps, "env" | "identity" | "sql" | "log"> & {
+      redis: Redis;
+    },
+    private readonly shedder: LoadShedder,
+  ) {}
+
+  latest(): Sample | undefined {
+    return this.#latest;
+  }
+
+  start(): void {
+    this.#eld.enable();
+    this.#observer.observe({ entryTypes: ["gc"] });
+    this.#timer = setInterval(() => void this.#tick(), TICK_MS);
+    this.#timer.unref();
+    void this.#tick();
+  }
+
+  async #tick(): Promise<void> {
+    const { env, sql, log } = this.deps;
+    try {
+      const run = await activeScaleTestRun(sql);
+      const every = run?.quick ? env.MEMORY_QUICK_SAMPLE_MS : env.MEMORY_SAMPLE_MS;
+      if (this.#latest && Date.now() - this.#lastAt < every - TICK_MS / 2) {
+        await this.#publish();
+        return;
+      }
+      const sample = this.#sample();
+      if (run) await insertMemorySample(sql, { ...sample, runId: run.id });
+      await this.#publish();
+    } catch (error) {
+      log.error({ err: error }, "memory sample failed");
+    }
+  }
+
+  #sample(): Sample {
+    const m = process.memoryUsage();
+    const ms = (ns: number) => (Number.isFinite(ns) ? Math.round(ns / 10_000) / 100 : null);
+    const eld = {
+      p50: ms(this.#eld.percentile(50)),
+      p99: ms(this.#eld.percentile(99)),
+      max: ms(this.#eld.max),
+    };
+    this.#eld.reset();
+    const elu = performance.eventLoopUtilization(this.#elu);
+    this.#elu = performance.eventLoopUtilization();
+    const gc = this.#gc;
+    this.#gc = { count: 0, ms: 0, kinds: {} };
+    this.shedder.reportEventLoopP99(eld.p99);
+    const state = this.shedder.evaluate();
+    const sample: Sample = {
+      instanceId: this.deps.identity.instanceId,
+      bootId: this.deps.identity.bootId,
+      at: new Date(),
+      uptimeS: Math.round(process.uptime() * 10) / 10,
+      heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      oldGenUsed:
+        m.heapUsed -
+        (getHeapSpaceStatistics().find((sp) => sp.space_name === "new_space")?.space_used_size ??
+          0),
+      rss: m.rss,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+      heapLimit: getHeapStatistics().heap_size_limit,
+      eldP50Ms: eld.p50,
+      eldP99Ms: eld.p99,
+      eldMaxMs: eld.max,
+      elu: Math.round(elu.utilization * 10_000) / 10_000,
+      gcCount: gc.count,
+      gcMs: Math.round(gc.ms * 100) / 100,
+      gcKinds: gc.kinds,
+      pressure: state.pressure,
+      shedding: state.shedding,
+    };
+    this.#latest = sample;
+    this.#lastAt = Date.now();
+    return sample;
+  }
+
+  /** The instances registry: every instance's latest state, for `instances.list`. */
+  async #publish(): Promise<void> {
+    const { identity, env, redis } = this.deps;
+    const state = this.shedder.state();
+    await redis.hset(
+      instancesKey(env.CACHE_KEY_PREFIX),
+      identity.instanceId,
+      JSON.stringify({
+        instanceId: identity.instanceId,
+        bootId: identity.bootId,
+        version: VERSION,
+        startedAt: identity.startedAt.toISOString(),
+        seenAt: new Date().toISOString(),
+        memory: this.#latest ?? null,
+        pressure: state,
+      }),
+    );
+  }
+
+  close(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#observer.disconnect();
+    this.#eld.disable();
+  }
+}

@@ -1,0 +1,33 @@
+import { MemoryEvidence } from "@scaleproof/core/scale-test/services";
+import type { Sql } from "@scaleproof/db/client";
+import { listMemorySamples } from "@scaleproof/db/queries/listMemorySamples";
+import { Effect, Layer } from "effect";
+import type { InstanceEnv } from "../config/env.ts";
+
+/** Every instance's memory samples for one run, as their samplers persisted them. */
+export const memoryEvidenceLayer = (
+  sql: Sql,
+  env: InstanceEnv,
+  runId: string,
+): Layer.Layer<MemoryEvidence> =>
+  Layer.succeed(
+    MemoryEvidence,
+    MemoryEvidence.of({
+      sampleEveryMs: (quick) => (quick ? env.MEMORY_QUICK_SAMPLE_MS : env.MEMORY_SAMPLE_MS),
+      samples: Effect.promise(async () =>
+        (await listMemorySamples(sql, runId)).map((s) => ({
+          instanceId: s.instance_id,
+          bootId: s.boot_id,
+          at: s.at.getTime(),
+          heapUsed: s.heap_used,
+          oldGenUsed: s.old_gen_used,
+          heapLimit: s.heap_limit,
+          rss: s.rss,
+          gcCount: s.gc_count,
+          pressure: s.pressure,
+          shedding: s.shedding,
+          eventLoopP99Ms: s.eld_p99_ms,
+        })),
+      ),
+    }),
+  );
