@@ -3,6 +3,7 @@ import { type ProfileResult, verdictOf } from "./check.ts";
 import type { ProfileError } from "./errors.ts";
 import type { Profile, ProfileServices } from "./profile.ts";
 import { cacheProfile } from "./profiles/cache.ts";
+import { fullProfile } from "./profiles/full.ts";
 import { jobsProfile } from "./profiles/jobs.ts";
 import { memoryProfile } from "./profiles/memory.ts";
 import type { ProfileName, RunParams, Verdict } from "./schema.ts";
@@ -12,6 +13,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   cache: cacheProfile,
   jobs: jobsProfile,
   memory: memoryProfile,
+  full: fullProfile,
 };
 
 export interface RunOutcome extends ProfileResult {

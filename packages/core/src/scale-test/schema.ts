@@ -6,7 +6,7 @@ import { z } from "zod";
  */
 
 /** Profiles a run can ask for. Later profiles add their name here and to the registry. */
-export const PROFILE_NAMES = ["cache", "jobs", "memory"] as const;
+export const PROFILE_NAMES = ["cache", "jobs", "memory", "full"] as const;
 export const profileName = z.enum(PROFILE_NAMES);
 export type ProfileName = z.infer<typeof profileName>;
 
@@ -27,7 +27,7 @@ export const runInput = z.strictObject({
   profile: profileName,
   /** CI-sized: every step runs, with the shortest durations and counts that still prove it. */
   quick: z.boolean().default(false),
-  /** Wall-clock budget; defaults to the profile's seed duration (cache: 10, jobs: 15, memory: 30). */
+  /** Wall-clock budget; defaults to the profile's seed duration (cache: 10, jobs: 15, memory: 30, full: 60). */
   durationMin: z.number().positive().max(240).optional(),
   /** Futures root (ES, NQ), continuous (ES.c.0) or contract (ESZ3). */
   symbol: z
