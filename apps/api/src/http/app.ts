@@ -10,6 +10,7 @@ import { mountBacktests } from "./routes/backtests.ts";
 import { mountBars } from "./routes/bars.ts";
 import { mountOps } from "./routes/ops.ts";
 import { shedHeavy } from "./shed.ts";
+import { mountSpa } from "./spa.ts";
 
 /** One instance's HTTP surface: REST routes, tRPC at /trpc, identity headers on everything. */
 export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator): Hono => {
@@ -53,6 +54,7 @@ export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator):
       },
     }),
   );
+  mountSpa(app);
   app.notFound((c) =>
     c.json(
       { error: { code: "NOT_FOUND", message: `no route ${c.req.method} ${c.req.path}` } },

@@ -11,6 +11,7 @@ import { buildRunExport } from "../../scaleTest/export.ts";
 import { toRunView } from "../../scaleTest/view.ts";
 import type { TrpcContext } from "../trpc.ts";
 import { adminProcedure, router } from "../trpc.ts";
+import { seriesProcedure } from "./series.ts";
 
 const runId = z.strictObject({ runId: z.string().regex(/^run_[0-9a-z_]{1,60}$/, "not a run id") });
 const TERMINAL = new Set(["passed", "failed", "aborted"]);
@@ -67,6 +68,7 @@ export const scaleTestRouter = router({
     }
     return toRunView(row);
   }),
+  series: seriesProcedure,
   export: adminProcedure
     .input(runId)
     .query(async ({ ctx, input }) => buildRunExport(ctx.deps, await mustGet(ctx, input.runId))),

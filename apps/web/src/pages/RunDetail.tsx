@@ -1,0 +1,134 @@
+import { Alert, Button, Group, Paper, Progress, Stack, Table, Text, Title } from "@mantine/core";
+import type { RunView } from "@scaleproof/core/scale-test/schema";
+import { ChecksTable } from "@scaleproof/ui/ChecksTable";
+import { HeapChart } from "@scaleproof/ui/HeapChart";
+import { JobTimeline } from "@scaleproof/ui/JobTimeline";
+import { MetricCard } from "@scaleproof/ui/MetricCard";
+import { ScaleReadyPill } from "@scaleproof/ui/ScaleReadyPill";
+import { VerdictBadge } from "@scaleproof/ui/VerdictBadge";
+import { useQuery } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { useState } from "react";
+import { useTRPC, useTRPCClient } from "../trpc.ts";
+
+const TERMINAL = new Set(["passed", "failed", "aborted"]);
+
+export const verdictOf = (run: Pick<RunView, "status" | "verdict">) =>
+  run.verdict ?? (run.status === "aborted" ? "ABORTED" : "RUNNING");
+
+/** One run: live progress (SSE subscription), checks with expected vs actual, metrics, charts, export. */
+export function RunDetail({ runId }: { readonly runId: string }) {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  // Kept in state: the subscription's own data resets when the stream ends with the run.
+  const [streamed, setStreamed] = useState<RunView>();
+  const live = useSubscription(
+    trpc.scaleTest.onProgress.subscriptionOptions(
+      { runId },
+      { onData: (v) => setStreamed(v as RunView) },
+    ),
+  );
+  // The stream is the fast path; a slow poll covers a stream that broke (its instance died).
+  const results = useQuery({
+    ...trpc.scaleTest.results.queryOptions({ runId }),
+    refetchInterval: (q) => (q.state.data && TERMINAL.has(q.state.data.run.status) ? false : 3000),
+  });
+  const polled = results.data?.run;
+  const run =
+    polled && (TERMINAL.has(polled.status) || !streamed || polled.progress > streamed.progress)
+      ? polled
+      : (streamed ?? polled);
+  const done = run ? TERMINAL.has(run.status) : false;
+  const series = useQuery({
+    ...trpc.scaleTest.series.queryOptions({ runId }),
+    refetchInterval: done ? false : 2000,
+  });
+  if (results.isError) return <Alert color="red">{results.error.message}</Alert>;
+  if (!run) return <Text>Loading run {runId}…</Text>;
+  const m = run.metrics;
+  const percent = (done && run.status !== "aborted" ? 1 : run.progress) * 100;
+  const pick = (...keys: string[]) => {
+    for (const k of keys) {
+      const hit = Object.entries(m).find(([name]) => name === k || name.endsWith(`/${k}`));
+      if (hit) return hit[1];
+    }
+    return null;
+  };
+  const exportJson = async () => {
+    const doc = await client.scaleTest.export.query({ runId });
+    const url = URL.createObjectURL(
+      new Blob([JSON.stringify(doc, null, 2)], { type: "application/json" }),
+    );
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `${runId}.json`;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+  return (
+    <Stack data-testid="run-detail" data-status={run.status} data-stream={live.status}>
+      <Group justify="space-between">
+        <Group>
+          <Title order={4}>
+            {run.profile} · {run.id}
+          </Title>
+          <VerdictBadge verdict={verdictOf(run)} />
+          {"scale_ready" in m && <ScaleReadyPill ready={m.scale_ready === "YES"} />}
+        </Group>
+        <Button variant="light" onClick={exportJson} disabled={!done} data-testid="export">
+          Export JSON
+        </Button>
+      </Group>
+      <div data-testid="progress" data-progress={Math.round(percent)}>
+        <Progress value={percent} animated={!done} />
+      </div>
+      <Text size="sm" data-testid="current-step">
+        {run.status} · step {run.currentStep ?? "—"} · runner {run.runner.instanceId}
+        {run.reason ? ` · ${run.reason}` : ""}
+      </Text>
+      {run.checks.some((c) => !c.pass) && (
+        <Alert color="red" title="Failed checks" data-testid="failures">
+          {run.checks
+            .filter((c) => !c.pass)
+            .map((c) => (
+              <div key={c.name}>
+                {c.name}: expected {c.expected}, got {String(c.actual)}
+              </div>
+            ))}
+        </Alert>
+      )}
+      <Group>
+        <MetricCard label="hit rate" value={pick("hit_rate_after_warmup") as number | null} />
+        <MetricCard
+          label="provider fetches (stampede)"
+          value={pick("stampede.provider_fetch") as number | null}
+        />
+        <MetricCard label="duplicates" value={pick("jobs.duplicates") as number | null} />
+        <MetricCard label="restarts" value={pick("restarts") as number | null} />
+        <MetricCard label="p95 latency" value={pick("latency.p95_ms") as number | null} unit="ms" />
+      </Group>
+      <ChecksTable checks={run.checks} />
+      <Paper withBorder p="sm">
+        <Title order={5}>Heap over time</Title>
+        <HeapChart points={series.data?.heap ?? []} />
+      </Paper>
+      <Paper withBorder p="sm">
+        <Title order={5}>Job attempts (lease windows per instance)</Title>
+        <JobTimeline attempts={series.data?.attempts ?? []} />
+      </Paper>
+      <Paper withBorder p="sm">
+        <Title order={5}>Metrics</Title>
+        <Table>
+          <Table.Tbody>
+            {Object.entries(m).map(([k, v]) => (
+              <Table.Tr key={k}>
+                <Table.Td>{k}</Table.Td>
+                <Table.Td>{String(v)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+    </Stack>
+  );
+}

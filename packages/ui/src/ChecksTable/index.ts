@@ -1,0 +1,1 @@
+export { type CheckRow, ChecksTable } from "./ChecksTable.tsx";

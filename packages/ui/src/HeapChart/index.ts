@@ -1,0 +1,1 @@
+export { HeapChart, type HeapPoint } from "./HeapChart.tsx";

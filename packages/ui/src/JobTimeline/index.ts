@@ -1,0 +1,1 @@
+export { type Attempt, JobTimeline } from "./JobTimeline.tsx";

@@ -1,0 +1,1 @@
+export { ScaleReadyPill } from "./ScaleReadyPill.tsx";
