@@ -15,7 +15,7 @@ import { checksTable, colour, progressBar, table } from "./format.ts";
  * Exit codes: 0 PASS, 1 FAIL, 2 error (bad arguments, unreachable, refused, aborted run).
  */
 const USAGE = `usage:
-  scaleproof run --profile cache|jobs [--quick] [--duration-min N] [--symbol ES] [--tf 1m|5m]
+  scaleproof run --profile cache|jobs|memory|full [--quick] [--duration-min N] [--symbol ES] [--tf 1m|5m]
                  [--concurrency N] [--jobs N] [--no-crash] [--stall]
                  [--target URL] [--token T] [--json FILE]
   scaleproof status [--target URL] [--token T]
@@ -229,6 +229,10 @@ const printRun = (run: RunView): void => {
   }
   const verdict = run.verdict ?? (run.status === "aborted" ? "ABORTED" : "—");
   console.log();
+  if (run.metrics.scale_ready === "YES" || run.metrics.scale_ready === "NO") {
+    const yes = run.metrics.scale_ready === "YES";
+    console.log(paint.bold(`Scale Ready: ${yes ? paint.pass("YES") : paint.fail("NO")}`));
+  }
   console.log(
     paint.bold(`${run.profile}: ${verdict === "PASS" ? paint.pass("PASS") : paint.fail(verdict)}`),
   );

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +14,7 @@ import { ensureServices } from "./services.ts";
  */
 const { values } = parseArgs({
   options: {
+    "no-run": { type: "boolean", default: false },
     instances: { type: "string", default: "2" },
     port: { type: "string", default: process.env.PORT ?? "8080" },
   },
@@ -29,6 +31,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 }
 
 const repoRoot = path.resolve(import.meta.dirname, "../../../..");
+const CLI_ENTRY = path.resolve(import.meta.dirname, "../cli/main.ts");
 const logDir = path.join(repoRoot, ".scaleproof", "logs");
 mkdirSync(logDir, { recursive: true });
 const logFile = createWriteStream(path.join(logDir, "cluster.log"), { flags: "a" });
@@ -95,3 +98,37 @@ const stop = async () => {
 };
 process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());
+
+// The main job: the full profile in quick mode through the typed CLI, as a user runs it.
+if (!values["no-run"]) {
+  const runsDir = path.join(repoRoot, ".scaleproof", "runs");
+  mkdirSync(runsDir, { recursive: true });
+  const json = path.join(runsDir, `full-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  say("running the full profile in quick mode (cache -> jobs -> memory)...");
+  const code = await new Promise<number | null>((resolve) => {
+    const cli = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        CLI_ENTRY,
+        "run",
+        "--profile",
+        "full",
+        "--quick",
+        "--target",
+        cluster.url,
+        "--json",
+        json,
+      ],
+      { stdio: "inherit", env: { ...process.env, SCALEPROOF_TOKEN: adminToken } },
+    );
+    cli.on("exit", resolve);
+  });
+  say(
+    code === 2
+      ? "the full run could not complete (see above)"
+      : `exported: ${path.relative(process.cwd(), json)}`,
+  );
+}
+say(`web UI: ${cluster.url}/#token=${adminToken}   (Ctrl-C stops everything)`);

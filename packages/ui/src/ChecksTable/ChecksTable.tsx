@@ -26,7 +26,7 @@ export function ChecksTable({ checks }: { readonly checks: readonly CheckRow[] }
       <Table.Tbody>
         {checks.map((c) => (
           <Table.Tr key={c.name} data-check={c.name} data-pass={c.pass}>
-            <Table.Td>
+            <Table.Td w={80}>
               <VerdictBadge verdict={c.pass ? "PASS" : "FAIL"} />
             </Table.Td>
             <Table.Td>{c.name}</Table.Td>

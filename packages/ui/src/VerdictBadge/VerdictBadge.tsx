@@ -12,7 +12,13 @@ const COLOR: Record<Verdict, string> = {
 /** The PASS/FAIL badge shown per profile and per check. */
 export function VerdictBadge({ verdict }: { readonly verdict: Verdict }) {
   return (
-    <Badge color={COLOR[verdict]} variant="filled" data-verdict={verdict}>
+    <Badge
+      color={COLOR[verdict]}
+      variant="filled"
+      data-verdict={verdict}
+      style={{ flexShrink: 0 }}
+      miw={64}
+    >
       {verdict}
     </Badge>
   );

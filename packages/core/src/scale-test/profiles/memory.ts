@@ -136,7 +136,8 @@ const runMemory = Effect.fn("memoryProfile")(function* (params: RunParams) {
   // collect: one more sampling interval, so the last samples have landed.
   yield* progress.step("collect", 2 / STEPS.length);
   yield* Effect.sleep(`${memory.sampleEveryMs(params.quick) * 2} millis`);
-  const samples = yield* memory.samples;
+  // Only this soak's window: in a full run, earlier parts (a crash fault in jobs) are not ours to judge.
+  const samples = (yield* memory.samples).filter((p) => p.at >= started);
   const counters = yield* evidence.runCounters;
   yield* progress.step("verdict", 3 / STEPS.length);
 
