@@ -7,7 +7,7 @@ import { enqueueBacktest } from "../../backtests/service.ts";
 import { toJobView } from "../../backtests/view.ts";
 import type { InstanceDeps } from "../../instance/deps.ts";
 import { jobId } from "../../trpc/router/backtests.ts";
-import { badRequestBody } from "../badRequest.ts";
+import { badRequestBody, NOT_JSON, readJson } from "../badRequest.ts";
 import { RUN_HEADER, runIdProblem } from "./bars.ts";
 
 const listQuery = z.strictObject({
@@ -18,21 +18,9 @@ const listQuery = z.strictObject({
 /** `POST /api/backtests` (202 + id), `GET /api/backtests/:id`, `GET /api/backtests?runId&limit`. */
 export const mountBacktests = (app: Hono, deps: InstanceDeps): void => {
   app.post("/api/backtests", async (c) => {
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return c.json(
-        {
-          error: {
-            code: "BAD_REQUEST",
-            message: "body must be JSON",
-            fields: [{ field: "(body)", message: "not JSON" }],
-          },
-        },
-        400,
-      );
-    }
+    const json = await readJson(c.req);
+    if (!json.ok) return c.json(NOT_JSON, 400);
+    const body = json.body;
     const parsed = backtestInput.safeParse(body);
     if (!parsed.success) return c.json(badRequestBody(parsed.error), 400);
     const runId = c.req.header(RUN_HEADER);

@@ -8,7 +8,7 @@ import type { InstanceDeps } from "../../instance/deps.ts";
 import type { ScaleTestCoordinator } from "../../scaleTest/coordinator.ts";
 import { appRouter } from "../../trpc/root.ts";
 import { createCallerFactory } from "../../trpc/trpc.ts";
-import { fieldProblems } from "../badRequest.ts";
+import { fieldProblems, NOT_JSON, readJson } from "../badRequest.ts";
 
 const createCaller = createCallerFactory(appRouter);
 
@@ -60,21 +60,9 @@ export const mountOps = (
     answer(c, () => caller(c).scaleTest.run(fromQuery(c.req.query()) as never), 202),
   );
   app.post("/ops/scale-test/run", async (c) => {
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return c.json(
-        {
-          error: {
-            code: "BAD_REQUEST",
-            message: "body must be JSON",
-            fields: [{ field: "(body)", message: "not JSON" }],
-          },
-        },
-        400,
-      );
-    }
+    const json = await readJson(c.req);
+    if (!json.ok) return c.json(NOT_JSON, 400);
+    const body = json.body;
     return answer(c, () => caller(c).scaleTest.run(body as never), 202);
   });
   app.get("/ops/scale-test/status", (c) => answer(c, () => caller(c).scaleTest.status()));

@@ -1,8 +1,9 @@
 import { Clock, Effect } from "effect";
 import { atLeast, check, equals, type ProfileResult } from "../check.ts";
 import { ProfileSetupFailed } from "../errors.ts";
+import { findings } from "../findings.ts";
 import type { Profile } from "../profile.ts";
-import type { Check, Metrics, RunParams } from "../schema.ts";
+import type { Check, RunParams } from "../schema.ts";
 import {
   type BarsRange,
   Evidence,
@@ -38,17 +39,10 @@ const runCache = Effect.fn("cacheProfile")(function* (params: RunParams) {
   const progress = yield* Progress;
   const faults = yield* Faults;
   const startedAt = yield* Clock.currentTimeMillis;
-  const checks: Check[] = [];
-  const metrics: Metrics = {};
+  const { checks, metrics, record, metric } = yield* findings;
   const all: TargetResponse[] = [];
   const labels = new Map<TargetResponse, "A" | "B">();
   const at = (step: string) => progress.step(step, STEPS.indexOf(step) / STEPS.length);
-  const record = (c: Check) =>
-    Effect.sync(() => checks.push(c)).pipe(Effect.andThen(progress.check(c)));
-  const metric = (name: string, value: number | string | null) =>
-    Effect.sync(() => {
-      metrics[name] = value;
-    }).pipe(Effect.andThen(progress.metric(name, value)));
   const send = (step: string, range: BarsRange, label: "A" | "B", pin?: string) =>
     target
       .get({

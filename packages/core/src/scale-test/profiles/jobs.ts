@@ -1,8 +1,9 @@
 import { Clock, Effect } from "effect";
 import { checkHistory, type ExecutionEvent } from "../../jobs/history.ts";
 import { atLeast, check, equals, type ProfileResult } from "../check.ts";
+import { findings } from "../findings.ts";
 import type { Profile } from "../profile.ts";
-import type { Check, Metrics, RunParams } from "../schema.ts";
+import type { Check, RunParams } from "../schema.ts";
 import {
   Evidence,
   Faults,
@@ -40,16 +41,9 @@ const runJobs = Effect.fn("jobsProfile")(function* (params: RunParams) {
   const progress = yield* Progress;
   const faults = yield* Faults;
   const startedAt = yield* Clock.currentTimeMillis;
-  const checks: Check[] = [];
-  const metrics: Metrics = {};
+  const { checks, metrics, record, metric } = yield* findings;
   const at = (step: string, within = 0) =>
     progress.step(step, (STEPS.indexOf(step) + within) / STEPS.length);
-  const record = (c: Check) =>
-    Effect.sync(() => checks.push(c)).pipe(Effect.andThen(progress.check(c)));
-  const metric = (name: string, value: number | string | null) =>
-    Effect.sync(() => {
-      metrics[name] = value;
-    }).pipe(Effect.andThen(progress.metric(name, value)));
 
   yield* at("setup");
   const range = params.ranges?.[0] ?? lastTradingDays(yield* evidence.availableRange, 1);

@@ -1,7 +1,8 @@
 import { Clock, Effect } from "effect";
 import { atLeast, atMost, check, equals, type ProfileResult } from "../check.ts";
+import { findings } from "../findings.ts";
 import type { Profile } from "../profile.ts";
-import type { Check, Metrics, RunParams } from "../schema.ts";
+import type { RunParams } from "../schema.ts";
 import {
   Evidence,
   MemoryEvidence,
@@ -50,14 +51,7 @@ const runMemory = Effect.fn("memoryProfile")(function* (params: RunParams) {
   const evidence = yield* Evidence;
   const memory = yield* MemoryEvidence;
   const progress = yield* Progress;
-  const checks: Check[] = [];
-  const metrics: Metrics = {};
-  const record = (c: Check) =>
-    Effect.sync(() => checks.push(c)).pipe(Effect.andThen(progress.check(c)));
-  const metric = (name: string, value: number | string | null) =>
-    Effect.sync(() => {
-      metrics[name] = value;
-    }).pipe(Effect.andThen(progress.metric(name, value)));
+  const { checks, metrics, record, metric } = yield* findings;
 
   yield* progress.step("setup", 0);
   const day = params.ranges?.[0] ?? lastTradingDays(yield* evidence.availableRange, 1);
