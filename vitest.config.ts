@@ -8,6 +8,7 @@ export default defineConfig({
     globalSetup: ["./vitest.setup.ts"],
     projects: [
       { test: { name: "core", root: "packages/core", include: ["test/**/*.test.ts"] } },
+      { test: { name: "ui", root: "packages/ui", include: ["test/**/*.test.ts"] } },
       {
         test: {
           name: "db",

@@ -3,6 +3,7 @@ import type { RunView } from "@scaleproof/core/scale-test/schema";
 import { ChecksTable } from "@scaleproof/ui/ChecksTable";
 import { HeapChart } from "@scaleproof/ui/HeapChart";
 import { JobTimeline } from "@scaleproof/ui/JobTimeline";
+import { LatencyChart, latencyRows } from "@scaleproof/ui/LatencyChart";
 import { MetricCard } from "@scaleproof/ui/MetricCard";
 import { ScaleReadyPill } from "@scaleproof/ui/ScaleReadyPill";
 import { VerdictBadge } from "@scaleproof/ui/VerdictBadge";
@@ -108,6 +109,10 @@ export function RunDetail({ runId }: { readonly runId: string }) {
         <MetricCard label="p95 latency" value={pick("latency.p95_ms") as number | null} unit="ms" />
       </Group>
       <ChecksTable checks={run.checks} />
+      <Paper withBorder p="sm">
+        <Title order={5}>Latency percentiles</Title>
+        <LatencyChart rows={latencyRows(m)} />
+      </Paper>
       <Paper withBorder p="sm">
         <Title order={5}>Heap over time</Title>
         <HeapChart points={series.data?.heap ?? []} />

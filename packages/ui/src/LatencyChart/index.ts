@@ -1,0 +1,1 @@
+export { LatencyChart, type LatencyRow, latencyRows } from "./LatencyChart.tsx";
