@@ -64,7 +64,10 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster> =>
     onLine: options.onLine,
     ...(options.onRestart ? { onRestart: options.onRestart } : {}),
   });
-  const frontDoor = new FrontDoor(supervisor);
+  // Lets the cluster's own instances (the scale-test runner) narrow the front door to
+  // one instance for the scaling check; nobody else knows the token.
+  const controlToken = randomBytes(16).toString("hex");
+  const frontDoor = new FrontDoor(supervisor, controlToken);
   const stop = async () => {
     await frontDoor.close();
     await supervisor.stop();
@@ -73,6 +76,8 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster> =>
   try {
     const url = await frontDoor.listen(options.port);
     instanceEnv.SCALE_TEST_TARGET_URL ??= url;
+    instanceEnv.CLUSTER_CONTROL_URL = url;
+    instanceEnv.CLUSTER_CONTROL_TOKEN = controlToken;
     await Promise.all(
       Array.from({ length: options.instances }, (_, i) => supervisor.add(`i${i + 1}`)),
     );

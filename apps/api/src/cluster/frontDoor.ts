@@ -15,8 +15,14 @@ export class FrontDoor {
   readonly #proxy = createProxyServer({ xfwd: true, proxyTimeout: 120_000 });
   #next = 0;
   #server: Server | undefined;
+  /** At most this many instances get traffic (the scaling check's "1 instance"); null: all. */
+  #limit: number | null = null;
 
-  constructor(private readonly supervisor: Supervisor) {}
+  /** `controlToken` guards /_frontdoor/limit: only the cluster's own instances know it. */
+  constructor(
+    private readonly supervisor: Supervisor,
+    private readonly controlToken?: string,
+  ) {}
 
   async listen(port: number, host = "127.0.0.1"): Promise<string> {
     const server = createServer((req, res) => this.#handle(req, res));
@@ -31,7 +37,12 @@ export class FrontDoor {
       res.end(JSON.stringify({ instances: this.supervisor.view() }));
       return;
     }
-    const live = this.supervisor.live();
+    if (req.url === "/_frontdoor/limit" && req.method === "POST") {
+      this.#control(req, res);
+      return;
+    }
+    const all = this.supervisor.live();
+    const live = this.#limit === null ? all : all.slice(0, this.#limit);
     const wanted = req.headers[ROUTE_TO_HEADER];
     const pool = typeof wanted === "string" ? live.filter((i) => i.instanceId === wanted) : live;
     const target = pool[this.#next++ % Math.max(1, pool.length)];
@@ -62,6 +73,41 @@ export class FrontDoor {
         );
       } else {
         res.destroy();
+      }
+    });
+  }
+
+  /** `POST /_frontdoor/limit {"instances": n | null}` with `x-control-token`. */
+  #control(req: IncomingMessage, res: ServerResponse): void {
+    const answer = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (!this.controlToken || req.headers["x-control-token"] !== this.controlToken) {
+      answer(403, {
+        error: { code: "FORBIDDEN", message: "cluster control needs the cluster's token" },
+      });
+      return;
+    }
+    let raw = "";
+    req.on("data", (d) => {
+      raw += d;
+    });
+    req.on("end", () => {
+      try {
+        const { instances } = JSON.parse(raw) as { instances?: unknown };
+        if (instances !== null && !(Number.isInteger(instances) && (instances as number) >= 1)) {
+          throw new Error("instances must be a whole number >= 1, or null for all");
+        }
+        this.#limit = instances as number | null;
+        answer(200, { limit: this.#limit });
+      } catch (error) {
+        answer(400, {
+          error: {
+            code: "BAD_REQUEST",
+            message: error instanceof Error ? error.message : String(error),
+          },
+        });
       }
     });
   }

@@ -45,6 +45,9 @@ export const instanceEnv = z.object({
   SCALE_TEST_REAP_MS: ms(2_000),
   /** How many instances the target has, when the launcher knows (the local cluster does). */
   CLUSTER_INSTANCES: z.coerce.number().int().positive().optional(),
+  /** Set by the local cluster: its front door's control endpoint (the scaling check). */
+  CLUSTER_CONTROL_URL: z.string().url().optional(),
+  CLUSTER_CONTROL_TOKEN: z.string().min(16).optional(),
   /** Backtest job leases: a dead worker's job is claimable again this long after its last heartbeat. */
   JOBS_LEASE_MS: ms(10_000),
   /** Polling fallback when a NOTIFY is missed (LISTEN/NOTIFY wakes workers at once). */

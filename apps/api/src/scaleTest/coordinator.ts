@@ -17,6 +17,7 @@ import { evidenceLayer } from "./evidence.ts";
 import { jobEvidenceLayer } from "./jobEvidence.ts";
 import { memoryEvidenceLayer } from "./memoryEvidence.ts";
 import { RunRecorder } from "./recorder.ts";
+import { scalerLayer } from "./scaler.ts";
 import { targetLayer } from "./target.ts";
 
 interface LocalRun {
@@ -105,6 +106,7 @@ export class ScaleTestCoordinator {
       recorder.layer(),
       jobEvidenceLayer(deps.sql, row.id),
       memoryEvidenceLayer(deps.sql, deps.env, row.id),
+      scalerLayer(deps.env),
       Layer.succeed(
         Faults,
         Faults.of({

@@ -28,6 +28,10 @@ describe("full profile", () => {
     expect(run.metrics.scale_ready).toBe("YES");
     expect(run.metrics["verdict.jobs"]).toBe("PASS");
     expect(checkOf(run, "jobs/crash.instance_restarted").pass).toBe(true);
+    // the local cluster lets the runner narrow the front door: the scaling figures are measured
+    expect(run.metrics["scaling.p95_1_instance_ms"]).toEqual(expect.any(Number));
+    expect(run.metrics["scaling.p95_1_vs_2_instances"]).toMatch(/ms -> .* ms with 2 instances/);
+    expect(run.metrics["scaling.failed_requests"]).toBe(0);
   }, 180_000);
 
   it("Scale Ready: NO with stampede protection off, naming the profile and the check", async () => {

@@ -8,10 +8,18 @@ import type {
   JobEvidence,
   MemoryEvidence,
   Progress,
+  Scaler,
   Target,
 } from "./services.ts";
 
-export type ProfileServices = Target | Evidence | JobEvidence | MemoryEvidence | Progress | Faults;
+export type ProfileServices =
+  | Target
+  | Evidence
+  | JobEvidence
+  | MemoryEvidence
+  | Progress
+  | Faults
+  | Scaler;
 
 /**
  * A scale-test profile: a program over the runner's services. Adding one is a file in

@@ -163,3 +163,13 @@ export class MemoryEvidence extends Context.Service<
     readonly sampleEveryMs: (quick: boolean) => number;
   }
 >()("@scaleproof/core/MemoryEvidence") {}
+
+/** The load balancer's instance count, when the runner may change it (the local cluster). */
+export class Scaler extends Context.Service<
+  Scaler,
+  {
+    readonly available: boolean;
+    /** Send traffic to at most `n` instances; null: to all of them. */
+    readonly limit: (n: number | null) => Effect.Effect<void>;
+  }
+>()("@scaleproof/core/Scaler") {}

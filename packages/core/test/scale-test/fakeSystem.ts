@@ -8,6 +8,7 @@ import {
   MemoryEvidence,
   type MemoryPoint,
   Progress,
+  Scaler,
   Target,
   type TargetResponse,
 } from "../../src/scale-test/services.ts";
@@ -33,6 +34,8 @@ export interface FakeOptions {
   readonly faultsEnabled?: boolean;
   /** What the instances' samplers recorded (default: two healthy instances). */
   readonly memorySamples?: () => MemoryPoint[];
+  /** The runner may narrow the balancer to fewer instances (the local cluster can). */
+  readonly scalable?: boolean;
 }
 
 const MB = 1024 * 1024;
@@ -92,6 +95,8 @@ export const fakeSystem = (options: FakeOptions = {}) => {
   const upstream = new Map<string, number>();
   const steps: string[] = [];
   const enqueued: string[] = [];
+  const limits: (number | null)[] = [];
+  let limit: number | null = null;
   const armed: string[] = [];
   let next = 0;
   const keyOf = (q: Readonly<Record<string, string>>) =>
@@ -169,7 +174,7 @@ export const fakeSystem = (options: FakeOptions = {}) => {
         const instance =
           req.pin && instances.includes(req.pin)
             ? req.pin
-            : (instances[next++ % instances.length] as string);
+            : (instances[next++ % Math.min(instances.length, limit ?? instances.length)] as string);
         const key = keyOf(req.query ?? {});
         const r = yield* serve(key, instance);
         if (r.cache === "MISS") counters.cache_miss++;
@@ -250,6 +255,17 @@ export const fakeSystem = (options: FakeOptions = {}) => {
       }),
     ),
     Layer.succeed(
+      Scaler,
+      Scaler.of({
+        available: options.scalable === true,
+        limit: (n) =>
+          Effect.sync(() => {
+            limit = n;
+            limits.push(n);
+          }),
+      }),
+    ),
+    Layer.succeed(
       MemoryEvidence,
       MemoryEvidence.of({
         samples: Effect.sync(() => (options.memorySamples ?? healthySamples)()),
@@ -263,5 +279,5 @@ export const fakeSystem = (options: FakeOptions = {}) => {
       }),
     ),
   );
-  return { layer, counters, upstream, steps, enqueued, armed };
+  return { layer, counters, upstream, steps, enqueued, armed, limits };
 };

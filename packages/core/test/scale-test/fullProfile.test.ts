@@ -5,9 +5,13 @@ import { runProfile } from "../../src/scale-test/registry.ts";
 import { runInput } from "../../src/scale-test/schema.ts";
 import { type FakeOptions, fakeSystem } from "./fakeSystem.ts";
 
-const run = (options: FakeOptions) =>
+const run = (
+  options: FakeOptions,
+  onSystem: (s: ReturnType<typeof fakeSystem>) => void = () => {},
+) =>
   Effect.gen(function* () {
     const system = fakeSystem(options);
+    onSystem(system);
     const fiber = yield* Effect.forkChild(
       runProfile(runInput.parse({ profile: "full", quick: true, crash: false, jobs: 4 })).pipe(
         Effect.provide(system.layer),
@@ -27,6 +31,21 @@ describe("full profile", () => {
       expect(r.checks.some((c) => c.name === "cache/stampede.provider_fetch")).toBe(true);
       expect(r.metrics["scaling.p95_1_vs_2_instances"]).toMatch(/^not measured/);
     }),
+  );
+
+  it.effect(
+    "measures p95 with 1 instance and with all where the runner can scale, and restores the pool",
+    () =>
+      Effect.gen(function* () {
+        let limits: (number | null)[] = [];
+        const r = yield* run({ scalable: true }, (s) => {
+          limits = s.limits;
+        });
+        expect(r.verdict).toBe("PASS");
+        expect(r.metrics["scaling.p95_1_instance_ms"]).toBe(1);
+        expect(r.metrics["scaling.p95_1_vs_2_instances"]).toMatch(/^1 ms -> 1 ms with 2 instances/);
+        expect(limits).toEqual([1, null, null]);
+      }),
   );
 
   it.effect("says NO, naming the profile and the check, when stampede protection is off", () =>
