@@ -81,6 +81,8 @@ class Slot {
   readonly bootIds: string[] = [];
   onExit: ((exit: string) => void) | undefined;
   #quickFailures = 0;
+  #stopped = false;
+  #restartTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly instanceId: string,
@@ -129,7 +131,9 @@ class Slot {
     this.restarts += 1;
     // Back off when an instance keeps dying at boot, as a platform would.
     const delay = Math.min(5_000, 100 * 2 ** this.#quickFailures);
-    setTimeout(() => {
+    this.#restartTimer = setTimeout(() => {
+      // Stopped while waiting: never spawn a process nobody will stop.
+      if (this.#stopped) return;
       this.start().catch(() => {
         // It died while booting; its exit handler schedules the next attempt.
       });
@@ -137,6 +141,8 @@ class Slot {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#restartTimer);
     this.onExit = undefined;
     this.live = false;
     if (this.child) await stopChild(this.child.process);

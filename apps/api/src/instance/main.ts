@@ -26,15 +26,28 @@ const server = serve(
   },
 );
 
+const STOP_DEADLINE_MS = 10_000;
 let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   log.info({ event: "stopping", signal }, "instance stopping");
-  server.close();
-  await scaleTests.close();
-  await jobs.close();
-  await deps.close();
+  // A clean stop releases every connection; a stop that hangs (a dependency already
+  // gone, say) must still end the process, or it would outlive its cluster.
+  const deadline = setTimeout(() => {
+    log.error({ event: "stop_timeout", signal }, "shutdown did not finish in time; exiting");
+    process.exit(1);
+  }, STOP_DEADLINE_MS);
+  deadline.unref();
+  try {
+    server.close();
+    await scaleTests.close();
+    await jobs.close();
+    await deps.close();
+  } catch (error) {
+    log.error({ err: error }, "shutdown failed");
+    process.exit(1);
+  }
   process.exit(0);
 };
 process.on("SIGTERM", () => void stop("SIGTERM"));
