@@ -1,10 +1,4 @@
-/** Percentile by nearest rank over a sorted copy. */
-export const percentile = (values: readonly number[], p: number): number => {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] as number;
-};
+import { percentile } from "@scaleproof/core/scale-test/stats";
 
 export interface Summary {
   readonly name: string;
@@ -16,8 +10,8 @@ export interface Summary {
 export const summarise = (name: string, samples: readonly number[]): Summary => ({
   name,
   n: samples.length,
-  p50: percentile(samples, 50),
-  p99: percentile(samples, 99),
+  p50: percentile(samples, 50) ?? Number.NaN,
+  p99: percentile(samples, 99) ?? Number.NaN,
 });
 
 export const printTable = (title: string, rows: readonly Summary[], baseline?: string): void => {

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { type RunView, runInput } from "@scaleproof/core/scale-test/schema";
+import { isTerminal, type RunView, runInput } from "@scaleproof/core/scale-test/schema";
 import { fieldProblems } from "../http/badRequest.ts";
 import { type Client, createClient, isClientError } from "./client.ts";
 import { checksTable, colour, progressBar, table } from "./format.ts";
@@ -164,7 +164,7 @@ const follow = (client: Client, runId: string): Promise<RunView> =>
     let done = false;
     const show = (run: RunView) => {
       if (done) return;
-      const ended = TERMINAL.has(run.status);
+      const ended = isTerminal(run.status);
       const bar = progressBar(
         ended && run.status !== "aborted" ? 1 : run.progress,
         run.currentStep,
@@ -196,7 +196,7 @@ const follow = (client: Client, runId: string): Promise<RunView> =>
         .query({ runId })
         .then(({ run }) => {
           failures = 0;
-          if (TERMINAL.has(run.status)) show(run);
+          if (isTerminal(run.status)) show(run);
         })
         .catch((error: unknown) => {
           // a restart between polls is fine; a target gone for good is an error
@@ -209,8 +209,6 @@ const follow = (client: Client, runId: string): Promise<RunView> =>
         });
     }, 1000);
   });
-
-const TERMINAL = new Set(["passed", "failed", "aborted"]);
 
 const printRun = (run: RunView): void => {
   console.log();

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import type { RunView } from "@scaleproof/core/scale-test/schema";
+import { isTerminal, type RunView } from "@scaleproof/core/scale-test/schema";
 import { type Client, createClient } from "../../src/cli/client.ts";
 
 export const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
@@ -9,13 +9,11 @@ export const TOKEN_ENV = { ADMIN_TOKEN, READ_TOKEN };
 
 export const adminClient = (url: string): Client => createClient(url, ADMIN_TOKEN);
 
-const TERMINAL = new Set(["passed", "failed", "aborted"]);
-
 /** Polls status/results until the run matches `until` (default: ended). */
 export const waitForRun = async (
   client: Client,
   runId: string,
-  until: (run: RunView) => boolean = (r) => TERMINAL.has(r.status),
+  until: (run: RunView) => boolean = (r) => isTerminal(r.status),
   timeoutMs = 90_000,
 ): Promise<RunView> => {
   const deadline = Date.now() + timeoutMs;

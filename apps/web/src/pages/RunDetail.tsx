@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Paper, Progress, Stack, Table, Text, Title } from "@mantine/core";
-import type { RunView } from "@scaleproof/core/scale-test/schema";
+import { isTerminal, type RunView } from "@scaleproof/core/scale-test/schema";
 import { ChecksTable } from "@scaleproof/ui/ChecksTable";
 import { HeapChart } from "@scaleproof/ui/HeapChart";
 import { JobTimeline } from "@scaleproof/ui/JobTimeline";
@@ -11,8 +11,6 @@ import { useQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useState } from "react";
 import { useTRPC, useTRPCClient } from "../trpc.ts";
-
-const TERMINAL = new Set(["passed", "failed", "aborted"]);
 
 export const verdictOf = (run: Pick<RunView, "status" | "verdict">) =>
   run.verdict ?? (run.status === "aborted" ? "ABORTED" : "RUNNING");
@@ -32,14 +30,14 @@ export function RunDetail({ runId }: { readonly runId: string }) {
   // The stream is the fast path; a slow poll covers a stream that broke (its instance died).
   const results = useQuery({
     ...trpc.scaleTest.results.queryOptions({ runId }),
-    refetchInterval: (q) => (q.state.data && TERMINAL.has(q.state.data.run.status) ? false : 3000),
+    refetchInterval: (q) => (q.state.data && isTerminal(q.state.data.run.status) ? false : 3000),
   });
   const polled = results.data?.run;
   const run =
-    polled && (TERMINAL.has(polled.status) || !streamed || polled.progress > streamed.progress)
+    polled && (isTerminal(polled.status) || !streamed || polled.progress > streamed.progress)
       ? polled
       : (streamed ?? polled);
-  const done = run ? TERMINAL.has(run.status) : false;
+  const done = run ? isTerminal(run.status) : false;
   const series = useQuery({
     ...trpc.scaleTest.series.queryOptions({ runId }),
     refetchInterval: done ? false : 2000,

@@ -54,6 +54,15 @@ export const RUN_STATUSES = ["queued", "running", "passed", "failed", "aborted"]
 export const runStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof runStatus>;
 
+/** A run in one of these states has ended and will not change again. */
+export const isTerminal = (status: string): boolean =>
+  status === "passed" || status === "failed" || status === "aborted";
+
+/** `{runId}`, the input of every per-run procedure. */
+export const runIdInput = z.strictObject({
+  runId: z.string().regex(/^run_[0-9a-z_]{1,60}$/, "not a run id"),
+});
+
 export const checkValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
 
 /** One PASS/FAIL criterion, with what was expected next to what was measured. */

@@ -1,4 +1,4 @@
-import { runInput, runStatus } from "@scaleproof/core/scale-test/schema";
+import { isTerminal, runIdInput, runInput, runStatus } from "@scaleproof/core/scale-test/schema";
 import { currentScaleTestRun } from "@scaleproof/db/queries/currentScaleTestRun";
 import { getScaleTestRun } from "@scaleproof/db/queries/getScaleTestRun";
 import { listScaleTestRuns } from "@scaleproof/db/queries/listScaleTestRuns";
@@ -13,8 +13,6 @@ import type { TrpcContext } from "../trpc.ts";
 import { adminProcedure, router } from "../trpc.ts";
 import { seriesProcedure } from "./series.ts";
 
-const runId = z.strictObject({ runId: z.string().regex(/^run_[0-9a-z_]{1,60}$/, "not a run id") });
-const TERMINAL = new Set(["passed", "failed", "aborted"]);
 const POLL_MS = 250;
 
 const mustGet = async (ctx: TrpcContext, id: string) => {
@@ -39,7 +37,7 @@ export const scaleTestRouter = router({
     const row = await currentScaleTestRun(ctx.deps.sql);
     return row ? toRunView(row) : null;
   }),
-  results: adminProcedure.input(runId).query(async ({ ctx, input }) => {
+  results: adminProcedure.input(runIdInput).query(async ({ ctx, input }) => {
     const row = await mustGet(ctx, input.runId);
     return { run: toRunView(row), events: await summariseScaleTestEvents(ctx.deps.sql, row.id) };
   }),
@@ -57,7 +55,7 @@ export const scaleTestRouter = router({
       const rows = await listScaleTestRuns(ctx.deps.sql, input);
       return rows.map(toRunView).filter((r) => !input.status || r.status === input.status);
     }),
-  cancel: adminProcedure.input(runId).mutation(async ({ ctx, input }) => {
+  cancel: adminProcedure.input(runIdInput).mutation(async ({ ctx, input }) => {
     const row = await requestScaleTestRunCancel(ctx.deps.sql, input.runId);
     if (!row) {
       const existing = await mustGet(ctx, input.runId);
@@ -70,10 +68,14 @@ export const scaleTestRouter = router({
   }),
   series: seriesProcedure,
   export: adminProcedure
-    .input(runId)
+    .input(runIdInput)
     .query(async ({ ctx, input }) => buildRunExport(ctx.deps, await mustGet(ctx, input.runId))),
   /** Live progress over SSE: the run's view whenever it changes, until it ends. */
-  onProgress: adminProcedure.input(runId).subscription(async function* ({ ctx, input, signal }) {
+  onProgress: adminProcedure.input(runIdInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
     let last = "";
     for (;;) {
       const row = await mustGet(ctx, input.runId);
@@ -82,7 +84,7 @@ export const scaleTestRouter = router({
         last = stamp;
         yield toRunView(row);
       }
-      if (TERMINAL.has(row.status) || signal?.aborted) return;
+      if (isTerminal(row.status) || signal?.aborted) return;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   }),

@@ -1,6 +1,6 @@
+import { runIdInput } from "@scaleproof/core/scale-test/schema";
 import { jobHistory } from "@scaleproof/db/queries/jobHistory";
 import { listMemorySamples } from "@scaleproof/db/queries/listMemorySamples";
-import { z } from "zod";
 import { adminProcedure } from "../trpc.ts";
 
 const MB = 1024 * 1024;
@@ -10,35 +10,33 @@ const MB = 1024 * 1024;
  * attempt's window per instance (from its start to its end event, or to the lease
  * expiry the next attempt's claim observed).
  */
-export const seriesProcedure = adminProcedure
-  .input(z.strictObject({ runId: z.string().regex(/^run_[0-9a-z_]{1,60}$/, "not a run id") }))
-  .query(async ({ ctx, input }) => {
-    const samples = await listMemorySamples(ctx.deps.sql, input.runId);
-    const heap = samples.map((s) => ({
-      instanceId: s.instance_id,
-      t: s.at.getTime(),
-      heapUsedMb: Math.round((s.heap_used / MB) * 10) / 10,
-      pressure: s.pressure,
-    }));
-    const { events } = await jobHistory(ctx.deps.sql, input.runId);
-    const attempts = events
-      .filter((e) => e.kind === "start")
-      .map((start) => {
-        const end = events.find(
-          (e) => e.job_id === start.job_id && e.attempt === start.attempt && e.kind !== "start",
-        );
-        const next = events.find(
-          (e) => e.job_id === start.job_id && e.attempt === start.attempt + 1 && e.kind === "start",
-        );
-        return {
-          jobId: start.job_id,
-          attempt: start.attempt,
-          instanceId: start.instance_id,
-          bootId: start.boot_id,
-          start: start.at.getTime(),
-          end: end?.at.getTime() ?? next?.previous_lease_expires_at?.getTime() ?? null,
-          outcome: end?.kind ?? (next ? "died (lease expired)" : "running"),
-        };
-      });
-    return { heap, attempts };
-  });
+export const seriesProcedure = adminProcedure.input(runIdInput).query(async ({ ctx, input }) => {
+  const samples = await listMemorySamples(ctx.deps.sql, input.runId);
+  const heap = samples.map((s) => ({
+    instanceId: s.instance_id,
+    t: s.at.getTime(),
+    heapUsedMb: Math.round((s.heap_used / MB) * 10) / 10,
+    pressure: s.pressure,
+  }));
+  const { events } = await jobHistory(ctx.deps.sql, input.runId);
+  const attempts = events
+    .filter((e) => e.kind === "start")
+    .map((start) => {
+      const end = events.find(
+        (e) => e.job_id === start.job_id && e.attempt === start.attempt && e.kind !== "start",
+      );
+      const next = events.find(
+        (e) => e.job_id === start.job_id && e.attempt === start.attempt + 1 && e.kind === "start",
+      );
+      return {
+        jobId: start.job_id,
+        attempt: start.attempt,
+        instanceId: start.instance_id,
+        bootId: start.boot_id,
+        start: start.at.getTime(),
+        end: end?.at.getTime() ?? next?.previous_lease_expires_at?.getTime() ?? null,
+        outcome: end?.kind ?? (next ? "died (lease expired)" : "running"),
+      };
+    });
+  return { heap, attempts };
+});
