@@ -1,13 +1,9 @@
-import {
-  barsCacheKey,
-  normaliseRange,
-  nsToIso,
-  resolveSymbol,
-} from "@scaleproof/core/bars/request";
+import { barsCacheKey, nsToIso } from "@scaleproof/core/bars/request";
 import { ProfileSetupFailed } from "@scaleproof/core/scale-test/errors";
 import { type BarsRange, Evidence } from "@scaleproof/core/scale-test/services";
 import { countBarsRequestEvents } from "@scaleproof/db/queries/countBarsRequestEvents";
 import { Effect, Layer } from "effect";
+import { barsRequest } from "../bars/input.ts";
 import type { InstanceDeps } from "../instance/deps.ts";
 import { readRunCounters } from "../runs/counters.ts";
 
@@ -16,15 +12,11 @@ const EVENTS_WAIT_MS = 10_000;
 /** Evidence read where it lives: Redis counters and cache, Postgres events, the upstream's own count. */
 export const evidenceLayer = (deps: InstanceDeps, runId: string): Layer.Layer<Evidence> => {
   const { env, redis, sql } = deps;
+  // The same parsing and normalisation the bars endpoint applies, so keys and upstream
+  // ranges match what the instances used.
   const query = (range: BarsRange) => {
-    const symbol = resolveSymbol(range.symbol);
-    const r = normaliseRange(
-      BigInt(Date.parse(range.start)) * 1_000_000n,
-      BigInt(Date.parse(range.end)) * 1_000_000n,
-      range.tf,
-    );
-    if (!symbol || typeof r === "string") return undefined;
-    return { dataset: env.BARS_DATASET, symbol, tf: range.tf, start: r.start, end: r.end };
+    const parsed = barsRequest.safeParse(range);
+    return parsed.success ? { ...parsed.data, dataset: env.BARS_DATASET } : undefined;
   };
   return Layer.succeed(
     Evidence,
