@@ -42,15 +42,20 @@ export class FaultRegistry {
 
   /** Is this fault on for this instance? Synchronous: called on hot paths. */
   isOn(name: FaultName): boolean {
-    return this.#active.some(
-      (f) => f.name === name && (f.instanceId === undefined || f.instanceId === this.instanceId),
-    );
+    return this.find(name) !== undefined;
   }
 
-  /** The fault if it is on for this instance (its params included). */
+  /**
+   * The fault if it is on for this instance (its params included): aimed at this
+   * instance or at all, and not sparing it (`params.spareInstance`, set when a run arms a
+   * fault so that it never takes down the run's own runner).
+   */
   find(name: FaultName): ActiveFault | undefined {
     return this.#active.find(
-      (f) => f.name === name && (f.instanceId === undefined || f.instanceId === this.instanceId),
+      (f) =>
+        f.name === name &&
+        (f.instanceId === undefined || f.instanceId === this.instanceId) &&
+        f.params.spareInstance !== this.instanceId,
     );
   }
 

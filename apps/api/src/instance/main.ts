@@ -12,7 +12,7 @@ const env = loadInstanceEnv();
 const identity = resolveIdentity(env);
 const log = createLogger(identity, env.LOG_LEVEL);
 const deps = await openInstanceDeps(env, identity, log);
-const scaleTests = new ScaleTestCoordinator(deps, deps.faults);
+const scaleTests = new ScaleTestCoordinator(deps);
 const jobs = new JobWorker(deps);
 await jobs.start();
 deps.sampler.start();

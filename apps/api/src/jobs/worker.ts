@@ -26,8 +26,8 @@ const BARS_PER_YEAR = { "1m": 252 * 1380, "5m": 252 * 276 } as const;
  */
 export class JobWorker {
   readonly #pool: Piscina;
-  readonly #active = new Map<string, AbortController>();
-  readonly #running = new Set<Promise<void>>();
+  /** In-flight attempts by `jobId:attempt`: how to stop each, and when it has settled. */
+  readonly #active = new Map<string, { abort: AbortController; done: Promise<void> }>();
   #claiming = false;
   #again = false;
   #stopped = false;
@@ -98,9 +98,13 @@ export class JobWorker {
         guarded: !this.deps.faults.isOn("jobs-no-lease"),
       });
       for (const job of jobs) {
-        const p = this.#execute(job, worker);
-        this.#running.add(p);
-        void p.finally(() => this.#running.delete(p));
+        const abort = new AbortController();
+        const key = `${job.id}:${job.attempt_count}`;
+        const done = this.#execute(job, worker, abort).finally(() => {
+          this.#active.delete(key);
+          this.wake();
+        });
+        this.#active.set(key, { abort, done });
       }
       if (jobs.length === free) this.#again = true; // there may be more
     } catch (error) {
@@ -108,7 +112,7 @@ export class JobWorker {
     }
   }
 
-  async #execute(job: ClaimedJob, worker: string): Promise<void> {
+  async #execute(job: ClaimedJob, worker: string, abort: AbortController): Promise<void> {
     const { deps } = this;
     const { env, identity, sql, log, faults } = deps;
     const h: LeaseHolder = {
@@ -120,8 +124,6 @@ export class JobWorker {
       worker,
       runId: job.run_id,
     };
-    const abort = new AbortController();
-    this.#active.set(`${job.id}:${job.attempt_count}`, abort);
     const logCtx = { jobId: job.id, attempt: job.attempt_count, runId: job.run_id };
     log.info({ event: "job_start", ...logCtx }, "job started");
     let leaseLost = false;
@@ -157,13 +159,13 @@ export class JobWorker {
       const bars = await getBars(deps.bars, { ...parsed, dataset: env.BARS_DATASET }, undefined);
 
       // Fault injection (admin-only, FAULTS_ENABLED): one-shot, for this run's jobs.
-      const crash = faultFor(faults.find("crash"), job.run_id, identity.instanceId);
+      const crash = faultFor(faults.find("crash"), job.run_id);
       if (crash && (await faults.consume(crash))) {
         log.warn({ event: "fault_crash", ...logCtx }, "FAULT crash: SIGKILL mid-job");
         process.kill(process.pid, "SIGKILL");
         await new Promise(() => {}); // the signal is on its way
       }
-      const stall = faultFor(faults.find("stall-heartbeat"), job.run_id, identity.instanceId);
+      const stall = faultFor(faults.find("stall-heartbeat"), job.run_id);
       if (stall && (await faults.consume(stall))) {
         stalled = true;
         log.warn(
@@ -211,8 +213,6 @@ export class JobWorker {
       await failJobAttempt(sql, h, message).catch(() => {});
     } finally {
       clearInterval(heartbeat);
-      this.#active.delete(`${job.id}:${job.attempt_count}`);
-      this.wake();
     }
   }
 
@@ -220,20 +220,19 @@ export class JobWorker {
   async close(): Promise<void> {
     this.#stopped = true;
     for (const t of this.#timers) clearInterval(t);
-    for (const a of this.#active.values()) a.abort();
-    await Promise.allSettled([...this.#running]);
+    const active = [...this.#active.values()];
+    for (const a of active) a.abort.abort();
+    await Promise.allSettled(active.map((a) => a.done));
     await this.#unlisten?.().catch(() => {});
     await this.#pool.destroy();
   }
 }
 
-/** The fault, if it applies to this job (its run) and this instance (not the run's spared runner). */
+/** The fault, if it applies to this job's run (FaultRegistry.find has matched the instance). */
 const faultFor = (
   fault: ActiveFault | undefined,
   runId: string | null,
-  instanceId: string,
 ): ActiveFault | undefined => {
-  if (!fault || fault.params.spareInstance === instanceId) return undefined;
-  const want = fault.params.runId;
-  return want === undefined || want === runId ? fault : undefined;
+  const want = fault?.params.runId;
+  return fault && (want === undefined || want === runId) ? fault : undefined;
 };

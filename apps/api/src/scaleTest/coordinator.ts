@@ -9,7 +9,6 @@ import { renewScaleTestRunLease } from "@scaleproof/db/queries/renewScaleTestRun
 import { isUniqueViolation, type ScaleTestRunRow } from "@scaleproof/db/queries/scaleTestRunRow";
 import { Cause, Effect, Exit, Layer } from "effect";
 import { faultInput } from "../faults/catalog.ts";
-import type { FaultRegistry } from "../faults/registry.ts";
 import type { InstanceDeps } from "../instance/deps.ts";
 import { VERSION } from "../instance/version.ts";
 import { RunRefused } from "./errors.ts";
@@ -40,10 +39,7 @@ export class ScaleTestCoordinator {
   #local: LocalRun | undefined;
   readonly #reaper: NodeJS.Timeout;
 
-  constructor(
-    private readonly deps: InstanceDeps,
-    private readonly faults: FaultRegistry,
-  ) {
+  constructor(private readonly deps: InstanceDeps) {
     this.#reaper = setInterval(() => void this.reap(), deps.env.SCALE_TEST_REAP_MS);
     this.#reaper.unref();
   }
@@ -111,7 +107,7 @@ export class ScaleTestCoordinator {
         Faults,
         Faults.of({
           active: Effect.sync(() =>
-            this.faults.list().map((f) => ({
+            deps.faults.list().map((f) => ({
               name: f.name,
               params: f.params,
               instanceId: f.instanceId ?? null,
@@ -125,13 +121,13 @@ export class ScaleTestCoordinator {
                 params: { ...params, spareInstance: deps.identity.instanceId },
               });
               if (!deps.env.FAULTS_ENABLED || !parsed.success) return false;
-              await this.faults.set(parsed.data);
+              await deps.faults.set(parsed.data);
               return true;
             }),
           clear: (name) =>
             Effect.promise(async () => {
               const parsed = faultInput.shape.name.safeParse(name);
-              if (parsed.success) await this.faults.clear(parsed.data);
+              if (parsed.success) await deps.faults.clear(parsed.data);
             }),
         }),
       ),

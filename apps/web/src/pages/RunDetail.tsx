@@ -10,6 +10,7 @@ import { VerdictBadge } from "@scaleproof/ui/VerdictBadge";
 import { useQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useState } from "react";
+import { metricOf } from "../metrics.ts";
 import { useTRPC, useTRPCClient } from "../trpc.ts";
 
 export const verdictOf = (run: Pick<RunView, "status" | "verdict">) =>
@@ -46,13 +47,7 @@ export function RunDetail({ runId }: { readonly runId: string }) {
   if (!run) return <Text>Loading run {runId}…</Text>;
   const m = run.metrics;
   const percent = (done && run.status !== "aborted" ? 1 : run.progress) * 100;
-  const pick = (...keys: string[]) => {
-    for (const k of keys) {
-      const hit = Object.entries(m).find(([name]) => name === k || name.endsWith(`/${k}`));
-      if (hit) return hit[1];
-    }
-    return null;
-  };
+  const pick = (key: string) => metricOf(m, key) as number | null;
   const exportJson = async () => {
     const doc = await client.scaleTest.export.query({ runId });
     const url = URL.createObjectURL(
@@ -97,14 +92,11 @@ export function RunDetail({ runId }: { readonly runId: string }) {
         </Alert>
       )}
       <Group>
-        <MetricCard label="hit rate" value={pick("hit_rate_after_warmup") as number | null} />
-        <MetricCard
-          label="provider fetches (stampede)"
-          value={pick("stampede.provider_fetch") as number | null}
-        />
-        <MetricCard label="duplicates" value={pick("jobs.duplicates") as number | null} />
-        <MetricCard label="restarts" value={pick("restarts") as number | null} />
-        <MetricCard label="p95 latency" value={pick("latency.p95_ms") as number | null} unit="ms" />
+        <MetricCard label="hit rate" value={pick("hit_rate_after_warmup")} />
+        <MetricCard label="provider fetches (stampede)" value={pick("stampede.provider_fetch")} />
+        <MetricCard label="duplicates" value={pick("jobs.duplicates")} />
+        <MetricCard label="restarts" value={pick("restarts")} />
+        <MetricCard label="p95 latency" value={pick("latency.p95_ms")} unit="ms" />
       </Group>
       <ChecksTable checks={run.checks} />
       <Paper withBorder p="sm">

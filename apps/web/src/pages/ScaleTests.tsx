@@ -4,17 +4,12 @@ import { ScaleReadyPill } from "@scaleproof/ui/ScaleReadyPill";
 import { VerdictBadge } from "@scaleproof/ui/VerdictBadge";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { metricOf } from "../metrics.ts";
 import { useTRPC } from "../trpc.ts";
 import { RunDetail, verdictOf } from "./RunDetail.tsx";
 import { RunLauncher } from "./RunLauncher.tsx";
 
-const metric = (run: RunView, ...keys: string[]) => {
-  for (const k of keys) {
-    const hit = Object.entries(run.metrics).find(([n]) => n === k || n.endsWith(`/${k}`));
-    if (hit) return String(hit[1]);
-  }
-  return "—";
-};
+const metric = (run: RunView, key: string) => String(metricOf(run.metrics, key) ?? "—");
 
 /**
  * Scale Ready: YES when the latest full run says so, else when the latest cache, jobs
