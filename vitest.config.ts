@@ -19,6 +19,23 @@ export default defineConfig({
       },
       {
         test: {
+          name: "replay",
+          root: "apps/replay",
+          include: ["test/**/*.test.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "platform",
+          root: "apps/platform",
+          include: ["test/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: "api",
           root: "apps/api",
           include: ["test/**/*.test.ts"],
