@@ -1,6 +1,6 @@
 import { enqueueJobs } from "@scaleproof/db/queries/enqueueJobs";
 import type { z } from "zod";
-import type { InstanceDeps } from "../instance/deps.ts";
+import type { InstanceDeps } from "../deps.ts";
 import type { backtestInput } from "./input.ts";
 
 /** Enqueues one backtest; any instance's worker may run it. Returns the job id. */

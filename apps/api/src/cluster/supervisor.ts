@@ -1,7 +1,7 @@
 import path from "node:path";
 import { type Child, spawnChild, stopChild, waitForLine } from "./child.ts";
 
-export const INSTANCE_ENTRY = path.resolve(import.meta.dirname, "../instance/main.ts");
+export const INSTANCE_ENTRY = path.resolve(import.meta.dirname, "../main.ts");
 
 export interface SlotView {
   readonly instanceId: string;

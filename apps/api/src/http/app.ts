@@ -1,7 +1,8 @@
+import { HEADERS } from "@scaleproof/core/wire/headers";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
 import { tokenAuthenticator } from "../auth/tokens.ts";
-import type { InstanceDeps } from "../instance/deps.ts";
+import type { InstanceDeps } from "../deps.ts";
 import { checkHealth } from "../instance/health.ts";
 import { VERSION } from "../instance/version.ts";
 import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
@@ -21,9 +22,9 @@ export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator):
   });
   app.use("*", async (c, next) => {
     await next();
-    c.res.headers.set("x-instance-id", deps.identity.instanceId);
-    c.res.headers.set("x-boot-id", deps.identity.bootId);
-    c.res.headers.set("x-app-version", VERSION);
+    c.res.headers.set(HEADERS.instanceId, deps.identity.instanceId);
+    c.res.headers.set(HEADERS.bootId, deps.identity.bootId);
+    c.res.headers.set(HEADERS.appVersion, VERSION);
   });
   app.get("/ops/health", async (c) => {
     const health = await checkHealth(deps);

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { InstanceDeps } from "../instance/deps.ts";
+import type { InstanceDeps } from "../deps.ts";
 import { toHttpFailure } from "./domainErrors.ts";
 
 export const sendFailure = (c: Context, deps: InstanceDeps, error: unknown): Response => {

@@ -1,7 +1,7 @@
+import { HEADERS } from "@scaleproof/core/wire/headers";
 import type { Context, Next } from "hono";
-import type { InstanceDeps } from "../instance/deps.ts";
+import type { InstanceDeps } from "../deps.ts";
 import { bumpRunCounters } from "../runs/counters.ts";
-import { RUN_HEADER } from "./routes/bars.ts";
 
 export const SHED_RETRY_AFTER_SEC = 2;
 
@@ -23,7 +23,7 @@ export const countShed = async (deps: InstanceDeps, runId: string | null | undef
  */
 export const shedHeavy = (deps: InstanceDeps) => async (c: Context, next: Next) => {
   if (!deps.shedder.state().shedding) return next();
-  await countShed(deps, c.req.header(RUN_HEADER));
+  await countShed(deps, c.req.header(HEADERS.run));
   c.header("retry-after", String(SHED_RETRY_AFTER_SEC));
   return c.json({ error: { code: "MEMORY_PRESSURE", message: shedMessage(deps) } }, 503);
 };

@@ -1,5 +1,5 @@
 import { getHeapStatistics } from "node:v8";
-import type { InstanceDeps } from "./deps.ts";
+import type { InstanceDeps } from "../deps.ts";
 import { VERSION } from "./version.ts";
 
 export interface DependencyHealth {

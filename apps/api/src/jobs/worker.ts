@@ -12,8 +12,8 @@ import { Piscina } from "piscina";
 import { type BacktestPayload, POINT_VALUE } from "../backtests/input.ts";
 import { barsRequest } from "../bars/input.ts";
 import { getBars } from "../bars/service.ts";
+import type { InstanceDeps } from "../deps.ts";
 import type { ActiveFault } from "../faults/catalog.ts";
-import type { InstanceDeps } from "../instance/deps.ts";
 
 const BARS_PER_YEAR = { "1m": 252 * 1380, "5m": 252 * 276 } as const;
 

@@ -3,7 +3,7 @@ import { getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
 import { activeScaleTestRun } from "@scaleproof/db/queries/activeScaleTestRun";
 import { insertMemorySample, type MemorySample } from "@scaleproof/db/queries/insertMemorySample";
 import type { Redis } from "ioredis";
-import type { InstanceDeps } from "../instance/deps.ts";
+import type { InstanceDeps } from "../deps.ts";
 import { VERSION } from "../instance/version.ts";
 import type { LoadShedder } from "./shedder.ts";
 

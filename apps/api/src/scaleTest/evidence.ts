@@ -4,7 +4,7 @@ import { type BarsRange, Evidence } from "@scaleproof/core/scale-test/services";
 import { countBarsRequestEvents } from "@scaleproof/db/queries/countBarsRequestEvents";
 import { Effect, Layer } from "effect";
 import { barsRequest } from "../bars/input.ts";
-import type { InstanceDeps } from "../instance/deps.ts";
+import type { InstanceDeps } from "../deps.ts";
 import { readRunCounters } from "../runs/counters.ts";
 
 const EVENTS_WAIT_MS = 10_000;

@@ -5,7 +5,7 @@ import {
 } from "@scaleproof/core/scale-test/schema";
 import type { ScaleTestRunRow } from "@scaleproof/db/queries/scaleTestRunRow";
 import { summariseScaleTestEvents } from "@scaleproof/db/queries/summariseScaleTestEvents";
-import type { InstanceDeps } from "../instance/deps.ts";
+import type { InstanceDeps } from "../deps.ts";
 
 /** The versioned JSON export of one run, checked against its own schema before it leaves. */
 export const buildRunExport = async (

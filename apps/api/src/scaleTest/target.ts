@@ -1,8 +1,7 @@
 import { TargetUnreachable } from "@scaleproof/core/scale-test/errors";
 import { Target, type TargetResponse } from "@scaleproof/core/scale-test/services";
+import { HEADERS } from "@scaleproof/core/wire/headers";
 import { Effect, Layer } from "effect";
-import { ROUTE_TO_HEADER } from "../cluster/frontDoor.ts";
-import { RUN_HEADER } from "../http/routes/bars.ts";
 
 const CACHE_OUTCOMES = new Set(["HIT", "MISS", "WAIT"]);
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -20,8 +19,8 @@ export const targetLayer = (url: string, runId: string): Layer.Layer<Target> => 
       try: async (signal) => {
         const u = new URL(path, url);
         for (const [k, v] of Object.entries(init.query ?? {})) u.searchParams.set(k, v);
-        const headers: Record<string, string> = { [RUN_HEADER]: runId };
-        if (init.pin) headers[ROUTE_TO_HEADER] = init.pin;
+        const headers: Record<string, string> = { [HEADERS.run]: runId };
+        if (init.pin) headers[HEADERS.routeTo] = init.pin;
         if (init.body !== undefined) headers["content-type"] = "application/json";
         const started = performance.now();
         const res = await fetch(u, {
@@ -31,14 +30,14 @@ export const targetLayer = (url: string, runId: string): Layer.Layer<Target> => 
           signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
         });
         const body = Buffer.from(await res.arrayBuffer());
-        const cache = res.headers.get("x-cache");
+        const cache = res.headers.get(HEADERS.cache);
         const response: TargetResponse = {
           status: res.status,
           cache: cache && CACHE_OUTCOMES.has(cache) ? (cache as TargetResponse["cache"]) : null,
-          cacheKey: res.headers.get("x-cache-key"),
-          instanceId: res.headers.get("x-instance-id"),
-          bootId: res.headers.get("x-boot-id"),
-          version: res.headers.get("x-app-version"),
+          cacheKey: res.headers.get(HEADERS.cacheKey),
+          instanceId: res.headers.get(HEADERS.instanceId),
+          bootId: res.headers.get(HEADERS.bootId),
+          version: res.headers.get(HEADERS.appVersion),
           bytes: body.length,
           durationMs: performance.now() - started,
           errorCode: res.ok

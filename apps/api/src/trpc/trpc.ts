@@ -1,11 +1,11 @@
+import { HEADERS } from "@scaleproof/core/wire/headers";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Principal } from "../auth/tokens.ts";
+import type { InstanceDeps } from "../deps.ts";
 import { fieldProblems } from "../http/badRequest.ts";
 import { toHttpFailure } from "../http/domainErrors.ts";
-import { RUN_HEADER } from "../http/routes/bars.ts";
 import { countShed, shedMessage } from "../http/shed.ts";
-import type { InstanceDeps } from "../instance/deps.ts";
 import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 
 export interface TrpcContext {
@@ -52,7 +52,7 @@ export const adminProcedure = t.procedure.use(({ ctx, next }) => {
 /** Heavy procedures (bars, enqueue) shed under memory pressure, like their REST twins. */
 export const heavyProcedure = t.procedure.use(async ({ ctx, next }) => {
   if (ctx.deps.shedder.state().shedding) {
-    await countShed(ctx.deps, ctx.headers.get(RUN_HEADER));
+    await countShed(ctx.deps, ctx.headers.get(HEADERS.run));
     throw new TRPCError({
       code: "SERVICE_UNAVAILABLE",
       message: `MEMORY_PRESSURE: ${shedMessage(ctx.deps)}`,

@@ -1,3 +1,4 @@
+import { HEADERS } from "@scaleproof/core/wire/headers";
 import { getJob } from "@scaleproof/db/queries/getJob";
 import { listJobs } from "@scaleproof/db/queries/listJobs";
 import type { Hono } from "hono";
@@ -5,10 +6,10 @@ import { z } from "zod";
 import { backtestInput } from "../../backtests/input.ts";
 import { enqueueBacktest } from "../../backtests/service.ts";
 import { toJobView } from "../../backtests/view.ts";
-import type { InstanceDeps } from "../../instance/deps.ts";
+import type { InstanceDeps } from "../../deps.ts";
 import { jobId } from "../../trpc/router/backtests.ts";
 import { badRequestBody, NOT_JSON, readJson } from "../badRequest.ts";
-import { RUN_HEADER, runIdProblem } from "./bars.ts";
+import { runIdProblem } from "./bars.ts";
 
 const listQuery = z.strictObject({
   runId: z.string().max(80).optional(),
@@ -23,7 +24,7 @@ export const mountBacktests = (app: Hono, deps: InstanceDeps): void => {
     const body = json.body;
     const parsed = backtestInput.safeParse(body);
     if (!parsed.success) return c.json(badRequestBody(parsed.error), 400);
-    const runId = c.req.header(RUN_HEADER);
+    const runId = c.req.header(HEADERS.run);
     const problem = runIdProblem(runId);
     if (problem) return c.json(problem, 400);
     const id = await enqueueBacktest(deps, parsed.data, runId);

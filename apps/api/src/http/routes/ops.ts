@@ -4,7 +4,7 @@ import type { Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
 import type { tokenAuthenticator } from "../../auth/tokens.ts";
-import type { InstanceDeps } from "../../instance/deps.ts";
+import type { InstanceDeps } from "../../deps.ts";
 import type { ScaleTestCoordinator } from "../../scaleTest/coordinator.ts";
 import { appRouter } from "../../trpc/root.ts";
 import { createCallerFactory } from "../../trpc/trpc.ts";

@@ -1,3 +1,4 @@
+import { HEADERS } from "@scaleproof/core/wire/headers";
 import { getJob } from "@scaleproof/db/queries/getJob";
 import { listJobs } from "@scaleproof/db/queries/listJobs";
 import { TRPCError } from "@trpc/server";
@@ -5,14 +6,13 @@ import { z } from "zod";
 import { backtestInput } from "../../backtests/input.ts";
 import { enqueueBacktest } from "../../backtests/service.ts";
 import { toJobView } from "../../backtests/view.ts";
-import { RUN_HEADER } from "../../http/routes/bars.ts";
 import { heavyProcedure, publicProcedure, router } from "../trpc.ts";
 
 export const jobId = z.string().regex(/^\d{1,18}$/, "not a job id");
 
 export const backtestsRouter = router({
   enqueue: heavyProcedure.input(backtestInput).mutation(async ({ ctx, input }) => {
-    const id = await enqueueBacktest(ctx.deps, input, ctx.headers.get(RUN_HEADER) ?? undefined);
+    const id = await enqueueBacktest(ctx.deps, input, ctx.headers.get(HEADERS.run) ?? undefined);
     return { id, status: "queued" as const };
   }),
   get: publicProcedure.input(z.strictObject({ id: jobId })).query(async ({ ctx, input }) => {

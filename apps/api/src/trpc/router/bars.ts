@@ -1,6 +1,6 @@
+import { HEADERS } from "@scaleproof/core/wire/headers";
 import { barsRequest } from "../../bars/input.ts";
 import { getBars } from "../../bars/service.ts";
-import { RUN_HEADER } from "../../http/routes/bars.ts";
 import { asTrpcError, heavyProcedure, router } from "../trpc.ts";
 
 export interface BarsPayload {
@@ -16,7 +16,7 @@ export const barsRouter = router({
       const r = await getBars(
         ctx.deps.bars,
         { ...input, dataset: ctx.deps.env.BARS_DATASET },
-        ctx.headers.get(RUN_HEADER) ?? undefined,
+        ctx.headers.get(HEADERS.run) ?? undefined,
       );
       return {
         cache: r.outcome,

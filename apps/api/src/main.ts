@@ -1,11 +1,12 @@
 import { serve } from "@hono/node-server";
-import { loadInstanceEnv } from "../config/env.ts";
-import { createApp } from "../http/app.ts";
-import { JobWorker } from "../jobs/worker.ts";
-import { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
+import { loadInstanceEnv } from "./config/env.ts";
 import { openInstanceDeps } from "./deps.ts";
-import { resolveIdentity } from "./identity.ts";
-import { createLogger } from "./log.ts";
+import { createApp } from "./http/app.ts";
+import { resolveIdentity } from "./instance/identity.ts";
+import { createLogger } from "./instance/log.ts";
+import type { InstanceReady } from "./instance/ready.ts";
+import { JobWorker } from "./jobs/worker.ts";
+import { ScaleTestCoordinator } from "./scaleTest/coordinator.ts";
 
 /** One instance: the process the platform (or the local front door) runs N of. */
 const env = loadInstanceEnv();
@@ -23,6 +24,13 @@ const server = serve(
       { event: "listening", port: info.port, provider: deps.bars.provider.name },
       "instance listening",
     );
+    // Readiness for the platform that started us: an IPC message, independent of logging.
+    process.send?.({
+      type: "ready",
+      port: info.port,
+      instanceId: identity.instanceId,
+      bootId: identity.bootId,
+    } satisfies InstanceReady);
   },
 );
 
