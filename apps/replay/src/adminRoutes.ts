@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import { z } from "zod";
-import { badRequestBody } from "../http/badRequest.ts";
+import { badRequestBody, NOT_JSON } from "./badRequest.ts";
 import type { ReplayDeps } from "./deps.ts";
 import { knobsBody } from "./knobsSchema.ts";
 import { requestMatch } from "./match.ts";
@@ -49,16 +49,7 @@ export const mountAdmin = (app: Hono, deps: ReplayDeps): void => {
     try {
       body = await c.req.json();
     } catch {
-      return c.json(
-        {
-          error: {
-            code: "BAD_REQUEST",
-            message: "body must be JSON",
-            fields: [{ field: "(body)", message: "not JSON" }],
-          },
-        },
-        400,
-      );
+      return c.json(NOT_JSON, 400);
     }
     const parsed = knobsBody.safeParse(body);
     if (!parsed.success) return c.json(badRequestBody(parsed.error), 400);

@@ -34,7 +34,7 @@ export interface ReplayData {
   readonly datasets: ReadonlyMap<string, DatasetData>;
 }
 
-const REPO_ROOT = path.resolve(import.meta.dirname, "../../../..");
+const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 
 /** `../shared/data/bars` next to the repository, when this environment has it. */
 export const defaultDataDir = (): string | undefined => {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { zstdDecompressSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { encodeDbn } from "../../src/replay/encodeDbn.ts";
+import { encodeDbn } from "../src/encodeDbn.ts";
 import { DATA_DIR } from "./support.ts";
 
 /**

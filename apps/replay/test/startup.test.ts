@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
-import { loadReplayData } from "../../src/replay/data.ts";
+import { loadReplayData } from "../src/data.ts";
 import { DATA_DIR } from "./support.ts";
 
-const MAIN = path.resolve(import.meta.dirname, "../../src/replay/main.ts");
+const MAIN = path.resolve(import.meta.dirname, "../src/main.ts");
 
 /** Runs the real entry point; resolves with its printed lines once it exits or prints a url. */
 const run = (env: Record<string, string>) => {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { defaultDataDir } from "../../src/replay/data.ts";
-import { type RunningReplay, startReplayServer } from "../../src/replay/server.ts";
+import { defaultDataDir } from "../src/data.ts";
+import { type RunningReplay, startReplayServer } from "../src/server.ts";
 
 /** The real recorded week of ESZ3 the replay upstream serves (see shared/data/SOURCES.md). */
 export const DATA_DIR = defaultDataDir() ?? "";
