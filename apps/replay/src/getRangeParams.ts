@@ -1,24 +1,7 @@
 import { type ApiError, type ParamProblem, paramErrors } from "./errors.ts";
 import { DATABENTO_STYPES, parseBool } from "./params.ts";
 import { checkServable, type GetRangeParams } from "./servable.ts";
-import { type ParsedTime, parseTime } from "./time.ts";
-
-/** Every parameter well formed, not yet known to be servable. */
-export interface WellFormed {
-  readonly dataset: string;
-  readonly symbols: string;
-  readonly schema: string;
-  readonly stypeIn: string;
-  readonly stypeOut: string;
-  readonly start: ParsedTime;
-  readonly end: ParsedTime | undefined;
-  readonly encoding: string;
-  readonly compression: string;
-  readonly mapSymbols: boolean;
-  readonly prettyPx: boolean;
-  readonly prettyTs: boolean;
-  readonly limit: bigint;
-}
+import { parseTime } from "./time.ts";
 
 const TIME_MSG = "must be an ISO 8601 datetime or integer nanoseconds since the UNIX epoch";
 

@@ -1,5 +1,6 @@
 import { pino } from "pino";
 import { z } from "zod";
+import { DEFAULT_DATA_DIR } from "./dataDir.ts";
 import { startReplayServer } from "./server.ts";
 
 /**
@@ -10,7 +11,7 @@ const env = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65_535).default(0),
     HOST: z.string().default("127.0.0.1"),
-    // Empty means unset: the default folder next to the repository.
+    // Empty means unset: DEFAULT_DATA_DIR, <repo>/../shared/data/bars.
     BARS_DATA_DIR: z
       .string()
       .optional()
@@ -40,21 +41,22 @@ if (!env.success) {
   process.exit(1);
 }
 
+const dataDir = env.data.BARS_DATA_DIR ?? DEFAULT_DATA_DIR;
 let replay: Awaited<ReturnType<typeof startReplayServer>>;
 try {
   replay = await startReplayServer({
     port: env.data.PORT,
     host: env.data.HOST,
-    dataDir: env.data.BARS_DATA_DIR,
+    dataDir,
     apiKey: env.data.REPLAY_API_KEY,
     latencyMs: env.data.REPLAY_LATENCY_MS,
     logger,
   });
 } catch (error) {
-  logger.fatal(
-    { event: "start_failed" },
-    `replay upstream cannot start: ${(error as Error).message}`,
-  );
+  // One line, no stack trace: what is wrong and the folder it looked in. Missing or
+  // empty data (NoBarsData) also says to set BARS_DATA_DIR.
+  const why = error instanceof Error ? error.message : String(error);
+  logger.fatal({ event: "start_failed", dataDir }, `replay upstream cannot start: ${why}`);
   process.exit(1);
 }
 

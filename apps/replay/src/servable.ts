@@ -1,8 +1,24 @@
 import { type ApiError, caseError, DOCS_TIME, notByReplay } from "./errors.ts";
-import type { WellFormed } from "./getRangeParams.ts";
 import { DATABENTO_SCHEMAS } from "./params.ts";
 import type { StypeIn } from "./resolve.ts";
-import { formatNs, humanNs } from "./time.ts";
+import { formatNs, humanNs, type ParsedTime } from "./time.ts";
+
+/** Every get_range parameter well formed (`parseGetRange`), not yet known to be servable. */
+export interface WellFormed {
+  readonly dataset: string;
+  readonly symbols: string;
+  readonly schema: string;
+  readonly stypeIn: string;
+  readonly stypeOut: string;
+  readonly start: ParsedTime;
+  readonly end: ParsedTime | undefined;
+  readonly encoding: string;
+  readonly compression: string;
+  readonly mapSymbols: boolean;
+  readonly prettyPx: boolean;
+  readonly prettyTs: boolean;
+  readonly limit: bigint;
+}
 
 /** A get_range request the replay upstream can answer from its recorded bars. */
 export interface GetRangeParams {

@@ -4,7 +4,7 @@ import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { type Logger, pino } from "pino";
 import { mountAdmin } from "./adminRoutes.ts";
-import { defaultDataDir, loadReplayData } from "./data.ts";
+import { DEFAULT_DATA_DIR, loadReplayData } from "./dataDir.ts";
 import type { ReplayAppOptions, ReplayDeps } from "./deps.ts";
 import { stringError } from "./errors.ts";
 import { Knobs } from "./knobs.ts";
@@ -46,7 +46,7 @@ export const createReplayApp = (options: ReplayAppOptions): ReplayApp => {
 export interface StartReplayOptions {
   readonly port: number;
   readonly host?: string;
-  /** Defaults to ../shared/data/bars next to the repository, when present. */
+  /** Defaults to `<repo>/../shared/data/bars` (`DEFAULT_DATA_DIR`). */
   readonly dataDir?: string | undefined;
   readonly apiKey: string;
   readonly latencyMs?: number;
@@ -62,12 +62,7 @@ export interface RunningReplay {
 
 /** Loads the recorded bars (refusing to start without any) and listens. */
 export const startReplayServer = async (options: StartReplayOptions): Promise<RunningReplay> => {
-  const dir = options.dataDir ?? defaultDataDir();
-  if (!dir)
-    throw new Error(
-      "BARS_DATA_DIR is not set and ../shared/data/bars does not exist next to the repository",
-    );
-  const data = await loadReplayData(dir);
+  const data = await loadReplayData(options.dataDir ?? DEFAULT_DATA_DIR);
   const replay = createReplayApp({
     data,
     apiKey: options.apiKey,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
-import { loadReplayData } from "../src/data.ts";
+import { DEFAULT_DATA_DIR, loadReplayData, NoBarsData } from "../src/dataDir.ts";
 import { DATA_DIR } from "./support.ts";
 
 const MAIN = path.resolve(import.meta.dirname, "../src/main.ts");
@@ -28,7 +28,8 @@ const run = (env: Record<string, string>) => {
         } catch {}
       });
     }
-    child.once("exit", (code) => resolve({ code }));
+    // "close", not "exit": every line printed has been read by then.
+    child.once("close", (code) => resolve({ code }));
   });
   return { child, lines, ready };
 };
@@ -46,6 +47,7 @@ describe("startup", () => {
     await expect(loadReplayData("/nonexistent/bars")).rejects.toThrow(
       /does not exist.*never invents prices/,
     );
+    await expect(loadReplayData("/nonexistent/bars")).rejects.toBeInstanceOf(NoBarsData);
     const empty = emptyDir();
     mkdirSync(path.join(empty, "GLBX.MDP3"));
     await expect(loadReplayData(empty)).rejects.toThrow(/no bars/);
@@ -56,20 +58,40 @@ describe("startup", () => {
     await expect(loadReplayData(empty)).rejects.toThrow(/:2: non-integer field/);
   });
 
-  it("the process exits 1 with a clear line without data, and without a key", async () => {
-    const noData = run({ REPLAY_API_KEY: "secret-key-1", BARS_DATA_DIR: emptyDir() });
-    expect(await noData.ready).toEqual({ code: 1 });
-    expect(noData.lines.join("\n")).toMatch(/cannot start: no bars/);
+  it("without data the process exits 1 with one line naming the folder and BARS_DATA_DIR, no stack trace", async () => {
+    const empty = emptyDir();
+    for (const dir of ["/nonexistent/bars", empty]) {
+      const noData = run({ REPLAY_API_KEY: "secret-key-1", BARS_DATA_DIR: dir });
+      expect(await noData.ready).toEqual({ code: 1 });
+      expect(noData.lines).toHaveLength(1);
+      const line = JSON.parse(noData.lines[0] ?? "") as { msg: string; dataDir: string };
+      expect(line.dataDir).toBe(dir);
+      expect(line.msg).toMatch(/^replay upstream cannot start: no bars in /);
+      expect(line.msg).toContain(dir);
+      expect(line.msg).toContain("Set BARS_DATA_DIR");
+      expect(noData.lines[0]).not.toMatch(/\bat .*\.ts:\d+/);
+    }
+  });
+
+  it("exits 1 with a clear line without a key", async () => {
     const noKey = run({ BARS_DATA_DIR: DATA_DIR });
     expect(await noKey.ready).toEqual({ code: 1 });
     expect(noKey.lines.join("\n")).toMatch(/REPLAY_API_KEY/);
   });
 
+  it("without BARS_DATA_DIR it reads <repo>/../shared/data/bars", () => {
+    const repo = path.resolve(import.meta.dirname, "../../..");
+    expect(DEFAULT_DATA_DIR).toBe(path.resolve(repo, "../shared/data/bars"));
+  });
+
   it("prints one JSON line with its url (never the key), serves, and stops on SIGTERM", async () => {
     const key = "secret-key-2";
-    const p = run({ REPLAY_API_KEY: key, BARS_DATA_DIR: DATA_DIR, PORT: "0" });
+    // BARS_DATA_DIR left unset: the default folder.
+    const p = run({ REPLAY_API_KEY: key, PORT: "0" });
     const { url } = await p.ready;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const listening = JSON.parse(p.lines.find((l) => l.includes(url ?? "?")) ?? "{}");
+    expect(listening).toMatchObject({ event: "listening", dataDir: DEFAULT_DATA_DIR });
     expect(p.lines.join("\n")).not.toContain(key);
     const res = await fetch(`${url}/v0/metadata.get_dataset_range?dataset=GLBX.MDP3`, {
       headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString("base64")}` },

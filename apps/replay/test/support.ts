@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { defaultDataDir } from "../src/data.ts";
+import { DEFAULT_DATA_DIR } from "../src/dataDir.ts";
 import { type RunningReplay, startReplayServer } from "../src/server.ts";
 
 /** The real recorded week of ESZ3 the replay upstream serves (see shared/data/SOURCES.md). */
-export const DATA_DIR = defaultDataDir() ?? "";
+export const DATA_DIR = DEFAULT_DATA_DIR;
 export const DATASET = "GLBX.MDP3";
 const FILE = path.join(DATA_DIR, DATASET, "ESZ3.2013-10-06_2013-10-12.ohlcv-1m.csv");
 
