@@ -1,4 +1,4 @@
-import { ensureServices } from "./apps/api/src/cluster/services.ts";
+import { ensureServices } from "./apps/platform/src/services.ts";
 
 /** Tests run against the real servers: start the local ones if they are down. */
 export default async function setup(): Promise<void> {
