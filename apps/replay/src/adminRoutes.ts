@@ -1,15 +1,10 @@
 import type { Hono } from "hono";
-import { z } from "zod";
 import { badRequestBody, NOT_JSON } from "./badRequest.ts";
+import { type HealthResponse, type ResetResponse, statsQuery } from "./controlApi.ts";
 import type { ReplayDeps } from "./deps.ts";
 import { knobsBody } from "./knobsSchema.ts";
-import { requestMatch } from "./match.ts";
 import { statsBody } from "./stats.ts";
 import { formatNs } from "./time.ts";
-
-const statsQuery = requestMatch.extend({
-  recent: z.coerce.number().int().min(0).max(10_000).default(50),
-});
 
 /**
  * The replay upstream's own evidence and controls, outside Databento's API (`/_replay`,
@@ -27,7 +22,7 @@ export const mountAdmin = (app: Hono, deps: ReplayDeps): void => {
         start: formatNs(d.availableStart),
         end: formatNs(d.availableEnd),
       })),
-    }),
+    } satisfies HealthResponse),
   );
 
   app.get("/_replay/stats", (c) => {
@@ -39,7 +34,7 @@ export const mountAdmin = (app: Hono, deps: ReplayDeps): void => {
 
   app.post("/_replay/reset", (c) => {
     deps.log.reset();
-    return c.json({ ok: true });
+    return c.json({ ok: true } satisfies ResetResponse);
   });
 
   app.get("/_replay/knobs", (c) => c.json(deps.knobs.view()));

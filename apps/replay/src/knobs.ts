@@ -1,3 +1,4 @@
+import type { KnobsView } from "./controlApi.ts";
 import type { KnobsBody } from "./knobsSchema.ts";
 import { matches, type RequestMatch } from "./match.ts";
 import type { RequestKey } from "./requestLog.ts";
@@ -56,7 +57,7 @@ export class Knobs {
     };
   }
 
-  view() {
+  view(): KnobsView {
     return { defaultLatencyMs: this.defaultLatencyMs, rules: this.#rules };
   }
 }

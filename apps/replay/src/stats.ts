@@ -1,3 +1,4 @@
+import type { StatsResponse } from "./controlApi.ts";
 import { matches, normaliseTime, type RequestMatch } from "./match.ts";
 import { emptyTally, type RequestLog, type Tally } from "./requestLog.ts";
 
@@ -14,7 +15,7 @@ const add = (into: Tally, from: Tally) => {
  * `filter` (symbol as sent, start/end compared as instants), so concurrent tests that
  * use different ranges each count their own. `matched.get_range` is the usual figure.
  */
-export const statsBody = (log: RequestLog, filter: RequestMatch, recent: number) => {
+export const statsBody = (log: RequestLog, filter: RequestMatch, recent: number): StatsResponse => {
   const total = { ...emptyTally(), byEndpoint: {} as Record<string, number> };
   const matched = { ...emptyTally(), get_range: 0, get_dataset_range: 0, other: 0 };
   for (const agg of log.aggregates()) {
@@ -32,6 +33,6 @@ export const statsBody = (log: RequestLog, filter: RequestMatch, recent: number)
       start: normaliseTime(filter.start),
       end: normaliseTime(filter.end),
     },
-    log: { capacity: log.capacity, ...log.size, recent: log.recent(recent) },
+    log: { capacity: log.capacity, ...log.size, recent: [...log.recent(recent)] },
   };
 };

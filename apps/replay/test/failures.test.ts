@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type KnobsInput, ReplayControlError } from "../src/client.ts";
 import { startTestReplay, type TestReplay, windowParams } from "./support.ts";
 
 /** Injected failures and knob validation, asserted by statuses and counts. */
@@ -18,7 +19,10 @@ const range = (hour: number) => ({
 describe("knobs: injected failures", () => {
   it("injects 429 with Retry-After for the next N matching requests, then serves normally", async () => {
     const limited = range(5);
-    await replay.knobs({ match: limited, fail: { status: 429, count: 2, retryAfterSec: 7 } });
+    await replay.control.setKnobs({
+      match: limited,
+      fail: { status: 429, count: 2, retryAfterSec: 7 },
+    });
     for (let i = 0; i < 2; i++) {
       const res = await replay.getRange(windowParams(limited.start, limited.end));
       expect(res.status).toBe(429);
@@ -30,45 +34,52 @@ describe("knobs: injected failures", () => {
     // Another range was never limited.
     expect((await replay.getRange(windowParams(range(6).start, range(6).end))).status).toBe(200);
     expect((await replay.getRange(windowParams(limited.start, limited.end))).status).toBe(200);
-    const stats = await replay.stats({ symbol: "ES.c.0", ...limited });
+    const stats = await replay.control.stats({ symbol: "ES.c.0", ...limited });
     expect(stats.matched).toMatchObject({
       get_range: 3,
       injected: 2,
       byStatus: { "429": 2, "200": 1 },
     });
-    const knobs = (await (await fetch(`${replay.url}/_replay/knobs`)).json()) as {
-      rules: { fail: { remaining: number } }[];
-    };
-    expect(knobs.rules[0]?.fail.remaining).toBe(0);
+    const knobs = await replay.control.knobs();
+    expect(knobs.rules[0]?.fail).toEqual({ status: 429, count: 2, retryAfterSec: 7, remaining: 0 });
   });
 
   it("injects a 500 (any range when no match is given), counted like any answer", async () => {
-    await replay.knobs({ fail: { status: 500, count: 1 } });
+    await replay.control.setKnobs({ fail: { status: 500, count: 1 } });
     const failed = await replay.getRange(windowParams(range(7).start, range(7).end));
     expect(failed.status).toBe(500);
     expect(await failed.json()).toEqual({ detail: "Internal Server Error" });
     expect((await replay.getRange(windowParams(range(7).start, range(7).end))).status).toBe(200);
-    expect((await replay.stats(range(7))).matched).toMatchObject({
+    expect((await replay.control.stats(range(7))).matched).toMatchObject({
       injected: 1,
       byStatus: { "500": 1, "200": 1 },
     });
-    await replay.knobs({});
-    expect(await (await fetch(`${replay.url}/_replay/knobs`)).json()).toEqual({
+    await replay.control.setKnobs({});
+    expect(await replay.control.knobs()).toEqual({
       defaultLatencyMs: 0,
       rules: [],
     });
   });
 
   it("bad knob input is a 400 naming every offending field, and changes nothing", async () => {
-    await replay.knobs({ latencyMs: 5 });
-    const res = await replay.knobs({
+    await replay.control.setKnobs({ latencyMs: 5 });
+    // Input the typed client would not compile, sent through it to reach the server's check.
+    const rejected = (bad: unknown) =>
+      replay.control.setKnobs(bad as KnobsInput).then(
+        () => expect.fail("accepted"),
+        (e: unknown) => {
+          expect(e).toBeInstanceOf(ReplayControlError);
+          const err = e as ReplayControlError;
+          expect(err.status).toBe(400);
+          return JSON.parse(err.body) as { error: { code: string; fields: { field: string }[] } };
+        },
+      );
+    const body = await rejected({
       latencyMs: -1,
       match: { start: "someday" },
       fail: { status: 418, count: 0 },
       colour: "red",
     });
-    expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { code: string; fields: { field: string }[] } };
     expect(body.error.code).toBe("BAD_REQUEST");
     expect(body.error.fields.map((f) => f.field).sort()).toEqual([
       "colour",
@@ -77,18 +88,15 @@ describe("knobs: injected failures", () => {
       "latencyMs",
       "match.start",
     ]);
-    const only429 = await replay.knobs({ fail: { status: 500, count: 1, retryAfterSec: 3 } });
-    expect(only429.status).toBe(400);
-    expect(JSON.stringify(await only429.json())).toContain("fail.retryAfterSec");
+    const only429 = await rejected({ fail: { status: 500, count: 1, retryAfterSec: 3 } });
+    expect(only429.error.fields.map((f) => f.field)).toEqual(["fail.retryAfterSec"]);
+    // Not JSON at all: only a raw request can send that.
     const notJson = await fetch(`${replay.url}/_replay/knobs`, {
       method: "POST",
       body: "latency=5",
     });
     expect(notJson.status).toBe(400);
-    const kept = (await (await fetch(`${replay.url}/_replay/knobs`)).json()) as {
-      rules: { latencyMs: number }[];
-    };
-    expect(kept.rules).toEqual([{ latencyMs: 5 }]);
-    await replay.knobs({});
+    expect((await replay.control.knobs()).rules).toEqual([{ latencyMs: 5 }]);
+    await replay.control.setKnobs({});
   });
 });

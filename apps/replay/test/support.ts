@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { type ReplayControl, replayControl } from "../src/client.ts";
 import { DEFAULT_DATA_DIR } from "../src/dataDir.ts";
 import { type RunningReplay, startReplayServer } from "../src/server.ts";
 
@@ -27,26 +28,8 @@ export interface TestReplay extends RunningReplay {
   readonly apiKey: string;
   /** POST /v0/timeseries.get_range, form encoded, with the right key unless told otherwise. */
   getRange(params: Record<string, string>, key?: string | null): Promise<Response>;
-  stats(filter?: Record<string, string>): Promise<StatsBody>;
-  knobs(body: unknown): Promise<Response>;
-}
-
-export interface Tally {
-  requests: number;
-  pending: number;
-  injected: number;
-  byStatus: Record<string, number>;
-}
-
-export interface StatsBody {
-  total: Tally & { byEndpoint: Record<string, number> };
-  matched: Tally & { get_range: number; get_dataset_range: number };
-  log: {
-    capacity: number;
-    kept: number;
-    trimmed: number;
-    recent: { status: number | string; injected: boolean }[];
-  };
+  /** Its /_replay API through the typed client. */
+  readonly control: ReplayControl;
 }
 
 export const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString("base64")}`;
@@ -75,17 +58,7 @@ export const startTestReplay = async (
         },
         body: new URLSearchParams(params).toString(),
       }),
-    async stats(filter = {}) {
-      const res = await fetch(`${replay.url}/_replay/stats?${new URLSearchParams(filter)}`);
-      if (!res.ok) throw new Error(`stats: ${res.status} ${await res.text()}`);
-      return (await res.json()) as StatsBody;
-    },
-    knobs: (body) =>
-      fetch(`${replay.url}/_replay/knobs`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      }),
+    control: replayControl(replay.url),
   };
 };
 
