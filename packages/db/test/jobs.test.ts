@@ -9,6 +9,7 @@ import { getJob } from "../src/queries/getJob.ts";
 import { heartbeatJob } from "../src/queries/heartbeatJob.ts";
 import { jobHistory } from "../src/queries/jobHistory.ts";
 import type { LeaseHolder } from "../src/queries/jobRow.ts";
+import { listJobs } from "../src/queries/listJobs.ts";
 import { sweepExhaustedJobs } from "../src/queries/sweepExhaustedJobs.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
 
@@ -47,7 +48,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("job leases", () => {
   it("a live lease is not claimable; an expired one is, once, recording the lease it took over", async () => {
-    const [id] = await enqueueJobs(db.sql, [job()]);
+    const [{ id }] = (await enqueueJobs(db.sql, [job()])) as [{ id: string }];
     const [a] = await claim("i1", 50);
     expect(a?.id).toBe(id);
     expect(await claim("i2")).toEqual([]);
@@ -85,7 +86,7 @@ describe("job leases", () => {
   });
 
   it("a failed attempt requeues until attempts are spent; the sweeper fails a dead last attempt", async () => {
-    const [id] = await enqueueJobs(db.sql, [job(2)]);
+    const [{ id }] = (await enqueueJobs(db.sql, [job(2)])) as [{ id: string }];
     const [a] = await claim("i1");
     if (!a) throw new Error("no claim");
     expect(await failJobAttempt(db.sql, holder("i1", a), "boom")).toBe(true);
@@ -155,9 +156,47 @@ describe("enqueue", () => {
       { ...job(), idempotencyKey: "k1" },
       { ...job(), idempotencyKey: "k2" },
     ]);
-    expect(b).toBe(a);
-    expect(c).not.toBe(a);
+    expect(a).toEqual({ id: expect.any(String), created: true, samePayload: true });
+    expect(b).toEqual({ id: a?.id, created: false, samePayload: true });
+    expect(c?.id).not.toBe(a?.id);
     const [n] = await db.sql<{ n: number }[]>`select count(*)::int as n from jobs`;
     expect(n?.n).toBe(2);
+  });
+
+  it("concurrent enqueues with one key all get the one job (regression: 'enqueue returned no id')", async () => {
+    for (let round = 0; round < 8; round++) {
+      const key = `race-${round}`;
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => enqueueJobs(db.sql, [{ ...job(), idempotencyKey: key }])),
+      );
+      const ids = new Set(answers.map(([a]) => a?.id));
+      expect(ids.size).toBe(1);
+      expect(answers.filter(([a]) => a?.created)).toHaveLength(1);
+    }
+  });
+
+  it("a key reused with another payload is reported, and the stored job is untouched", async () => {
+    const [a] = await enqueueJobs(db.sql, [{ ...job(), idempotencyKey: "k-x" }]);
+    const [b] = await enqueueJobs(db.sql, [
+      { payload: { n: 2 }, runId: "r1", maxAttempts: 3, idempotencyKey: "k-x" },
+    ]);
+    expect(b).toEqual({ id: a?.id, created: false, samePayload: false });
+    const [row] = await db.sql<
+      { payload: unknown }[]
+    >`select payload from jobs where id = ${a?.id ?? "0"}`;
+    expect(row?.payload).toEqual({ n: 1 });
+  });
+});
+
+describe("listJobs", () => {
+  it("lists newest first, optionally by run (regression: ORDER BY id was ambiguous)", async () => {
+    await enqueueJobs(db.sql, [job(), { ...job(), runId: "r-list" }]);
+    const all = await listJobs(db.sql, { limit: 500 });
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    expect(all.map((r) => Number(r.id))).toEqual(
+      [...all.map((r) => Number(r.id))].sort((x, y) => y - x),
+    );
+    const mine = await listJobs(db.sql, { runId: "r-list", limit: 10 });
+    expect(mine.map((r) => r.run_id)).toEqual(["r-list"]);
   });
 });

@@ -1,6 +1,7 @@
 import { enqueueJobs } from "@scaleproof/db/queries/enqueueJobs";
 import type { z } from "zod";
 import type { InstanceDeps } from "../deps.ts";
+import { IdempotencyConflict } from "./errors.ts";
 import type { backtestInput } from "./input.ts";
 
 /** Enqueues one backtest; any instance's worker may run it. Returns the job id. */
@@ -15,9 +16,12 @@ export const enqueueBacktest = async (
     start: new Date(Number(input.start / 1_000_000n)).toISOString(),
     end: new Date(Number(input.end / 1_000_000n)).toISOString(),
   };
-  const [id] = await enqueueJobs(deps.sql, [
+  const [job] = await enqueueJobs(deps.sql, [
     { payload, runId: runId ?? null, maxAttempts, idempotencyKey },
   ]);
-  if (!id) throw new Error("enqueue returned no id");
-  return id;
+  if (!job) throw new Error("enqueue answered nothing for one job");
+  if (!job.samePayload && idempotencyKey) {
+    throw new IdempotencyConflict({ idempotencyKey, jobId: job.id });
+  }
+  return job.id;
 };

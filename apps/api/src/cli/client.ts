@@ -11,6 +11,7 @@ import type { AppRouter } from "../trpc/root.ts";
 /** The typed client: queries and mutations over HTTP, the progress subscription over SSE. */
 export const createClient = (baseUrl: string, token: string | undefined) => {
   const url = new URL("/trpc", baseUrl).toString();
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
@@ -18,11 +19,15 @@ export const createClient = (baseUrl: string, token: string | undefined) => {
         true: httpSubscriptionLink({
           url,
           EventSource,
-          connectionParams: token ? { token } : {},
+          // The token travels in a header on the stream too, never in a URL.
+          eventSourceOptions: () => ({
+            fetch: (input, init) =>
+              fetch(input, { ...init, headers: { ...init.headers, ...auth } }),
+          }),
         }),
         false: httpLink({
           url,
-          headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+          headers: () => auth,
         }),
       }),
     ],

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { isTerminal, type RunView, runInput } from "@scaleproof/core/scale-test/schema";
-import { fieldProblems } from "../http/badRequest.ts";
+import { fieldProblems } from "../edge/badRequest.ts";
 import { type Client, createClient, isClientError } from "./client.ts";
 import { checksTable, colour, progressBar, table } from "./format.ts";
 

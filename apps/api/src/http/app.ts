@@ -1,12 +1,15 @@
 import { HEADERS } from "@scaleproof/core/wire/headers";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
+import { adminProblem } from "../auth/admin.ts";
 import { tokenAuthenticator } from "../auth/tokens.ts";
 import type { InstanceDeps } from "../deps.ts";
+import { failureOf, retryAfterOf } from "../edge/trpc.ts";
 import { checkHealth } from "../instance/health.ts";
 import { VERSION } from "../instance/version.ts";
 import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 import { appRouter } from "../trpc/root.ts";
+import { adminOnly, BODY_LIMITS, limitBody, TRPC_MAX_BATCH } from "./limits.ts";
 import { mountBacktests } from "./routes/backtests.ts";
 import { mountBars } from "./routes/bars.ts";
 import { mountOps } from "./routes/ops.ts";
@@ -26,32 +29,49 @@ export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator):
     c.res.headers.set(HEADERS.bootId, deps.identity.bootId);
     c.res.headers.set(HEADERS.appVersion, VERSION);
   });
+  // Liveness for the load balancer: the process serves. A dependency that is down makes
+  // the instance degraded, not dead: it keeps answering 503s with a code, fast.
+  app.get("/ops/live", (c) => c.json({ status: "live" }));
+  // Public health says ok/degraded only; the details (dependencies' errors, memory,
+  // boot ids) are for admins.
   app.get("/ops/health", async (c) => {
     const health = await checkHealth(deps);
-    return c.json(health, health.status === "ok" ? 200 : 503);
+    const status = health.status === "ok" ? 200 : 503;
+    const admin = !adminProblem(authenticate(c.req.header("authorization")));
+    return c.json(admin ? health : { status: health.status }, status);
   });
+  const rest = { deps, scaleTests, authenticate };
+  app.use("/ops/scale-test/*", adminOnly(authenticate), limitBody(BODY_LIMITS.json));
+  app.use("/api/backtests", limitBody(BODY_LIMITS.json));
+  app.use("/trpc/*", limitBody(BODY_LIMITS.trpc));
   app.use("/api/bars", shedHeavy(deps));
   app.on("POST", "/api/backtests", shedHeavy(deps));
   mountBars(app, deps);
-  mountBacktests(app, deps);
-  mountOps(app, { deps, scaleTests, authenticate });
+  mountBacktests(app, rest);
+  mountOps(app, rest);
   app.all("/trpc/*", (c) =>
     fetchRequestHandler({
       endpoint: "/trpc",
       req: c.req.raw,
       router: appRouter,
-      createContext: ({ info }) => {
-        // Browsers cannot set headers on EventSource: subscriptions may carry the
-        // token in tRPC's connection params instead.
-        const fromParams = info.connectionParams?.token;
-        const authorization =
-          c.req.header("authorization") ?? (fromParams ? `Bearer ${fromParams}` : undefined);
-        return {
-          deps,
-          scaleTests,
-          headers: c.req.raw.headers,
-          principal: authenticate(authorization),
-        };
+      // One request cannot fan out into many calls (a batch of 50 cold bars queries would
+      // be 50 upstream fetches): the UI batches at most this many.
+      maxBatchSize: TRPC_MAX_BATCH,
+      // Credentials travel only in the Authorization header, never in a URL.
+      createContext: () => ({
+        deps,
+        scaleTests,
+        headers: c.req.raw.headers,
+        principal: authenticate(c.req.header("authorization")),
+      }),
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR" && !failureOf(error)) {
+          deps.log.error({ err: error.cause ?? error, path }, "unhandled error");
+        }
+      },
+      responseMeta: ({ errors }) => {
+        const wait = retryAfterOf(errors);
+        return wait === undefined ? {} : { headers: { "retry-after": String(wait) } };
       },
     }),
   );

@@ -1,6 +1,8 @@
 import { HEADERS } from "@scaleproof/core/wire/headers";
 import type { Context, Next } from "hono";
 import type { InstanceDeps } from "../deps.ts";
+import { sendFailure } from "../edge/rest.ts";
+import { MemoryPressure } from "../memory/errors.ts";
 import { bumpRunCounters } from "../runs/counters.ts";
 
 export const SHED_RETRY_AFTER_SEC = 2;
@@ -10,6 +12,9 @@ export const shedMessage = (deps: InstanceDeps) => {
   const s = deps.shedder.state();
   return `${s.reason === "event-loop" ? "event-loop delay" : `heap pressure ${s.pressure} (${s.basis})`} is above the shedding threshold ${deps.shedder.thresholds.high}; retry after ${SHED_RETRY_AFTER_SEC} s`;
 };
+
+export const shedError = (deps: InstanceDeps) =>
+  new MemoryPressure({ message: shedMessage(deps), retryAfterSec: SHED_RETRY_AFTER_SEC });
 
 /** Counts a shed request against its scale-test run, if it carries one. */
 export const countShed = async (deps: InstanceDeps, runId: string | null | undefined) => {
@@ -24,6 +29,5 @@ export const countShed = async (deps: InstanceDeps, runId: string | null | undef
 export const shedHeavy = (deps: InstanceDeps) => async (c: Context, next: Next) => {
   if (!deps.shedder.state().shedding) return next();
   await countShed(deps, c.req.header(HEADERS.run));
-  c.header("retry-after", String(SHED_RETRY_AFTER_SEC));
-  return c.json({ error: { code: "MEMORY_PRESSURE", message: shedMessage(deps) } }, 503);
+  return sendFailure(c, deps.log, shedError(deps));
 };

@@ -13,6 +13,10 @@ export const mountSpa = (app: Hono): void => {
   if (!existsSync(path.join(SPA_DIR, "index.html"))) return;
   const root = path.relative(process.cwd(), SPA_DIR) || ".";
   app.use("/assets/*", serveStatic({ root }));
+  // A missing asset is a 404, not the SPA's HTML with 200 (a stale bundle must fail loudly).
+  app.get("/assets/*", (c) =>
+    c.json({ error: { code: "NOT_FOUND", message: `no asset ${c.req.path}` } }, 404),
+  );
   app.get("*", async (c, next) => {
     if (/^\/(api|ops|trpc|_frontdoor)(\/|$)/.test(c.req.path)) return next();
     return serveStatic({ root, path: "index.html" })(c, next);

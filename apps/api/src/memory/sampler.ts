@@ -1,9 +1,12 @@
 import { monitorEventLoopDelay, PerformanceObserver, performance } from "node:perf_hooks";
 import { getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
+import type { Sql } from "@scaleproof/db/client";
 import { activeScaleTestRun } from "@scaleproof/db/queries/activeScaleTestRun";
 import { insertMemorySample, type MemorySample } from "@scaleproof/db/queries/insertMemorySample";
 import type { Redis } from "ioredis";
-import type { InstanceDeps } from "../deps.ts";
+import type { Logger } from "pino";
+import type { InstanceEnv } from "../config/env.ts";
+import type { Identity } from "../instance/identity.ts";
 import { VERSION } from "../instance/version.ts";
 import type { LoadShedder } from "./shedder.ts";
 
@@ -37,8 +40,12 @@ export class MemorySampler {
   });
 
   constructor(
-    private readonly deps: Pick<InstanceDeps, "env" | "identity" | "sql" | "log"> & {
-      redis: Redis;
+    private readonly deps: {
+      readonly env: InstanceEnv;
+      readonly identity: Identity;
+      readonly sql: Sql;
+      readonly log: Logger;
+      readonly redis: Redis;
     },
     private readonly shedder: LoadShedder,
   ) {}

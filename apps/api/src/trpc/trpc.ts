@@ -1,11 +1,11 @@
 import { HEADERS } from "@scaleproof/core/wire/headers";
 import { initTRPC, TRPCError } from "@trpc/server";
-import { ZodError } from "zod";
+import { adminProblem } from "../auth/admin.ts";
 import type { Principal } from "../auth/tokens.ts";
 import type { InstanceDeps } from "../deps.ts";
-import { fieldProblems } from "../http/badRequest.ts";
-import { toHttpFailure } from "../http/domainErrors.ts";
-import { countShed, shedMessage } from "../http/shed.ts";
+import { asTrpcError, formatError } from "../edge/trpc.ts";
+import { parseRunHeader } from "../http/runHeader.ts";
+import { countShed, shedError } from "../http/shed.ts";
 import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 
 export interface TrpcContext {
@@ -16,67 +16,43 @@ export interface TrpcContext {
 }
 
 const t = initTRPC.context<TrpcContext>().create({
-  // Invalid input names its fields, for the CLI and the UI as for REST.
-  errorFormatter: ({ shape, error }) => ({
-    ...shape,
-    data: {
-      ...shape.data,
-      fields: error.cause instanceof ZodError ? fieldProblems(error.cause) : undefined,
-    },
-  }),
+  // Never a stack or a driver's message to a client; invalid input names its fields.
+  isDev: false,
+  errorFormatter: formatError,
 });
 
 export const router = t.router;
-export const publicProcedure = t.procedure;
+/**
+ * Every procedure passes the edge: a domain error or a dependency that is down, thrown
+ * anywhere below, leaves as the TRPCError (status, code, Retry-After) REST would give.
+ */
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR" && result.error.cause) {
+    throw asTrpcError(result.error.cause);
+  }
+  return result;
+});
 export const createCallerFactory = t.createCallerFactory;
 
 /** Ops: a bearer token with the admin role. 401 without (or unknown), 403 for another role. */
-export const adminProcedure = t.procedure.use(({ ctx, next }) => {
-  const p = ctx.principal;
-  if (p.kind === "anonymous") {
-    throw new TRPCError({
-      code: "UNAUTHORIZED",
-      message: "admin token required (Authorization: Bearer <token>)",
-    });
-  }
-  if (p.kind === "invalid") throw new TRPCError({ code: "UNAUTHORIZED", message: "unknown token" });
-  if (p.role !== "admin") {
-    throw new TRPCError({
-      code: "FORBIDDEN",
-      message: `this token has the ${p.role} role; ops need admin`,
-    });
-  }
+export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
+  const problem = adminProblem(ctx.principal);
+  if (problem) throw new TRPCError({ code: problem.code, message: problem.message });
   return next();
 });
 
-/** Heavy procedures (bars, enqueue) shed under memory pressure, like their REST twins. */
-export const heavyProcedure = t.procedure.use(async ({ ctx, next }) => {
+/**
+ * Heavy procedures (bars, enqueue) shed under memory pressure, like their REST twins,
+ * and read the run a request is evidence of (validated: 400 naming the header).
+ */
+export const heavyProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const run = parseRunHeader(ctx.headers.get(HEADERS.run));
+  if (!run.ok)
+    throw new TRPCError({ code: "BAD_REQUEST", message: "invalid input", cause: run.error });
   if (ctx.deps.shedder.state().shedding) {
-    await countShed(ctx.deps, ctx.headers.get(HEADERS.run));
-    throw new TRPCError({
-      code: "SERVICE_UNAVAILABLE",
-      message: `MEMORY_PRESSURE: ${shedMessage(ctx.deps)}`,
-    });
+    await countShed(ctx.deps, run.runId);
+    throw asTrpcError(shedError(ctx.deps));
   }
-  return next();
+  return next({ ctx: { runId: run.runId } });
 });
-
-const TRPC_CODE = {
-  400: "BAD_REQUEST",
-  404: "NOT_FOUND",
-  500: "INTERNAL_SERVER_ERROR",
-  502: "BAD_GATEWAY",
-  503: "SERVICE_UNAVAILABLE",
-} as const;
-
-/** The tRPC edge: a domain error becomes a TRPCError with the same status as REST gives. */
-export const asTrpcError = (error: unknown, deps: InstanceDeps): TRPCError => {
-  if (error instanceof TRPCError) return error;
-  const f = toHttpFailure(error);
-  if (f.status === 500) deps.log.error({ err: error }, "unhandled error");
-  return new TRPCError({
-    code: TRPC_CODE[f.status],
-    message: `${f.code}: ${f.message}`,
-    cause: error,
-  });
-};

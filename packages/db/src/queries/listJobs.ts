@@ -8,5 +8,5 @@ export const listJobs = async (
 ): Promise<JobRow[]> => {
   const where = o.runId === undefined ? sql`` : sql`where run_id = ${o.runId}`;
   return await sql<JobRow[]>`
-    select *, id::text as id from jobs ${where} order by id desc limit ${o.limit}`;
+    select *, id::text as id from jobs ${where} order by jobs.id desc limit ${o.limit}`;
 };

@@ -1,4 +1,3 @@
-import { HEADERS } from "@scaleproof/core/wire/headers";
 import { getJob } from "@scaleproof/db/queries/getJob";
 import { listJobs } from "@scaleproof/db/queries/listJobs";
 import { TRPCError } from "@trpc/server";
@@ -12,7 +11,7 @@ export const jobId = z.string().regex(/^\d{1,18}$/, "not a job id");
 
 export const backtestsRouter = router({
   enqueue: heavyProcedure.input(backtestInput).mutation(async ({ ctx, input }) => {
-    const id = await enqueueBacktest(ctx.deps, input, ctx.headers.get(HEADERS.run) ?? undefined);
+    const id = await enqueueBacktest(ctx.deps, input, ctx.runId);
     return { id, status: "queued" as const };
   }),
   get: publicProcedure.input(z.strictObject({ id: jobId })).query(async ({ ctx, input }) => {

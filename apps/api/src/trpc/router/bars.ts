@@ -1,7 +1,6 @@
-import { HEADERS } from "@scaleproof/core/wire/headers";
 import { barsRequest } from "../../bars/input.ts";
 import { getBars } from "../../bars/service.ts";
-import { asTrpcError, heavyProcedure, router } from "../trpc.ts";
+import { heavyProcedure, router } from "../trpc.ts";
 
 export interface BarsPayload {
   readonly cache: "HIT" | "MISS" | "WAIT";
@@ -12,20 +11,16 @@ export interface BarsPayload {
 
 export const barsRouter = router({
   get: heavyProcedure.input(barsRequest).query(async ({ ctx, input }): Promise<BarsPayload> => {
-    try {
-      const r = await getBars(
-        ctx.deps.bars,
-        { ...input, dataset: ctx.deps.env.BARS_DATASET },
-        ctx.headers.get(HEADERS.run) ?? undefined,
-      );
-      return {
-        cache: r.outcome,
-        cacheKey: r.cacheKey,
-        instanceId: ctx.deps.identity.instanceId,
-        data: JSON.parse(r.bytes.toString("utf8")),
-      };
-    } catch (error) {
-      throw asTrpcError(error, ctx.deps);
-    }
+    const r = await getBars(
+      ctx.deps.bars,
+      { ...input, dataset: ctx.deps.env.BARS_DATASET },
+      ctx.runId,
+    );
+    return {
+      cache: r.outcome,
+      cacheKey: r.cacheKey,
+      instanceId: ctx.deps.identity.instanceId,
+      data: JSON.parse(r.bytes.toString("utf8")),
+    };
   }),
 });
