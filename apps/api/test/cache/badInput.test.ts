@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
 import { barsPath, barsRange, get } from "../support/http.ts";
+import { ADMIN_TOKEN, TOKEN_ENV } from "../support/ops.ts";
 
 let c: TestCluster;
 beforeAll(async () => {
-  c = await startTestCluster("bad-input", { instances: 1 });
+  c = await startTestCluster("bad-input", { instances: 1, env: TOKEN_ENV });
 });
 afterAll(async () => {
   await c?.close();
@@ -71,10 +72,12 @@ describe("bad input to /api/bars", () => {
 });
 
 describe("instance identity", () => {
-  it("every response names its instance and boot; health says who and what is reachable", async () => {
-    const a = await get(`${c.url}/ops/health`);
-    expect(a.status).toBe(200);
-    expect(a.instanceId).toBe("i1");
+  it("every response names its instance and boot; public health says ok only, admins see details", async () => {
+    const pub = await get(`${c.url}/ops/health`);
+    expect(pub.status).toBe(200);
+    expect(pub.instanceId).toBe("i1");
+    expect(pub.body).toEqual({ status: "ok" });
+    const a = await get(`${c.url}/ops/health`, { authorization: `Bearer ${ADMIN_TOKEN}` });
     expect(a.body).toMatchObject({
       status: "ok",
       instanceId: "i1",
@@ -82,9 +85,15 @@ describe("instance identity", () => {
       postgres: { ok: true },
       provider: "replay",
     });
-    const t = await fetch(`${c.url}/trpc/health`);
+    const t = await fetch(`${c.url}/trpc/health`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     const body = (await t.json()) as { result: { data: { bootId: string } } };
     expect(body.result.data.bootId).toBe(t.headers.get("x-boot-id"));
     expect(body.result.data.bootId).toBe((a.body as { bootId: string }).bootId);
+    const anon = (await (await fetch(`${c.url}/trpc/health`)).json()) as {
+      result: { data: unknown };
+    };
+    expect(anon.result.data).toEqual({ status: "ok" });
   });
 });

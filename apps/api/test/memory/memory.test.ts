@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
-import { adminClient, checkOf, TOKEN_ENV, waitForRun } from "../support/ops.ts";
+import { ADMIN_TOKEN, adminClient, checkOf, TOKEN_ENV, waitForRun } from "../support/ops.ts";
 
 /**
  * Memory sampling, shedding and the memory profile on two real instance processes
@@ -23,7 +23,9 @@ interface Health {
   memory: { heapUsed: number; heapLimit: number; pressure: number; shedding: boolean };
 }
 const health = async (id: string) => {
-  const res = await fetch(`${c.instanceUrl(id)}/ops/health`);
+  const res = await fetch(`${c.instanceUrl(id)}/ops/health`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
   return { status: res.status, body: (await res.json()) as Health };
 };
 const until = async <T>(f: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> => {
