@@ -10,7 +10,8 @@ const openCache = async (url: string) => {
   const redis = new Redis(url);
   defineCacheScripts(redis);
   const subscriber = new Redis(url);
-  const ready = await ReadyChannel.open(subscriber);
+  const ready = ReadyChannel.open(subscriber, (e) => console.error(e));
+  await ready.subscribed;
   const cache = new SharedCache(redis, ready, {
     valueTtlMs: 60_000,
     leaseMs: 5_000,

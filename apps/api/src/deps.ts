@@ -17,6 +17,14 @@ import { MemorySampler } from "./memory/sampler.ts";
 import { LoadShedder } from "./memory/shedder.ts";
 import { createProvider } from "./providers/createProvider.ts";
 
+/** Reconnects forever with a capped backoff; a dead connection is noticed within a second. */
+const redisOptions = (name: string) => ({
+  connectionName: `scaleproof:${name}`,
+  connectTimeout: 1_000,
+  retryStrategy: (times: number) => Math.min(100 * 2 ** times, 2_000),
+  keepAlive: 1_000,
+});
+
 export interface InstanceDeps {
   readonly env: InstanceEnv;
   readonly identity: Identity;
@@ -40,20 +48,41 @@ export const openInstanceDeps = async (
   log: Logger,
 ): Promise<InstanceDeps> => {
   await ensureDatabase(env.DATABASE_URL);
-  const sql = connect(env.DATABASE_URL, { applicationName: `scaleproof:${identity.instanceId}` });
-  await migrate(sql);
-  const redisOptions = {
-    connectionName: `scaleproof:${identity.instanceId}`,
-    maxRetriesPerRequest: 2,
-  };
-  const redis = new Redis(env.REDIS_URL, redisOptions);
-  defineCacheScripts(redis);
-  const subscriber = new Redis(env.REDIS_URL, {
-    ...redisOptions,
-    connectionName: `${redisOptions.connectionName}:sub`,
+  const sql = connect(env.DATABASE_URL, {
+    applicationName: `scaleproof:${identity.instanceId}`,
+    max: env.DB_POOL_MAX,
+    idleTimeoutSec: env.DB_IDLE_TIMEOUT_S,
+    connectTimeoutSec: env.DB_CONNECT_TIMEOUT_S,
   });
-  const ready = await ReadyChannel.open(subscriber);
-  const faults = await FaultRegistry.open(
+  await migrate(sql);
+  const redis = new Redis(env.REDIS_URL, {
+    ...redisOptions(identity.instanceId),
+    // Commands fail at once while Redis is unreachable (503 REDIS_UNAVAILABLE), never
+    // queue up behind a reconnect that may take seconds.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+  });
+  defineCacheScripts(redis);
+  // The subscriber queues its SUBSCRIBEs until connected and re-subscribes after every
+  // reconnect: wake-ups resume by themselves when Redis returns.
+  const subscriber = new Redis(env.REDIS_URL, {
+    ...redisOptions(`${identity.instanceId}:sub`),
+    maxRetriesPerRequest: null,
+  });
+  let redisDown = false;
+  const onRedisError = (error: unknown) => {
+    if (redisDown) return; // once per outage, not once per reconnect attempt
+    redisDown = true;
+    log.warn({ err: error, event: "redis_down" }, "Redis unavailable: serving degraded");
+  };
+  redis.on("error", onRedisError);
+  redis.on("ready", () => {
+    if (redisDown) log.info({ event: "redis_up" }, "Redis available again");
+    redisDown = false;
+  });
+  subscriber.on("error", () => {});
+  const ready = ReadyChannel.open(subscriber, onRedisError);
+  const faults = FaultRegistry.open(
     redis,
     subscriber,
     env.CACHE_KEY_PREFIX,

@@ -8,11 +8,17 @@ export interface ConnectOptions {
   readonly max?: number;
   /** Application name shown in pg_stat_activity: which instance holds which connection. */
   readonly applicationName?: string;
+  /** Seconds an idle connection is kept (0: forever). */
+  readonly idleTimeoutSec?: number;
+  /** Seconds to wait for a connection before failing (postgres.js's default is 30). */
+  readonly connectTimeoutSec?: number;
 }
 
 export const connect = (url: string, options: ConnectOptions = {}): Sql =>
   postgres(url, {
     max: options.max ?? 10,
+    idle_timeout: options.idleTimeoutSec ?? 30,
+    connect_timeout: options.connectTimeoutSec ?? 5,
     onnotice: () => {},
     connection: { application_name: options.applicationName ?? "scaleproof" },
     // bigint columns come back as JS bigint, never as a lossy number.

@@ -23,6 +23,8 @@ export interface Waiter {
  */
 export class ReadyChannel {
   readonly #waiters = new Map<string, Set<Mailbox>>();
+  /** Settles once the first SUBSCRIBE is answered (benches and tests wait for it). */
+  subscribed: Promise<unknown> = Promise.resolve();
 
   private constructor(subscriber: Redis) {
     subscriber.on("message", (channel: string, raw: string) => {
@@ -30,9 +32,13 @@ export class ReadyChannel {
     });
   }
 
-  static async open(subscriber: Redis): Promise<ReadyChannel> {
+  /**
+   * Subscribes without waiting: an instance boots (degraded) while Redis is down, and
+   * ioredis subscribes when it connects and again after every reconnect.
+   */
+  static open(subscriber: Redis, onError: (error: unknown) => void): ReadyChannel {
     const channel = new ReadyChannel(subscriber);
-    await subscriber.subscribe(READY_CHANNEL);
+    channel.subscribed = subscriber.subscribe(READY_CHANNEL).catch(onError);
     return channel;
   }
 

@@ -14,6 +14,12 @@ export const instanceEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   DATABASE_URL: z.string().url().default("postgres://postgres@127.0.0.1:5432/scaleproof"),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  /** Postgres pool: connections per instance (seed: 20 in production, 10 in development). */
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Close a connection idle this long (seconds). */
+  DB_IDLE_TIMEOUT_S: z.coerce.number().int().min(0).max(3_600).default(30),
+  /** Give up connecting after this long (seconds): a dead database answers 503 quickly. */
+  DB_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).max(120).default(5),
   INSTANCE_ID: z.string().min(1).max(100).optional(),
   REPLIT_DEPLOYMENT_ID: z.string().min(1).optional(),
   REPL_ID: z.string().min(1).optional(),

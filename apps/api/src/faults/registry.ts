@@ -24,19 +24,26 @@ export class FaultRegistry {
     this.#channel = `${keyPrefix}faults:v1:changed`;
   }
 
-  static async open(
+  /**
+   * Never waits for Redis: the switches are (re)read whenever the connection becomes
+   * ready, so an instance that boots while Redis is down picks them up when it returns.
+   */
+  static open(
     redis: Redis,
     subscriber: Redis,
     keyPrefix: string,
     instanceId: string,
     log: Logger,
-  ): Promise<FaultRegistry> {
+  ): FaultRegistry {
     const registry = new FaultRegistry(redis, keyPrefix, instanceId, log);
     subscriber.on("message", (channel: string, raw: string) => {
       if (channel === registry.#channel) registry.#apply(raw);
     });
-    await subscriber.subscribe(registry.#channel);
-    await registry.#reload();
+    const onError = (error: unknown) => log.warn({ err: error }, "faults: Redis unavailable");
+    subscriber.subscribe(registry.#channel).catch(onError);
+    const reload = () => void registry.#reload().catch(onError);
+    redis.on("ready", reload);
+    if (redis.status === "ready") reload();
     return registry;
   }
 

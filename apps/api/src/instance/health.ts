@@ -30,10 +30,21 @@ export interface Health {
   };
 }
 
+/** A dependency that does not answer within this is down, as far as health is concerned. */
+const PROBE_TIMEOUT_MS = 500;
+
 const probe = async (check: () => Promise<unknown>): Promise<DependencyHealth> => {
   const started = performance.now();
   try {
-    await check();
+    await Promise.race([
+      check(),
+      new Promise((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)),
+          PROBE_TIMEOUT_MS,
+        ).unref(),
+      ),
+    ]);
     return { ok: true, latencyMs: round(performance.now() - started) };
   } catch (error) {
     return {
