@@ -89,7 +89,7 @@ describe("job leases", () => {
     const [{ id }] = (await enqueueJobs(db.sql, [job(2)])) as [{ id: string }];
     const [a] = await claim("i1");
     if (!a) throw new Error("no claim");
-    expect(await failJobAttempt(db.sql, holder("i1", a), "boom")).toBe(true);
+    expect(await failJobAttempt(db.sql, holder("i1", a), { error: "boom" })).toBe(true);
     expect((await getJob(db.sql, a.id))?.status).toBe("queued");
     const [b] = await claim("i1", 20);
     expect(b?.attempt_count).toBe(2);
@@ -97,6 +97,26 @@ describe("job leases", () => {
     expect(await claim("i2")).toEqual([]); // no attempts left
     expect(await sweepExhaustedJobs(db.sql)).toEqual([id]);
     expect((await getJob(db.sql, a.id))?.last_error).toMatch(/attempts exhausted: attempt 2 of 2/);
+  });
+
+  it("a failed attempt waits out its backoff before anyone can claim it again", async () => {
+    const [{ id }] = (await enqueueJobs(db.sql, [job(3)])) as [{ id: string }];
+    const [a] = await claim("i1");
+    if (!a) throw new Error("no claim");
+    await failJobAttempt(db.sql, holder("i1", a), { error: "flaky", retryAfterMs: 60_000 });
+    expect((await getJob(db.sql, id))?.status).toBe("queued");
+    expect(await claim("i2")).toEqual([]); // backing off
+    await db.sql`update jobs set run_after = now() where id = ${id}`; // the backoff has passed
+    expect((await claim("i2"))[0]?.id).toBe(id);
+  });
+
+  it("a final failure fails the job at once, attempts left or not", async () => {
+    const [{ id }] = (await enqueueJobs(db.sql, [job(3)])) as [{ id: string }];
+    const [a] = await claim("i1");
+    if (!a) throw new Error("no claim");
+    await failJobAttempt(db.sql, holder("i1", a), { error: "no such symbol", final: true });
+    expect((await getJob(db.sql, id))?.status).toBe("failed");
+    expect(await claim("i2")).toEqual([]);
   });
 
   it("the unguarded claim (jobs-no-lease fault) hands a running job out again", async () => {

@@ -59,6 +59,9 @@ export const instanceEnv = z.object({
   /** Polling fallback when a NOTIFY is missed (LISTEN/NOTIFY wakes workers at once). */
   JOBS_POLL_MS: ms(1_000),
   JOBS_SWEEP_MS: ms(5_000),
+  /** Retry backoff after a failed attempt: base * 2^(attempt-1), full jitter, capped. */
+  JOBS_RETRY_BASE_MS: ms(1_000),
+  JOBS_RETRY_MAX_MS: ms(30_000),
   /** Concurrent jobs per instance (each computes on the worker-thread pool). */
   JOBS_SLOTS: z.coerce.number().int().min(0).max(32).default(2),
   /** Memory sampling interval; while a quick scale-test run is active, MEMORY_QUICK_SAMPLE_MS. */

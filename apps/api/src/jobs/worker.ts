@@ -1,5 +1,7 @@
 import type { BacktestResult } from "@scaleproof/core/backtest/maCrossover";
+import { ProviderBadRequest, RangeUnavailable } from "@scaleproof/core/bars/errors";
 import { resolveSymbol } from "@scaleproof/core/bars/request";
+import { LeaseConflict, LeaseLost } from "@scaleproof/core/jobs/errors";
 import { type ClaimedJob, claimJobs } from "@scaleproof/db/queries/claimJobs";
 import { completeJob } from "@scaleproof/db/queries/completeJob";
 import { JOBS_CHANNEL } from "@scaleproof/db/queries/enqueueJobs";
@@ -9,6 +11,7 @@ import { insertJobEvent } from "@scaleproof/db/queries/insertJobEvent";
 import type { LeaseHolder } from "@scaleproof/db/queries/jobRow";
 import { sweepExhaustedJobs } from "@scaleproof/db/queries/sweepExhaustedJobs";
 import { Piscina } from "piscina";
+import { ZodError } from "zod";
 import { type BacktestPayload, POINT_VALUE } from "../backtests/input.ts";
 import { barsRequest } from "../bars/input.ts";
 import { getBars } from "../bars/service.ts";
@@ -128,23 +131,30 @@ export class JobWorker {
     log.info({ event: "job_start", ...logCtx }, "job started");
     let leaseLost = false;
     let stalled = false;
+    const beat = async () => {
+      if (!(await heartbeatJob(sql, h, env.JOBS_LEASE_MS))) {
+        throw new LeaseLost({ jobId: h.jobId, attempt: h.attempt, owner: h.owner });
+      }
+    };
     const heartbeat = setInterval(
-      async () => {
-        if (stalled) return;
-        try {
-          if (!(await heartbeatJob(sql, h, env.JOBS_LEASE_MS))) {
-            leaseLost = true;
-            clearInterval(heartbeat);
-            abort.abort();
-            await insertJobEvent(sql, h, "lease_lost", { reason: "heartbeat fenced off" });
-            log.warn(
-              { event: "job_lease_lost", ...logCtx },
-              "LeaseLost: another worker owns the job",
-            );
+      () => {
+        if (stalled || leaseLost) return;
+        beat().catch(async (error: unknown) => {
+          if (!(error instanceof LeaseLost)) {
+            log.error({ err: error, ...logCtx }, "heartbeat failed");
+            return;
           }
-        } catch (error) {
-          log.error({ err: error, ...logCtx }, "heartbeat failed");
-        }
+          leaseLost = true;
+          clearInterval(heartbeat);
+          abort.abort();
+          log.warn(
+            { event: "job_lease_lost", err: error, ...logCtx },
+            "LeaseLost: another worker owns the job",
+          );
+          await insertJobEvent(sql, h, "lease_lost", { reason: "heartbeat fenced off" }).catch(
+            (e: unknown) => log.error({ err: e, ...logCtx }, "could not record lease_lost"),
+          );
+        });
       },
       Math.max(50, Math.floor(env.JOBS_LEASE_MS / 3)),
     );
@@ -199,18 +209,26 @@ export class JobWorker {
         { ...result },
         { fenced: !faults.isOn("jobs-no-lease") },
       );
-      if (accepted)
-        log.info({ event: "job_finish", ...logCtx, trades: result.trades }, "job finished");
-      else
-        log.warn(
-          { event: "job_completion_rejected", ...logCtx },
-          "LeaseConflict: completion fenced off, result dropped",
-        );
+      if (!accepted)
+        throw new LeaseConflict({ jobId: h.jobId, attempt: h.attempt, owner: h.owner });
+      log.info({ event: "job_finish", ...logCtx, trades: result.trades }, "job finished");
     } catch (error) {
       if (leaseLost) return;
+      if (error instanceof LeaseConflict) {
+        // completeJob recorded completion_rejected in the same transaction.
+        log.warn(
+          { event: "job_completion_rejected", err: error, ...logCtx },
+          "LeaseConflict: completion fenced off, result dropped",
+        );
+        return;
+      }
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      log.error({ err: error, ...logCtx }, "job attempt failed");
-      await failJobAttempt(sql, h, message).catch(() => {});
+      const final = isFinal(error);
+      const retryAfterMs = retryBackoffMs(env, job.attempt_count);
+      log.error({ err: error, ...logCtx, final, retryAfterMs }, "job attempt failed");
+      await failJobAttempt(sql, h, { error: message, final, retryAfterMs }).catch((e: unknown) =>
+        log.error({ err: e, ...logCtx }, "could not record the failed attempt"),
+      );
     } finally {
       clearInterval(heartbeat);
     }
@@ -227,6 +245,22 @@ export class JobWorker {
     await this.#pool.destroy();
   }
 }
+
+/**
+ * Failures a retry cannot fix: the job's own input is wrong (it was validated at enqueue,
+ * so only data that does not exist is left: an unknown symbol at the provider, a range
+ * outside the data).
+ */
+const isFinal = (error: unknown): boolean =>
+  error instanceof ProviderBadRequest ||
+  error instanceof RangeUnavailable ||
+  error instanceof ZodError;
+
+/** Exponential backoff with full jitter between attempts, capped. */
+const retryBackoffMs = (env: InstanceDeps["env"], attempt: number): number =>
+  Math.round(
+    Math.random() * Math.min(env.JOBS_RETRY_MAX_MS, env.JOBS_RETRY_BASE_MS * 2 ** (attempt - 1)),
+  );
 
 /** The fault, if it applies to this job's run (FaultRegistry.find has matched the instance). */
 const faultFor = (

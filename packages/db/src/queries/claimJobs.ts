@@ -37,7 +37,8 @@ export const claimJobs = async (sql: Sql, o: ClaimOptions): Promise<ClaimedJob[]
              order by id limit ${o.limit} for update`
       : sql`select id, lease_expires_at as previous from jobs
              where attempt_count < max_attempts
-               and (status = 'queued' or (status = 'running' and lease_expires_at < now()))
+               and ((status = 'queued' and run_after <= now())
+                    or (status = 'running' and lease_expires_at < now()))
              order by id limit ${o.limit} for update skip locked`;
   return await sql<ClaimedJob[]>`
     with candidates as (${candidates}),
