@@ -1,10 +1,10 @@
+import { fieldProblems } from "@scaleproof/core/wire/fieldProblems";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
 import { ZodError } from "zod";
-import { fieldProblems } from "./badRequest.ts";
 import { type HttpFailure, INTERNAL, toHttpFailure } from "./failure.ts";
 import { failureOf } from "./trpc.ts";
 

@@ -1,7 +1,7 @@
+import { fieldProblems } from "@scaleproof/core/wire/fieldProblems";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
-import { fieldProblems } from "./badRequest.ts";
 import { type HttpFailure, INTERNAL, toHttpFailure } from "./failure.ts";
 
 const TRPC_CODE: Record<HttpFailure["status"], TRPC_ERROR_CODE_KEY> = {

@@ -1,6 +1,6 @@
+import { createClient } from "@scaleproof/client/trpc";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient } from "../../src/cli/client.ts";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
 import { ADMIN_TOKEN, READ_TOKEN, runCli, TOKEN_ENV } from "../support/ops.ts";
 

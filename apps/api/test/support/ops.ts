@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { type Client, createClient } from "@scaleproof/client/trpc";
 import { isTerminal, type RunView } from "@scaleproof/core/scale-test/schema";
-import { type Client, createClient } from "../../src/cli/client.ts";
 
 export const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
 export const READ_TOKEN = "viewer-token-for-tests-0123456789";
@@ -46,7 +46,7 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-const CLI = path.resolve(import.meta.dirname, "../../src/cli/main.ts");
+const CLI = path.resolve(import.meta.dirname, "../../../cli/src/main.ts");
 
 /** The real CLI as a separate process (Node 24 with tsx), as a user runs it. */
 export const runCli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>

@@ -1,5 +1,5 @@
+import { NOT_JSON, readJson } from "@scaleproof/core/wire/fieldProblems";
 import type { Hono } from "hono";
-import { NOT_JSON, readJson } from "../../edge/badRequest.ts";
 import { answerProcedure } from "../../edge/rest.ts";
 import { procedures, type RestContext } from "../caller.ts";
 

@@ -1,9 +1,9 @@
+import { badRequestBody } from "@scaleproof/core/wire/fieldProblems";
 import { HEADERS } from "@scaleproof/core/wire/headers";
 import type { Hono } from "hono";
 import { barsRequest } from "../../bars/input.ts";
 import { getBars } from "../../bars/service.ts";
 import type { InstanceDeps } from "../../deps.ts";
-import { badRequestBody } from "../../edge/badRequest.ts";
 import { sendFailure } from "../../edge/rest.ts";
 import { parseRunHeader } from "../runHeader.ts";
 

@@ -2,9 +2,9 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { type Client, createClient, isClientError } from "@scaleproof/client/trpc";
 import { isTerminal, type RunView, runInput } from "@scaleproof/core/scale-test/schema";
-import { fieldProblems } from "../edge/badRequest.ts";
-import { type Client, createClient, isClientError } from "./client.ts";
+import { fieldProblems } from "@scaleproof/core/wire/fieldProblems";
 import { checksTable, colour, progressBar, table } from "./format.ts";
 
 /**

@@ -1,3 +1,4 @@
+import type { AppRouter } from "@scaleproof/api/router";
 import {
   createTRPCClient,
   httpLink,
@@ -6,7 +7,8 @@ import {
   TRPCClientError,
 } from "@trpc/client";
 import { EventSource } from "eventsource";
-import type { AppRouter } from "../trpc/root.ts";
+
+export type { AppRouter };
 
 /** The typed client: queries and mutations over HTTP, the progress subscription over SSE. */
 export const createClient = (baseUrl: string, token: string | undefined) => {
