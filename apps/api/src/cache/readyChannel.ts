@@ -1,7 +1,8 @@
+import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
 import type { Redis } from "ioredis";
 
 /** Published by FILL/FAIL; every instance's subscriber receives every message. */
-export const READY_CHANNEL = "cache:v1:ready";
+export const READY_CHANNEL = REDIS_KEYS.cacheReadyChannel;
 
 export type ReadyMessage =
   | { readonly key: string; readonly kind: "ready" }

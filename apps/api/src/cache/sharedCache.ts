@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { StampedeTimeout } from "@scaleproof/core/bars/errors";
+import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
 import type { Redis } from "ioredis";
 import { encodeReady, READY_CHANNEL, type ReadyChannel } from "./readyChannel.ts";
 
@@ -84,8 +85,8 @@ export class SharedCache {
     key: string,
     load: (signal: AbortSignal) => Promise<Loaded>,
   ): Promise<CacheResult> {
-    const lockKey = `${key}:lock`;
-    const errKey = `${key}:err`;
+    const lockKey = REDIS_KEYS.cacheLock(key);
+    const errKey = REDIS_KEYS.cacheError(key);
     const token = randomBytes(12).toString("base64url");
     const waiter = this.ready.register(key);
     const started = Date.now();

@@ -1,3 +1,4 @@
+import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { ActiveFault, FaultInput, FaultName } from "./catalog.ts";
@@ -20,8 +21,8 @@ export class FaultRegistry {
     private readonly instanceId: string,
     private readonly log: Logger,
   ) {
-    this.#hash = `${keyPrefix}faults:v1`;
-    this.#channel = `${keyPrefix}faults:v1:changed`;
+    this.#hash = REDIS_KEYS.faults(keyPrefix);
+    this.#channel = REDIS_KEYS.faultsChannel(keyPrefix);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay, PerformanceObserver, performance } from "node:perf_hooks";
 import { getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
+import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
 import type { Sql } from "@scaleproof/db/client";
 import { activeScaleTestRun } from "@scaleproof/db/queries/activeScaleTestRun";
 import { insertMemorySample, type MemorySample } from "@scaleproof/db/queries/insertMemorySample";
@@ -15,7 +16,7 @@ const GC_KINDS: Record<number, string> = { 1: "minor", 2: "major", 4: "increment
 
 export type Sample = Omit<MemorySample, "runId">;
 
-export const instancesKey = (prefix: string) => `${prefix}instances:v1`;
+export const instancesKey = REDIS_KEYS.instances;
 
 /**
  * Samples this process every MEMORY_SAMPLE_MS (every MEMORY_QUICK_SAMPLE_MS while a

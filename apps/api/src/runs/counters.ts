@@ -1,3 +1,4 @@
+import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
 import type { Redis } from "ioredis";
 
 /** The seed's per-run counters; the braces keep one run's counters in one cluster slot. */
@@ -11,7 +12,7 @@ export const RUN_COUNTERS = [
 export type RunCounter = (typeof RUN_COUNTERS)[number];
 
 export const runCounterKey = (runId: string, counter: RunCounter): string =>
-  `scaleTest:{${runId}}:${counter}`;
+  REDIS_KEYS.runCounter(runId, counter);
 
 /** Counters outlive their run by a week, then Redis drops them. */
 const COUNTER_TTL_SEC = 7 * 86_400;
