@@ -1,6 +1,11 @@
 import { describe, expect, it } from "@effect/vitest";
 import fc from "fast-check";
-import { barsCacheKey, normaliseRange, resolveSymbol } from "../src/bars/request.ts";
+import {
+  barsCacheKey,
+  instrumentRoot,
+  normaliseRange,
+  resolveSymbol,
+} from "../src/bars/request.ts";
 import { TIMEFRAME_NS } from "../src/bars/types.ts";
 
 const ns = (iso: string) => BigInt(Date.parse(iso)) * 1_000_000n;
@@ -64,5 +69,15 @@ describe("barsCacheKey", () => {
     expect(q("2013-10-07T00:00:00Z", "2013-10-07T01:00:00Z")).toBe(
       "bars:v1:{GLBX.MDP3:ES.c.0:1m:2013-10-07T00:00:00.000Z:2013-10-07T01:00:00.000Z}",
     );
+  });
+});
+
+describe("instrumentRoot", () => {
+  it("finds the product root of roots, continuous symbols and contracts", () => {
+    expect(instrumentRoot("ES")).toBe("ES");
+    expect(instrumentRoot("es.c.0")).toBe("ES");
+    expect(instrumentRoot("ESZ3")).toBe("ES");
+    expect(instrumentRoot("MNQH24")).toBe("MNQ");
+    expect(instrumentRoot("ES;DROP")).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import type { BacktestResult } from "@scaleproof/core/backtest/maCrossover";
 import { ProviderBadRequest, RangeUnavailable } from "@scaleproof/core/bars/errors";
-import { resolveSymbol } from "@scaleproof/core/bars/request";
+import { instrumentRoot } from "@scaleproof/core/bars/request";
 import { LeaseConflict, LeaseLost } from "@scaleproof/core/jobs/errors";
 import { type ClaimedJob, claimJobs } from "@scaleproof/db/queries/claimJobs";
 import { completeJob } from "@scaleproof/db/queries/completeJob";
@@ -184,7 +184,6 @@ export class JobWorker {
         );
       }
 
-      const root = resolveSymbol(payload.symbol)?.symbol.split(".")[0] ?? "";
       const result = (await this.#pool.run(
         {
           bytes: bars.bytes,
@@ -192,7 +191,7 @@ export class JobWorker {
             fast: payload.fast,
             slow: payload.slow,
             feePerSide: payload.feePerSide,
-            pointValue: POINT_VALUE[root.replace(/[FGHJKMNQUVXZ]\d+$/, "")] ?? 1,
+            pointValue: POINT_VALUE[instrumentRoot(payload.symbol) ?? ""] ?? 1,
             barsPerYear: BARS_PER_YEAR[payload.tf],
           },
         },

@@ -32,6 +32,14 @@ export const resolveSymbol = (input: string): ResolvedSymbol | undefined => {
   return undefined;
 };
 
+/** The product root of a futures symbol (`ES` for `ES`, `ES.c.0` and `ESZ3`), or undefined. */
+export const instrumentRoot = (input: string): string | undefined => {
+  const resolved = resolveSymbol(input);
+  if (!resolved) return undefined;
+  const head = resolved.symbol.split(".")[0] ?? "";
+  return resolved.stypeIn === "raw_symbol" ? head.replace(/[FGHJKMNQUVXZ]\d{1,2}$/, "") : head;
+};
+
 export interface BarsQuery {
   readonly dataset: string;
   readonly symbol: ResolvedSymbol;
