@@ -1,10 +1,10 @@
 import type { JobRow } from "@scaleproof/db/queries/jobRow";
 
-/** A backtest job as the API shows it. */
-export const toJobView = (row: JobRow) => ({
+/** A backtest job as the API shows it; the scale-test run it belongs to only to admins. */
+export const toJobView = (row: JobRow, admin: boolean) => ({
   id: row.id,
   status: row.status,
-  runId: row.run_id,
+  ...(admin ? { runId: row.run_id } : {}),
   params: row.payload,
   attempts: row.attempt_count,
   maxAttempts: row.max_attempts,

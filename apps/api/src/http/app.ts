@@ -62,6 +62,7 @@ export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator):
         deps,
         scaleTests,
         headers: c.req.raw.headers,
+        request: c.req.raw,
         principal: authenticate(c.req.header("authorization")),
       }),
       onError: ({ error, path }) => {

@@ -19,5 +19,6 @@ export const procedures = (ctx: RestContext, c: Context) =>
     deps: ctx.deps,
     scaleTests: ctx.scaleTests,
     headers: c.req.raw.headers,
+    request: c.req.raw,
     principal: ctx.authenticate(c.req.header("authorization")),
   });

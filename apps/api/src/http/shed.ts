@@ -1,9 +1,9 @@
-import { HEADERS } from "@scaleproof/core/wire/headers";
 import type { Context, Next } from "hono";
 import type { InstanceDeps } from "../deps.ts";
 import { sendFailure } from "../edge/rest.ts";
 import { MemoryPressure } from "../memory/errors.ts";
 import { bumpRunCounters } from "../runs/counters.ts";
+import { runEvidenceOf } from "./evidence.ts";
 
 export const SHED_RETRY_AFTER_SEC = 2;
 
@@ -28,6 +28,7 @@ export const countShed = async (deps: InstanceDeps, runId: string | null | undef
  */
 export const shedHeavy = (deps: InstanceDeps) => async (c: Context, next: Next) => {
   if (!deps.shedder.state().shedding) return next();
-  await countShed(deps, c.req.header(HEADERS.run));
+  const run = await runEvidenceOf(deps, c.req.raw);
+  await countShed(deps, run.ok ? run.runId : undefined);
   return sendFailure(c, deps.log, shedError(deps));
 };

@@ -8,6 +8,8 @@ export const RUN_COUNTERS = [
   "provider_fetch",
   "lock_waits",
   "shed",
+  /** Requests that claimed this run without the runner's valid signature (not counted as evidence). */
+  "invalid_evidence",
 ] as const;
 export type RunCounter = (typeof RUN_COUNTERS)[number];
 

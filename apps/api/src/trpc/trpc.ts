@@ -1,10 +1,9 @@
-import { HEADERS } from "@scaleproof/core/wire/headers";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { adminProblem } from "../auth/admin.ts";
 import type { Principal } from "../auth/tokens.ts";
 import type { InstanceDeps } from "../deps.ts";
 import { asTrpcError, formatError } from "../edge/trpc.ts";
-import { parseRunHeader } from "../http/runHeader.ts";
+import { runEvidenceOf } from "../http/evidence.ts";
 import { countShed, shedError } from "../http/shed.ts";
 import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 
@@ -12,6 +11,8 @@ export interface TrpcContext {
   readonly deps: InstanceDeps;
   readonly scaleTests: ScaleTestCoordinator;
   readonly headers: Headers;
+  /** The HTTP request (a REST route's, when called from one): run evidence is verified on it. */
+  readonly request: Request;
   readonly principal: Principal;
 }
 
@@ -47,7 +48,7 @@ export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
  * and read the run a request is evidence of (validated: 400 naming the header).
  */
 export const heavyProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const run = parseRunHeader(ctx.headers.get(HEADERS.run));
+  const run = await runEvidenceOf(ctx.deps, ctx.request);
   if (!run.ok)
     throw new TRPCError({ code: "BAD_REQUEST", message: "invalid input", cause: run.error });
   if (ctx.deps.shedder.state().shedding) {

@@ -5,6 +5,11 @@
 export const HEADERS = {
   /** Request: this request is evidence of a scale-test run (value: the run id). */
   run: "x-scale-test-run",
+  /**
+   * Request: the runner's signature over the run tag (`v1.<ms>.<requestId>.<hmac>`);
+   * only a validly signed request counts as run evidence.
+   */
+  runSignature: "x-scale-test-sig",
   /** Request: asks the load balancer for one instance (local platform; a real LB may ignore it). */
   routeTo: "x-route-to",
   /** Request: the local platform's control token (its control routes only). */

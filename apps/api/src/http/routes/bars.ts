@@ -5,14 +5,14 @@ import { barsRequest } from "../../bars/input.ts";
 import { getBars } from "../../bars/service.ts";
 import type { InstanceDeps } from "../../deps.ts";
 import { sendFailure } from "../../edge/rest.ts";
-import { parseRunHeader } from "../runHeader.ts";
+import { runEvidenceOf } from "../evidence.ts";
 
 /** `GET /api/bars?symbol&tf&start&end`: the heavy read, served from the shared cache. */
 export const mountBars = (app: Hono, deps: InstanceDeps): void => {
   app.get("/api/bars", async (c) => {
     const parsed = barsRequest.safeParse(c.req.query());
     if (!parsed.success) return c.json(badRequestBody(parsed.error), 400);
-    const run = parseRunHeader(c.req.header(HEADERS.run));
+    const run = await runEvidenceOf(deps, c.req.raw);
     if (!run.ok) return c.json(badRequestBody(run.error), 400);
     const runId = run.runId;
     try {

@@ -2,10 +2,13 @@ import { getJob } from "@scaleproof/db/queries/getJob";
 import { listJobs } from "@scaleproof/db/queries/listJobs";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { adminProblem } from "../../auth/admin.ts";
 import { backtestInput } from "../../backtests/input.ts";
 import { enqueueBacktest } from "../../backtests/service.ts";
 import { toJobView } from "../../backtests/view.ts";
-import { heavyProcedure, publicProcedure, router } from "../trpc.ts";
+import { heavyProcedure, publicProcedure, router, type TrpcContext } from "../trpc.ts";
+
+const isAdmin = (ctx: TrpcContext) => adminProblem(ctx.principal) === undefined;
 
 export const jobId = z.string().regex(/^\d{1,18}$/, "not a job id");
 
@@ -17,7 +20,7 @@ export const backtestsRouter = router({
   get: publicProcedure.input(z.strictObject({ id: jobId })).query(async ({ ctx, input }) => {
     const row = await getJob(ctx.deps.sql, input.id);
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `no backtest ${input.id}` });
-    return toJobView(row);
+    return toJobView(row, isAdmin(ctx));
   }),
   list: publicProcedure
     .input(
@@ -28,5 +31,14 @@ export const backtestsRouter = router({
         })
         .default({ limit: 50 }),
     )
-    .query(async ({ ctx, input }) => (await listJobs(ctx.deps.sql, input)).map(toJobView)),
+    .query(async ({ ctx, input }) => {
+      // Which jobs belong to which scale-test run is for admins: run ids stay off public records.
+      if (input.runId !== undefined && !isAdmin(ctx)) {
+        throw new TRPCError({
+          code: "FORBIDDEN",
+          message: "filtering by run needs the admin token",
+        });
+      }
+      return (await listJobs(ctx.deps.sql, input)).map((r) => toJobView(r, isAdmin(ctx)));
+    }),
 });

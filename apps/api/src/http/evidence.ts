@@ -1,0 +1,42 @@
+import { HEADERS } from "@scaleproof/core/wire/headers";
+import { z } from "zod";
+import type { InstanceDeps } from "../deps.ts";
+import { bumpRunCounters } from "../runs/counters.ts";
+import { requestLineOf, verifyEvidence } from "../runs/evidenceSignature.ts";
+
+const runHeader = z.strictObject({
+  [HEADERS.run]: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 of A-Z a-z 0-9 _ -")
+    .optional(),
+});
+
+export type RunEvidence =
+  | { readonly ok: true; readonly runId: string | undefined }
+  | { readonly ok: false; readonly error: z.ZodError };
+
+/**
+ * The run a request is evidence of. A malformed run id is a 400; a tag without the
+ * runner's valid signature counts as no evidence at all (the request is served as an
+ * ordinary one) and is counted against that run as `invalid_evidence`, so forging can
+ * neither add to nor subtract from a run's evidence, yet shows.
+ */
+export const runEvidenceOf = async (deps: InstanceDeps, req: Request): Promise<RunEvidence> => {
+  const parsed = runHeader.safeParse({ [HEADERS.run]: req.headers.get(HEADERS.run) ?? undefined });
+  if (!parsed.success) return { ok: false, error: parsed.error };
+  const tag = verifyEvidence(
+    deps.env.ADMIN_TOKEN,
+    parsed.data[HEADERS.run],
+    req.headers.get(HEADERS.runSignature),
+    requestLineOf(req.method, req.url),
+  );
+  if (tag.kind === "valid") return { ok: true, runId: tag.runId };
+  if (tag.kind === "invalid") {
+    deps.log.warn(
+      { event: "invalid_evidence", runId: tag.runId, reason: tag.reason },
+      "a request claimed to be run evidence without a valid signature; not counted",
+    );
+    await bumpRunCounters(deps.redis, tag.runId, ["invalid_evidence"]).catch(() => {});
+  }
+  return { ok: true, runId: undefined };
+};
