@@ -97,7 +97,7 @@ export class ScaleTestCoordinator {
     const { deps } = this;
     const recorder = new RunRecorder(deps.sql, row.id, deps.identity.bootId, deps.log);
     const layer = Layer.mergeAll(
-      targetLayer(targetUrl, row.id),
+      targetLayer(targetUrl, row.id, this.deps.env.ADMIN_TOKEN),
       evidenceLayer(deps, row.id),
       recorder.layer(),
       jobEvidenceLayer(deps.sql, row.id),

@@ -2,15 +2,20 @@ import { TargetUnreachable } from "@scaleproof/core/scale-test/errors";
 import { Target, type TargetResponse } from "@scaleproof/core/scale-test/services";
 import { HEADERS } from "@scaleproof/core/wire/headers";
 import { Effect, Layer } from "effect";
+import { requestLineOf, signEvidence } from "../runs/evidenceSignature.ts";
 
 const CACHE_OUTCOMES = new Set(["HIT", "MISS", "WAIT"]);
 const REQUEST_TIMEOUT_MS = 60_000;
 
 /**
  * The system under test over real HTTP at its public URL (the front door locally).
- * Every request carries the run id; what came back is read from the response itself.
+ * Every request carries the run id, signed; what came back is read from the response itself.
  */
-export const targetLayer = (url: string, runId: string): Layer.Layer<Target> => {
+export const targetLayer = (
+  url: string,
+  runId: string,
+  adminToken: string | undefined,
+): Layer.Layer<Target> => {
   const send = (
     path: string,
     init: { query?: Readonly<Record<string, string>>; pin?: string; body?: unknown },
@@ -19,12 +24,16 @@ export const targetLayer = (url: string, runId: string): Layer.Layer<Target> => 
       try: async (signal) => {
         const u = new URL(path, url);
         for (const [k, v] of Object.entries(init.query ?? {})) u.searchParams.set(k, v);
-        const headers: Record<string, string> = { [HEADERS.run]: runId };
+        const method = init.body === undefined ? "GET" : "POST";
+        // Signed: only the runner's requests count as this run's evidence.
+        const headers: Record<string, string> = adminToken
+          ? signEvidence(adminToken, runId, requestLineOf(method, u))
+          : { [HEADERS.run]: runId };
         if (init.pin) headers[HEADERS.routeTo] = init.pin;
         if (init.body !== undefined) headers["content-type"] = "application/json";
         const started = performance.now();
         const res = await fetch(u, {
-          method: init.body === undefined ? "GET" : "POST",
+          method,
           headers,
           ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
           signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
