@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readRunCounters } from "../../src/runs/counters.ts";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
 import { barsPath, barsRange, get, tally } from "../support/http.ts";
+import { runEvidence, TOKEN_ENV } from "../support/ops.ts";
 import { replayClient } from "../support/replay.ts";
 
 /**
@@ -16,7 +17,12 @@ let replay: ReturnType<typeof replayClient>;
 beforeAll(async () => {
   c = await startTestCluster("stampede", {
     instances: 3,
-    env: { CACHE_LEASE_MS: "1000", CACHE_ERROR_TTL_MS: "60000", CACHE_SAFETY_POLL_MS: "500" },
+    env: {
+      ...TOKEN_ENV,
+      CACHE_LEASE_MS: "1000",
+      CACHE_ERROR_TTL_MS: "60000",
+      CACHE_SAFETY_POLL_MS: "500",
+    },
   });
   replay = replayClient(c.replay);
 });
@@ -43,7 +49,7 @@ describe("stampede protection", () => {
     const runId = `one-instance-${Date.now()}`;
     const url = c.instanceUrl("i1") + barsPath(range);
     const answers = await Promise.all(
-      Array.from({ length: 10 }, () => get(url, { "x-scale-test-run": runId })),
+      Array.from({ length: 10 }, () => get(url, runEvidence(runId, url))),
     );
     expect(tally(answers, (a) => String(a.status))).toEqual({ "200": 10 });
     expect(tally(answers, (a) => a.cache)).toMatchObject({ MISS: 1 });
@@ -64,7 +70,7 @@ describe("stampede protection", () => {
     const runId = `front-door-${Date.now()}`;
     const answers = await Promise.all(
       Array.from({ length: 200 }, () =>
-        get(c.url + barsPath(range), { "x-scale-test-run": runId }),
+        get(c.url + barsPath(range), runEvidence(runId, barsPath(range))),
       ),
     );
     expect(tally(answers, (a) => String(a.status))).toEqual({ "200": 200 });

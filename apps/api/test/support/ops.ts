@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { type Client, createClient } from "@scaleproof/client/trpc";
 import { isTerminal, type RunView } from "@scaleproof/core/scale-test/schema";
+import { requestLineOf, signEvidence } from "../../src/runs/evidenceSignature.ts";
 
 export const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
 export const READ_TOKEN = "viewer-token-for-tests-0123456789";
@@ -65,3 +66,7 @@ export const runCli = (args: string[], env: Record<string, string> = {}): Promis
     });
     child.on("exit", (code) => resolve({ code, stdout, stderr }));
   });
+
+/** Headers that make one request evidence of `runId`, signed as the runner signs them. */
+export const runEvidence = (runId: string, url: string, method = "GET") =>
+  signEvidence(ADMIN_TOKEN, runId, requestLineOf(method, url));
