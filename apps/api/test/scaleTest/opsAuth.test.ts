@@ -1,8 +1,8 @@
-import { createClient } from "@scaleproof/client/trpc";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
 import { ADMIN_TOKEN, READ_TOKEN, runCli, TOKEN_ENV } from "../support/ops.ts";
+import { createClient } from "../support/trpcClient.ts";
 
 /** Ops are admin-only and refuse bad input with the fields, over REST and tRPC alike. */
 let c: TestCluster;

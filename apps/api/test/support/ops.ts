@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { type Client, createClient } from "@scaleproof/client/trpc";
 import { isTerminal, type RunView } from "@scaleproof/core/scale-test/schema";
 import { requestLineOf, signEvidence } from "../../src/runs/evidenceSignature.ts";
+import { type Client, createClient } from "./trpcClient.ts";
 
 export const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
 export const READ_TOKEN = "viewer-token-for-tests-0123456789";
