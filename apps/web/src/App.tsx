@@ -1,11 +1,22 @@
-import { AppShell, Button, Group, Tabs, Title } from "@mantine/core";
+import { AppShell, Button, Center, Group, Loader, Tabs, Title } from "@mantine/core";
 import { QueryClientProvider } from "@tanstack/react-query";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
-import { Instances } from "./pages/Instances.tsx";
 import { Login } from "./pages/Login.tsx";
-import { ScaleTests } from "./pages/ScaleTests.tsx";
 import { makeClient, makeQueryClient, readToken, TOKEN_KEY, TRPCProvider } from "./trpc.ts";
+
+// Each tab's page (and the charts it draws) loads when the tab first opens.
+const ScaleTests = lazy(() =>
+  import("./pages/ScaleTests.tsx").then((m) => ({ default: m.ScaleTests })),
+);
+const Instances = lazy(() =>
+  import("./pages/Instances.tsx").then((m) => ({ default: m.Instances })),
+);
+const loading = (
+  <Center p="xl">
+    <Loader aria-label="loading" />
+  </Center>
+);
 
 /** System Status: Scale Tests and Instances, behind the admin token. */
 export function App() {
@@ -45,12 +56,16 @@ export function App() {
                   </Tabs.List>
                   <Tabs.Panel value="scale-tests" pt="md">
                     <ErrorBoundary>
-                      <ScaleTests />
+                      <Suspense fallback={loading}>
+                        <ScaleTests />
+                      </Suspense>
                     </ErrorBoundary>
                   </Tabs.Panel>
                   <Tabs.Panel value="instances" pt="md">
                     <ErrorBoundary>
-                      <Instances />
+                      <Suspense fallback={loading}>
+                        <Instances />
+                      </Suspense>
                     </ErrorBoundary>
                   </Tabs.Panel>
                 </Tabs>
