@@ -15,6 +15,11 @@ import type { Identity } from "./instance/identity.ts";
 import { MemoryFaultEffects } from "./memory/faultEffects.ts";
 import { MemorySampler } from "./memory/sampler.ts";
 import { LoadShedder } from "./memory/shedder.ts";
+import { countQueries } from "./metrics/postgres.ts";
+import { countFetches } from "./metrics/provider.ts";
+import { observeRedis } from "./metrics/redis.ts";
+import { createMetrics, type Metrics } from "./metrics/registry.ts";
+import { observeShedder } from "./metrics/shedding.ts";
 import { createProvider } from "./providers/createProvider.ts";
 
 /** Reconnects forever with a capped backoff; a dead connection is noticed within a second. */
@@ -35,6 +40,7 @@ export interface InstanceDeps {
   readonly faults: FaultRegistry;
   readonly shedder: LoadShedder;
   readonly sampler: MemorySampler;
+  readonly metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -47,13 +53,18 @@ export const openInstanceDeps = async (
   identity: Identity,
   log: Logger,
 ): Promise<InstanceDeps> => {
+  const metrics = createMetrics(identity);
   await ensureDatabase(env.DATABASE_URL);
-  const sql = connect(env.DATABASE_URL, {
-    applicationName: `scaleproof:${identity.instanceId}`,
-    max: env.DB_POOL_MAX,
-    idleTimeoutSec: env.DB_IDLE_TIMEOUT_S,
-    connectTimeoutSec: env.DB_CONNECT_TIMEOUT_S,
-  });
+  const sql = countQueries(
+    connect(env.DATABASE_URL, {
+      applicationName: `scaleproof:${identity.instanceId}`,
+      max: env.DB_POOL_MAX,
+      idleTimeoutSec: env.DB_IDLE_TIMEOUT_S,
+      connectTimeoutSec: env.DB_CONNECT_TIMEOUT_S,
+    }),
+    metrics.registry,
+    env.DB_POOL_MAX,
+  );
   await migrate(sql);
   const redis = new Redis(env.REDIS_URL, {
     ...redisOptions(identity.instanceId),
@@ -81,6 +92,7 @@ export const openInstanceDeps = async (
     redisDown = false;
   });
   subscriber.on("error", () => {});
+  observeRedis(metrics.registry, { commands: redis, subscriber });
   const ready = ReadyChannel.open(subscriber, onRedisError);
   const faults = FaultRegistry.open(
     redis,
@@ -89,7 +101,7 @@ export const openInstanceDeps = async (
     identity.instanceId,
     log,
   );
-  const provider = createProvider(env);
+  const provider = countFetches(createProvider(env), metrics.provider);
   const cache = new SharedCache(redis, ready, {
     valueTtlMs: env.CACHE_TTL_MS,
     leaseMs: env.CACHE_LEASE_MS,
@@ -97,6 +109,7 @@ export const openInstanceDeps = async (
     safetyPollMs: env.CACHE_SAFETY_POLL_MS,
     errors: providerErrorCodec(env.CACHE_ERROR_TTL_MS),
     protectionEnabled: () => !faults.isOn("cache-no-lock"),
+    metrics: metrics.cache,
   });
   const events = new BarsEventSink(sql, log);
   const shedder = new LoadShedder({
@@ -105,6 +118,7 @@ export const openInstanceDeps = async (
     low: env.SHED_LOW,
     eventLoopP99Ms: env.SHED_EVENT_LOOP_P99_MS,
   });
+  observeShedder(metrics.registry, shedder);
   const sampler = new MemorySampler({ env, identity, sql, log, redis }, shedder);
   const memoryFaults = new MemoryFaultEffects(faults, log);
   const bars: BarsDeps = {
@@ -127,6 +141,7 @@ export const openInstanceDeps = async (
     faults,
     shedder,
     sampler,
+    metrics,
     close: async () => {
       sampler.close();
       memoryFaults.close();

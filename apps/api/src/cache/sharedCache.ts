@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { StampedeTimeout } from "@scaleproof/core/bars/errors";
 import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
 import type { Redis } from "ioredis";
+import type { CacheMetrics } from "../metrics/cache.ts";
 import { encodeReady, READY_CHANNEL, type ReadyChannel } from "./readyChannel.ts";
 
 /** HIT: served from Redis at once. MISS: this request fetched. WAIT: waited for another's fetch. */
@@ -46,6 +47,8 @@ export interface SharedCacheOptions {
    * skipped, so every miss fetches. It exists to prove the cache profile catches it.
    */
   readonly protectionEnabled?: () => boolean;
+  /** Told how each lookup was answered (Prometheus counters). */
+  readonly metrics?: CacheMetrics;
 }
 
 /**
@@ -62,6 +65,17 @@ export class SharedCache {
   ) {}
 
   async get(key: string, load: (signal: AbortSignal) => Promise<Loaded>): Promise<CacheResult> {
+    try {
+      const r = await this.#get(key, load);
+      this.options.metrics?.served(r);
+      return r;
+    } catch (error) {
+      this.options.metrics?.failed(error);
+      throw error;
+    }
+  }
+
+  async #get(key: string, load: (signal: AbortSignal) => Promise<Loaded>): Promise<CacheResult> {
     if (this.options.protectionEnabled?.() === false) return this.#naive(key, load);
     const leader = this.#inflight.get(key);
     if (leader) {

@@ -77,6 +77,10 @@ export const instanceEnv = z.object({
   SHED_LOW: z.coerce.number().gt(0).lt(1).default(0.7),
   /** Also shed while the event loop's p99 delay is above this (ms); off when unset. */
   SHED_EVENT_LOOP_P99_MS: z.coerce.number().positive().optional(),
+  /** Bearer token that may read /metrics and nothing else (for a Prometheus scraper). */
+  METRICS_TOKEN: token,
+  /** Serve /metrics without a token (only where the network already keeps strangers out). */
+  METRICS_PUBLIC: flag,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -7,6 +7,8 @@ import type { InstanceDeps } from "../deps.ts";
 import { failureOf, retryAfterOf } from "../edge/trpc.ts";
 import { checkHealth } from "../instance/health.ts";
 import { VERSION } from "../instance/version.ts";
+import { serveMetrics } from "../metrics/endpoint.ts";
+import { timeRequests } from "../metrics/http.ts";
 import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 import { appRouter } from "../trpc/root.ts";
 import { adminOnly, BODY_LIMITS, limitBody, TRPC_MAX_BATCH } from "./limits.ts";
@@ -29,6 +31,17 @@ export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator):
     c.res.headers.set(HEADERS.bootId, deps.identity.bootId);
     c.res.headers.set(HEADERS.appVersion, VERSION);
   });
+  // Prometheus: admin token, METRICS_TOKEN or METRICS_PUBLIC. Mounted before the timing
+  // middleware, so scrapes are not counted as traffic.
+  app.get(
+    "/metrics",
+    serveMetrics(deps.metrics.registry, {
+      public: deps.env.METRICS_PUBLIC,
+      token: deps.env.METRICS_TOKEN,
+      authenticate,
+    }),
+  );
+  app.use("*", timeRequests(deps.metrics.http, new Set(Object.keys(appRouter._def.procedures))));
   // Liveness for the load balancer: the process serves. A dependency that is down makes
   // the instance degraded, not dead: it keeps answering 503s with a code, fast.
   app.get("/ops/live", (c) => c.json({ status: "live" }));

@@ -16,8 +16,9 @@ export const shedMessage = (deps: InstanceDeps) => {
 export const shedError = (deps: InstanceDeps) =>
   new MemoryPressure({ message: shedMessage(deps), retryAfterSec: SHED_RETRY_AFTER_SEC });
 
-/** Counts a shed request against its scale-test run, if it carries one. */
+/** Counts a shed request (Prometheus), and against its scale-test run if it carries one. */
 export const countShed = async (deps: InstanceDeps, runId: string | null | undefined) => {
+  deps.metrics.shed.requests.inc();
   if (runId) await bumpRunCounters(deps.redis, runId, ["shed"]).catch(() => {});
 };
 

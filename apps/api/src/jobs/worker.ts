@@ -100,6 +100,7 @@ export class JobWorker {
         limit: free,
         guarded: !this.deps.faults.isOn("jobs-no-lease"),
       });
+      this.deps.metrics.jobs.claimed.inc(jobs.length);
       for (const job of jobs) {
         const abort = new AbortController();
         const key = `${job.id}:${job.attempt_count}`;
@@ -118,6 +119,8 @@ export class JobWorker {
   async #execute(job: ClaimedJob, worker: string, abort: AbortController): Promise<void> {
     const { deps } = this;
     const { env, identity, sql, log, faults } = deps;
+    const m = deps.metrics.jobs;
+    m.active.inc();
     const h: LeaseHolder = {
       jobId: job.id,
       owner: this.owner,
@@ -135,16 +138,19 @@ export class JobWorker {
       if (!(await heartbeatJob(sql, h, env.JOBS_LEASE_MS))) {
         throw new LeaseLost({ jobId: h.jobId, attempt: h.attempt, owner: h.owner });
       }
+      m.heartbeats.inc();
     };
     const heartbeat = setInterval(
       () => {
         if (stalled || leaseLost) return;
         beat().catch(async (error: unknown) => {
           if (!(error instanceof LeaseLost)) {
+            m.heartbeatErrors.inc();
             log.error({ err: error, ...logCtx }, "heartbeat failed");
             return;
           }
           leaseLost = true;
+          m.fenced.inc({ stage: "heartbeat" });
           clearInterval(heartbeat);
           abort.abort();
           log.warn(
@@ -210,10 +216,12 @@ export class JobWorker {
       );
       if (!accepted)
         throw new LeaseConflict({ jobId: h.jobId, attempt: h.attempt, owner: h.owner });
+      m.completed.inc();
       log.info({ event: "job_finish", ...logCtx, trades: result.trades }, "job finished");
     } catch (error) {
       if (leaseLost) return;
       if (error instanceof LeaseConflict) {
+        m.fenced.inc({ stage: "completion" });
         // completeJob recorded completion_rejected in the same transaction.
         log.warn(
           { event: "job_completion_rejected", err: error, ...logCtx },
@@ -223,6 +231,7 @@ export class JobWorker {
       }
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       const final = isFinal(error);
+      m.failedAttempts.inc({ final: String(final) });
       const retryAfterMs = retryBackoffMs(env, job.attempt_count);
       log.error({ err: error, ...logCtx, final, retryAfterMs }, "job attempt failed");
       await failJobAttempt(sql, h, { error: message, final, retryAfterMs }).catch((e: unknown) =>
@@ -230,6 +239,7 @@ export class JobWorker {
       );
     } finally {
       clearInterval(heartbeat);
+      m.active.dec();
     }
   }
 

@@ -1,0 +1,17 @@
+import type { Redis } from "ioredis";
+import { Gauge, type Registry } from "prom-client";
+
+/** 1 while the connection is ready for commands, read from ioredis at each scrape. */
+export const observeRedis = (registry: Registry, connections: Record<string, Redis>): void => {
+  new Gauge({
+    name: "scaleproof_redis_up",
+    help: "1 while the Redis connection is ready, else 0 (connecting, reconnecting, closed)",
+    labelNames: ["connection"],
+    registers: [registry],
+    collect() {
+      for (const [connection, redis] of Object.entries(connections)) {
+        this.set({ connection }, redis.status === "ready" ? 1 : 0);
+      }
+    },
+  });
+};
