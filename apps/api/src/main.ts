@@ -6,6 +6,7 @@ import { resolveIdentity } from "./instance/identity.ts";
 import { createLogger } from "./instance/log.ts";
 import type { InstanceReady } from "./instance/ready.ts";
 import { JobWorker } from "./jobs/worker.ts";
+import { startPruner } from "./retention/pruner.ts";
 import { ScaleTestCoordinator } from "./scaleTest/coordinator.ts";
 
 /** One instance: the process the platform (or the local front door) runs N of. */
@@ -17,6 +18,11 @@ const scaleTests = new ScaleTestCoordinator(deps);
 const jobs = new JobWorker(deps);
 await jobs.start();
 deps.sampler.start();
+const stopPruner = startPruner(deps.sql, log, {
+  days: env.RETENTION_DAYS,
+  maxRows: env.RETENTION_MAX_ROWS,
+  everyMs: env.RETENTION_SWEEP_MS,
+});
 const server = serve(
   { fetch: createApp(deps, scaleTests).fetch, port: env.PORT, hostname: env.HOST },
   (info) => {
@@ -49,6 +55,7 @@ const stop = async (signal: string) => {
   deadline.unref();
   try {
     server.close();
+    stopPruner();
     await scaleTests.close();
     await jobs.close();
     await deps.close();

@@ -44,11 +44,16 @@ const holder = (name: string, j: { id: string; attempt_count: number }): LeaseHo
   runId: "r1",
 });
 const job = (maxAttempts = 3) => ({ payload: { n: 1 }, runId: "r1", maxAttempts });
+const enqueueOne = async (j: ReturnType<typeof job>) => {
+  const [queued] = await enqueueJobs(db.sql, [j]);
+  if (!queued) throw new Error("enqueue answered nothing");
+  return queued.id;
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("job leases", () => {
   it("a live lease is not claimable; an expired one is, once, recording the lease it took over", async () => {
-    const [{ id }] = (await enqueueJobs(db.sql, [job()])) as [{ id: string }];
+    const id = await enqueueOne(job());
     const [a] = await claim("i1", 50);
     expect(a?.id).toBe(id);
     expect(await claim("i2")).toEqual([]);
@@ -86,7 +91,7 @@ describe("job leases", () => {
   });
 
   it("a failed attempt requeues until attempts are spent; the sweeper fails a dead last attempt", async () => {
-    const [{ id }] = (await enqueueJobs(db.sql, [job(2)])) as [{ id: string }];
+    const id = await enqueueOne(job(2));
     const [a] = await claim("i1");
     if (!a) throw new Error("no claim");
     expect(await failJobAttempt(db.sql, holder("i1", a), { error: "boom" })).toBe(true);
@@ -100,7 +105,7 @@ describe("job leases", () => {
   });
 
   it("a failed attempt waits out its backoff before anyone can claim it again", async () => {
-    const [{ id }] = (await enqueueJobs(db.sql, [job(3)])) as [{ id: string }];
+    const id = await enqueueOne(job(3));
     const [a] = await claim("i1");
     if (!a) throw new Error("no claim");
     await failJobAttempt(db.sql, holder("i1", a), { error: "flaky", retryAfterMs: 60_000 });
@@ -111,7 +116,7 @@ describe("job leases", () => {
   });
 
   it("a final failure fails the job at once, attempts left or not", async () => {
-    const [{ id }] = (await enqueueJobs(db.sql, [job(3)])) as [{ id: string }];
+    const id = await enqueueOne(job(3));
     const [a] = await claim("i1");
     if (!a) throw new Error("no claim");
     await failJobAttempt(db.sql, holder("i1", a), { error: "no such symbol", final: true });

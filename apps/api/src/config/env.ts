@@ -81,6 +81,11 @@ export const instanceEnv = z.object({
   METRICS_TOKEN: token,
   /** Serve /metrics without a token (only where the network already keeps strangers out). */
   METRICS_PUBLIC: flag,
+  /** Evidence (request events, run events, memory samples, job events) older than this goes. */
+  RETENTION_DAYS: z.coerce.number().positive().max(3_650).default(7),
+  /** At most this many rows of ended runs' evidence stay per table. */
+  RETENTION_MAX_ROWS: z.coerce.number().int().min(1_000).default(2_000_000),
+  RETENTION_SWEEP_MS: ms(600_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

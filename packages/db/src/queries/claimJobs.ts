@@ -17,6 +17,8 @@ export interface ClaimOptions {
 
 export interface ClaimedJob {
   readonly id: string;
+  /** What to run (`backtest`, `upload-process`): the worker dispatches on it. */
+  readonly kind: string;
   readonly run_id: string | null;
   readonly payload: Record<string, unknown>;
   readonly attempt_count: number;
@@ -49,7 +51,7 @@ export const claimJobs = async (sql: Sql, o: ClaimOptions): Promise<ClaimedJob[]
              attempt_count = j.attempt_count + 1, updated_at = now()
         from candidates c
        where j.id = c.id
-      returning j.id, j.run_id, j.payload, j.attempt_count, j.lease_expires_at, c.previous
+      returning j.id, j.kind, j.run_id, j.payload, j.attempt_count, j.lease_expires_at, c.previous
     ),
     started as (
       insert into job_execution_events
@@ -57,5 +59,5 @@ export const claimJobs = async (sql: Sql, o: ClaimOptions): Promise<ClaimedJob[]
       select id, run_id, attempt_count, 'start', ${o.instanceId}, ${o.bootId}, ${o.worker}, previous
         from claimed
     )
-    select id::text, run_id, payload, attempt_count, lease_expires_at from claimed order by id`;
+    select id::text, kind, run_id, payload, attempt_count, lease_expires_at from claimed order by id`;
 };

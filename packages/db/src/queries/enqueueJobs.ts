@@ -1,6 +1,9 @@
+import type { TransactionSql } from "postgres";
 import type { Sql } from "../client.ts";
 
 export interface NewJob {
+  /** What the worker runs: `backtest` unless said (`upload-process`...). */
+  readonly kind?: string | undefined;
   readonly payload: Record<string, unknown>;
   readonly runId: string | null;
   readonly maxAttempts: number;
@@ -28,27 +31,39 @@ export const JOBS_CHANNEL = "jobs_ready";
  */
 export const enqueueJobs = async (sql: Sql, jobs: readonly NewJob[]): Promise<EnqueuedJob[]> => {
   if (jobs.length === 0) return [];
-  return await sql.begin(async (tx) => {
-    const out: EnqueuedJob[] = [];
-    for (const j of jobs) {
-      const payload = tx.json(j.payload as never);
-      const [inserted] = await tx<{ id: string }[]>`
-        insert into jobs (payload, run_id, max_attempts, idempotency_key)
-        values (${payload}, ${j.runId}, ${j.maxAttempts}, ${j.idempotencyKey ?? null})
-        on conflict (idempotency_key) where idempotency_key is not null do nothing
-        returning id::text as id`;
-      if (inserted) {
-        out.push({ id: inserted.id, created: true, samePayload: true });
-        continue;
-      }
-      const [existing] = await tx<{ id: string; same: boolean }[]>`
-        select id::text as id, payload = ${payload}::jsonb as same
-        from jobs where idempotency_key = ${j.idempotencyKey ?? null}`;
-      if (!existing)
-        throw new Error(`idempotency key ${j.idempotencyKey} conflicted but no job holds it`);
-      out.push({ id: existing.id, created: false, samePayload: existing.same });
+  return await sql.begin((tx) => insertJobs(tx, jobs));
+};
+
+/**
+ * enqueueJobs inside a transaction the caller holds (a capped enqueue, an upload's
+ * finalize), so the jobs commit or vanish with the caller's other statements. Under
+ * SERIALIZABLE a key another transaction inserted meanwhile is a serialization failure
+ * (40001) rather than a second statement's read: the caller retries.
+ */
+export const insertJobs = async (
+  tx: TransactionSql,
+  jobs: readonly NewJob[],
+): Promise<EnqueuedJob[]> => {
+  const out: EnqueuedJob[] = [];
+  for (const j of jobs) {
+    const payload = tx.json(j.payload as never);
+    const [inserted] = await tx<{ id: string }[]>`
+      insert into jobs (kind, payload, run_id, max_attempts, idempotency_key)
+      values (${j.kind ?? "backtest"}, ${payload}, ${j.runId}, ${j.maxAttempts},
+              ${j.idempotencyKey ?? null})
+      on conflict (idempotency_key) where idempotency_key is not null do nothing
+      returning id::text as id`;
+    if (inserted) {
+      out.push({ id: inserted.id, created: true, samePayload: true });
+      continue;
     }
-    await tx`select pg_notify(${JOBS_CHANNEL}, ${String(out.length)})`;
-    return out;
-  });
+    const [existing] = await tx<{ id: string; same: boolean }[]>`
+      select id::text as id, payload = ${payload}::jsonb as same
+      from jobs where idempotency_key = ${j.idempotencyKey ?? null}`;
+    if (!existing)
+      throw new Error(`idempotency key ${j.idempotencyKey} conflicted but no job holds it`);
+    out.push({ id: existing.id, created: false, samePayload: existing.same });
+  }
+  await tx`select pg_notify(${JOBS_CHANNEL}, ${String(out.length)})`;
+  return out;
 };
