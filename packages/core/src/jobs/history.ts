@@ -1,25 +1,12 @@
+import { type AttemptWindow, attemptWindows } from "./attempts.ts";
+import type { ExecutionEvent, JobRecord } from "./events.ts";
+
+export type { ExecutionEvent, JobRecord } from "./events.ts";
+
 /**
  * The jobs profile's checker, in the spirit of Jepsen's queue checker: it judges the
  * recorded execution history, not what the queue claims about itself.
  */
-export interface JobRecord {
-  readonly id: string;
-  readonly status: "queued" | "running" | "completed" | "failed";
-  readonly attemptCount: number;
-}
-
-export interface ExecutionEvent {
-  readonly jobId: string;
-  readonly attempt: number;
-  readonly kind: "start" | "finish" | "lease_lost" | "completion_rejected" | "failed";
-  /** ms since the epoch, from the database clock. */
-  readonly at: number;
-  readonly instanceId: string;
-  readonly bootId: string;
-  /** On a start: when the previous attempt's lease expired (the claim read it), if there was one. */
-  readonly previousLeaseExpiresAt?: number | null;
-}
-
 export interface JobAnomaly {
   readonly jobId: string;
   readonly kind: "duplicate" | "rerun" | "overlap" | "early_retry" | "lost" | "double_attempt";
@@ -40,32 +27,69 @@ export interface HistoryVerdict {
   readonly anomalies: readonly JobAnomaly[];
 }
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const groupBy = <A>(items: readonly A[], key: (a: A) => string): Map<string, A[]> => {
+  const out = new Map<string, A[]>();
+  for (const a of items) {
+    const list = out.get(key(a));
+    if (list) list.push(a);
+    else out.set(key(a), [a]);
+  }
+  return out;
+};
+
+/** A retry against the attempt before it: overlapping windows, a re-run, an early claim. */
+const retryAnomalies = (prev: AttemptWindow, next: AttemptWindow): JobAnomaly[] => {
+  const out: JobAnomaly[] = [];
+  const jobId = next.jobId;
+  const prevEnd = prev.end ?? Number.POSITIVE_INFINITY;
+  if (next.start < prevEnd) {
+    out.push({
+      jobId,
+      kind: "overlap",
+      detail: `attempt ${next.attempt} on ${next.instanceId} started ${iso(next.start)} while attempt ${prev.attempt} on ${prev.instanceId} held it until ${Number.isFinite(prevEnd) ? iso(prevEnd) : "its finish (unknown)"}`,
+    });
+  }
+  if (prev.outcome === "finish" && prev.end !== null && next.start >= prev.end) {
+    out.push({
+      jobId,
+      kind: "rerun",
+      detail: `attempt ${next.attempt} started after attempt ${prev.attempt} had finished`,
+    });
+    return out;
+  }
+  const expired = next.previousLeaseExpiresAt;
+  if (expired === null || next.start < expired) {
+    out.push({
+      jobId,
+      kind: "early_retry",
+      detail: `attempt ${next.attempt} started at ${iso(next.start)}, previous lease expired ${expired === null ? "never" : iso(expired)}`,
+    });
+  }
+  return out;
+};
+
 /**
  * Per job: exactly one accepted finish (more = duplicate); one start per attempt number;
- * consecutive attempts do not overlap (attempt k ends at its finish, or at the lease
- * expiry that attempt k+1's claim observed); a retry starts only after the previous
- * lease expired; a job without an accepted finish is lost.
+ * consecutive attempts' windows (see `attemptWindows`) do not overlap; a retry starts
+ * only after the previous lease expired; a job without an accepted finish is lost.
  */
 export const checkHistory = (
   jobs: readonly JobRecord[],
   events: readonly ExecutionEvent[],
 ): HistoryVerdict => {
-  const byJob = new Map<string, ExecutionEvent[]>();
-  for (const e of events) {
-    const list = byJob.get(e.jobId) ?? [];
-    list.push(e);
-    byJob.set(e.jobId, list);
-  }
+  const windows = groupBy(attemptWindows(events), (w) => w.jobId);
+  const finishesOf = groupBy(
+    events.filter((e) => e.kind === "finish").sort((a, b) => a.at - b.at || a.attempt - b.attempt),
+    (e) => e.jobId,
+  );
   const anomalies: JobAnomaly[] = [];
   let completed = 0;
   let retried = 0;
   const instances = new Set<string>();
   for (const job of jobs) {
-    const evs = (byJob.get(job.id) ?? [])
-      .slice()
-      .sort((a, b) => a.at - b.at || a.attempt - b.attempt);
-    const starts = evs.filter((e) => e.kind === "start");
-    const finishes = evs.filter((e) => e.kind === "finish");
+    const finishes = finishesOf.get(job.id) ?? [];
     for (const f of finishes) instances.add(f.instanceId);
     if (finishes.length > 1) {
       anomalies.push({
@@ -82,9 +106,10 @@ export const checkHistory = (
         detail: `status ${job.status}, no accepted finish`,
       });
     }
-    const attempts = new Map<number, number>();
-    for (const s of starts) attempts.set(s.attempt, (attempts.get(s.attempt) ?? 0) + 1);
-    for (const [attempt, n] of attempts) {
+    const attempts = windows.get(job.id) ?? [];
+    const starts = new Map<number, number>();
+    for (const w of attempts) starts.set(w.attempt, (starts.get(w.attempt) ?? 0) + 1);
+    for (const [attempt, n] of starts) {
       if (n > 1) {
         anomalies.push({
           jobId: job.id,
@@ -93,36 +118,11 @@ export const checkHistory = (
         });
       }
     }
-    if (starts.length > 1) retried++;
-    for (let i = 1; i < starts.length; i++) {
-      const prev = starts[i - 1] as ExecutionEvent;
-      const next = starts[i] as ExecutionEvent;
-      const prevFinish = finishes.find((f) => f.attempt === prev.attempt);
-      const prevEnd = prevFinish?.at ?? next.previousLeaseExpiresAt ?? Number.POSITIVE_INFINITY;
-      if (next.at < prevEnd) {
-        anomalies.push({
-          jobId: job.id,
-          kind: "overlap",
-          detail: `attempt ${next.attempt} on ${next.instanceId} started ${new Date(next.at).toISOString()} while attempt ${prev.attempt} on ${prev.instanceId} held it until ${Number.isFinite(prevEnd) ? new Date(prevEnd).toISOString() : "its finish (unknown)"}`,
-        });
-      }
-      if (prevFinish !== undefined && next.at >= prevFinish.at) {
-        anomalies.push({
-          jobId: job.id,
-          kind: "rerun",
-          detail: `attempt ${next.attempt} started after attempt ${prev.attempt} had finished`,
-        });
-      } else {
-        const expired = next.previousLeaseExpiresAt;
-        if (expired == null || next.at < expired) {
-          anomalies.push({
-            jobId: job.id,
-            kind: "early_retry",
-            detail: `attempt ${next.attempt} started at ${new Date(next.at).toISOString()}, previous lease expired ${expired == null ? "never" : new Date(expired).toISOString()}`,
-          });
-        }
-      }
-    }
+    if (attempts.length > 1) retried++;
+    attempts.forEach((next, i) => {
+      const prev = attempts[i - 1];
+      if (prev) anomalies.push(...retryAnomalies(prev, next));
+    });
   }
   const count = (k: JobAnomaly["kind"]) => anomalies.filter((a) => a.kind === k).length;
   const duplicated = new Set(

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkHistory, type ExecutionEvent, type JobRecord } from "../../src/jobs/history.ts";
+import type { ExecutionEvent, JobRecord } from "../../src/jobs/events.ts";
+import { checkHistory } from "../../src/jobs/history.ts";
 
 const start = (
   jobId: string,

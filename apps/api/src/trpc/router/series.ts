@@ -1,3 +1,4 @@
+import { attemptWindows } from "@scaleproof/core/jobs/attempts";
 import { runIdInput } from "@scaleproof/core/scale-test/schema";
 import { jobHistory } from "@scaleproof/db/queries/jobHistory";
 import { listMemorySamples } from "@scaleproof/db/queries/listMemorySamples";
@@ -7,8 +8,9 @@ const MB = 1024 * 1024;
 
 /**
  * A run's time series for the UI's charts: heap per instance over time, and every job
- * attempt's window per instance (from its start to its end event, or to the lease
- * expiry the next attempt's claim observed).
+ * attempt's window per instance, as the jobs profile's history checker defines it
+ * (`attemptWindows`: to its accepted finish, else to the lease expiry the next attempt
+ * took over, else to its own end event).
  */
 export const seriesProcedure = adminProcedure.input(runIdInput).query(async ({ ctx, input }) => {
   const samples = await listMemorySamples(ctx.deps.sql, input.runId);
@@ -19,24 +21,16 @@ export const seriesProcedure = adminProcedure.input(runIdInput).query(async ({ c
     pressure: s.pressure,
   }));
   const { events } = await jobHistory(ctx.deps.sql, input.runId);
-  const attempts = events
-    .filter((e) => e.kind === "start")
-    .map((start) => {
-      const end = events.find(
-        (e) => e.job_id === start.job_id && e.attempt === start.attempt && e.kind !== "start",
-      );
-      const next = events.find(
-        (e) => e.job_id === start.job_id && e.attempt === start.attempt + 1 && e.kind === "start",
-      );
-      return {
-        jobId: start.job_id,
-        attempt: start.attempt,
-        instanceId: start.instance_id,
-        bootId: start.boot_id,
-        start: start.at.getTime(),
-        end: end?.at.getTime() ?? next?.previous_lease_expires_at?.getTime() ?? null,
-        outcome: end?.kind ?? (next ? "died (lease expired)" : "running"),
-      };
-    });
+  const attempts = attemptWindows(
+    events.map((e) => ({
+      jobId: e.job_id,
+      attempt: e.attempt,
+      kind: e.kind,
+      at: e.at.getTime(),
+      instanceId: e.instance_id,
+      bootId: e.boot_id,
+      previousLeaseExpiresAt: e.previous_lease_expires_at?.getTime() ?? null,
+    })),
+  );
   return { heap, attempts };
 });
