@@ -11,16 +11,19 @@ export interface ChildOptions {
 }
 
 /**
- * Starts a TypeScript entry point as a real separate Node process (the same Node 24
- * that runs us, with tsx). The IPC channel is the child's lifeline: when this process
- * dies, even by SIGKILL, the channel closes and the child shuts itself down, so no
- * process is ever left behind.
+ * A TypeScript entry point as a real separate Node process (the same Node 24 that runs
+ * us, with tsx). The IPC channel carries its readiness and is its lifeline: when this
+ * process dies, even by SIGKILL, the channel closes and the child shuts itself down.
  */
 export interface Child {
   readonly process: ChildProcess;
   /** Listens to the child's printed lines until the returned function is called. */
   subscribe(listener: (line: string) => void): () => void;
+  /** The last lines it printed (for an error that says why it died). */
+  tail(): readonly string[];
 }
+
+const TAIL_LINES = 20;
 
 export const spawnChild = (options: ChildOptions): Child => {
   const child = spawn(
@@ -31,10 +34,13 @@ export const spawnChild = (options: ChildOptions): Child => {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     },
   );
+  const tail: string[] = [];
   const listeners = new Set<(line: string) => void>([options.onLine]);
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     createInterface({ input: stream }).on("line", (line) => {
+      tail.push(line);
+      if (tail.length > TAIL_LINES) tail.shift();
       for (const l of listeners) l(line);
     });
   }
@@ -44,43 +50,71 @@ export const spawnChild = (options: ChildOptions): Child => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    tail: () => [...tail],
   };
 };
 
-/** Resolves with the first printed JSON object that `pick` accepts; rejects if the child exits first. */
-export const waitForLine = <T>(
-  { process: child, subscribe }: Child,
-  pick: (json: Record<string, unknown>) => T | undefined,
+/**
+ * Resolves with the first value `pick` finds among what `watch` feeds it; rejects if
+ * the child exits first, with the last lines it printed.
+ */
+const firstOf = <T>(
+  child: Child,
+  watch: (feed: (value: T | undefined) => void) => () => void,
   what: string,
 ): Promise<T> =>
   new Promise((resolve, reject) => {
-    const tail: string[] = [];
     const onExit = (code: number | null, signal: string | null) => {
-      off();
+      unwatch();
       reject(
         new Error(
-          `${what} exited (code ${code}, signal ${signal}) before it was ready:\n${tail.join("\n")}`,
+          `${what} exited (code ${code}, signal ${signal}) before it was ready:\n${child.tail().join("\n")}`,
         ),
       );
     };
-    const off = subscribe((line) => {
-      tail.push(line);
-      if (tail.length > 20) tail.shift();
-      let json: Record<string, unknown>;
-      try {
-        json = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      const found = pick(json);
-      if (found !== undefined) {
-        off();
-        child.off("exit", onExit);
-        resolve(found);
-      }
+    const unwatch = watch((found) => {
+      if (found === undefined) return;
+      unwatch();
+      child.process.off("exit", onExit);
+      resolve(found);
     });
-    child.once("exit", onExit);
+    child.process.once("exit", onExit);
   });
+
+/** The first IPC message `pick` accepts (readiness: never a log line, whatever the log level). */
+export const waitForMessage = <T>(
+  child: Child,
+  pick: (message: unknown) => T | undefined,
+  what: string,
+): Promise<T> =>
+  firstOf(
+    child,
+    (feed) => {
+      const onMessage = (message: unknown) => feed(pick(message));
+      child.process.on("message", onMessage);
+      return () => child.process.off("message", onMessage);
+    },
+    what,
+  );
+
+/** The first printed JSON object `pick` accepts (a process that announces itself on stdout). */
+export const waitForLine = <T>(
+  child: Child,
+  pick: (json: Record<string, unknown>) => T | undefined,
+  what: string,
+): Promise<T> =>
+  firstOf(
+    child,
+    (feed) =>
+      child.subscribe((line) => {
+        try {
+          feed(pick(JSON.parse(line) as Record<string, unknown>));
+        } catch {
+          // not JSON: not the announcement
+        }
+      }),
+    what,
+  );
 
 /** Sends SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
 export const stopChild = (child: ChildProcess, graceMs = 5_000): Promise<void> =>

@@ -5,12 +5,12 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { connect, DEFAULT_DATABASE_URL, ensureDatabase } from "@scaleproof/db/client";
 import { migrate } from "@scaleproof/db/migrate";
-import { startCluster } from "./cluster.ts";
+import { MAX_INSTANCES, startCluster } from "./cluster.ts";
 import { ensureServices } from "./services.ts";
 
 /**
  * `pnpm start`: services, migrations, replay upstream (without a Databento key), N
- * instances behind the front door. Ctrl-C stops everything.
+ * instances behind HAProxy. Ctrl-C stops everything.
  */
 const { values } = parseArgs({
   options: {
@@ -21,8 +21,8 @@ const { values } = parseArgs({
 });
 const instances = Number(values.instances);
 const port = Number(values.port);
-if (!Number.isInteger(instances) || instances < 1 || instances > 16) {
-  console.error("--instances must be a whole number from 1 to 16");
+if (!Number.isInteger(instances) || instances < 1 || instances > MAX_INSTANCES) {
+  console.error(`--instances must be a whole number from 1 to ${MAX_INSTANCES}`);
   process.exit(2);
 }
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -30,8 +30,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
-const repoRoot = path.resolve(import.meta.dirname, "../../../..");
-const CLI_ENTRY = path.resolve(import.meta.dirname, "../cli/main.ts");
+const repoRoot = path.resolve(import.meta.dirname, "../../..");
+const CLI_ENTRY = path.join(repoRoot, "apps/cli/src/main.ts");
 const logDir = path.join(repoRoot, ".scaleproof", "logs");
 mkdirSync(logDir, { recursive: true });
 const logFile = createWriteStream(path.join(logDir, "cluster.log"), { flags: "a" });
@@ -75,7 +75,7 @@ say(
     .map((s) => `${s.instanceId} (pid ${s.pid}, port ${s.port})`)
     .join(", ")}`,
 );
-say(`front door: ${cluster.url}   (health: ${cluster.url}/ops/health)`);
+say(`load balancer (HAProxy): ${cluster.url}   (health: ${cluster.url}/ops/health)`);
 say(
   process.env.ADMIN_TOKEN
     ? "admin token: from ADMIN_TOKEN"

@@ -1,7 +1,6 @@
-import path from "node:path";
-import { type Child, spawnChild, stopChild, waitForLine } from "./child.ts";
-
-export const INSTANCE_ENTRY = path.resolve(import.meta.dirname, "../main.ts");
+import { type Child, spawnChild, stopChild, waitForMessage } from "./child.ts";
+import { INSTANCE_ENTRY } from "./entries.ts";
+import { instanceReady } from "./instanceReady.ts";
 
 export interface SlotView {
   readonly instanceId: string;
@@ -12,17 +11,33 @@ export interface SlotView {
   readonly bootIds: readonly string[];
 }
 
+/** Where instances take traffic from (the load balancer): the supervisor says who may. */
+export interface Rotation {
+  /** A new instance: give it its place (in the order instances were added). */
+  admit(instanceId: string): Promise<void>;
+  /** The instance listens on `port` (a new one at every boot): send it traffic. */
+  enter(instanceId: string, port: number): Promise<void>;
+  /** Its process is gone: no traffic at all. */
+  leave(instanceId: string): Promise<void>;
+  /** No new requests; resolves once those in flight are done (or a deadline passes). */
+  drain(instanceId: string): Promise<void>;
+  /** It is gone for good: out of rotation, its place free for another. */
+  forget(instanceId: string): Promise<void>;
+}
+
 export interface SupervisorOptions {
   readonly env: Record<string, string>;
+  readonly rotation: Rotation;
   /** V8 old-space limit per instance, MB (default 256). */
   readonly heapMb?: number;
-  readonly onLine: (instanceId: string, line: string) => void;
+  readonly onLine: (source: string, line: string) => void;
   readonly onRestart?: (instanceId: string, exit: string) => void;
 }
 
 /**
- * The local stand-in for an autoscaler: keeps N instance processes running, each with a
- * stable INSTANCE_ID, and replaces one that dies (a new process, a new BOOT_ID).
+ * The local stand-in for an autoscaler: keeps instance processes running, each with a
+ * stable INSTANCE_ID, replaces one that dies (a new process, a new BOOT_ID) and tells
+ * the load balancer who is in rotation.
  */
 export class Supervisor {
   readonly #slots = new Map<string, Slot>();
@@ -30,21 +45,35 @@ export class Supervisor {
 
   constructor(private readonly options: SupervisorOptions) {}
 
+  /** Starts an instance; resolves once it is listening and in rotation. */
   async add(instanceId: string): Promise<void> {
+    if (this.#slots.has(instanceId)) throw new Error(`instance ${instanceId} already runs`);
     const slot = new Slot(instanceId, this.options);
     this.#slots.set(instanceId, slot);
-    await slot.start();
     slot.onExit = (exit) => {
       if (this.#stopping || !this.#slots.has(instanceId)) return;
       this.options.onRestart?.(instanceId, exit);
       slot.restart();
     };
+    try {
+      await this.options.rotation.admit(instanceId);
+      await slot.start();
+    } catch (error) {
+      this.#slots.delete(instanceId);
+      await slot.stop();
+      await this.options.rotation.forget(instanceId);
+      throw error;
+    }
   }
 
+  /** Takes an instance out of rotation, lets its requests finish, then stops it. */
   async remove(instanceId: string): Promise<void> {
     const slot = this.#slots.get(instanceId);
+    if (!slot) return;
     this.#slots.delete(instanceId);
-    await slot?.stop();
+    await this.options.rotation.drain(instanceId);
+    await slot.stop();
+    await this.options.rotation.forget(instanceId);
   }
 
   /** Instances that accept traffic: a listening port and a live process. */
@@ -52,11 +81,6 @@ export class Supervisor {
     return [...this.#slots.values()].flatMap((s) =>
       s.port !== undefined && s.live ? [{ instanceId: s.instanceId, port: s.port }] : [],
     );
-  }
-
-  markDown(instanceId: string): void {
-    const slot = this.#slots.get(instanceId);
-    if (slot) slot.live = false;
   }
 
   view(): SlotView[] {
@@ -112,19 +136,30 @@ class Slot {
       this.live = false;
       this.port = undefined;
       this.#quickFailures = Date.now() - startedAt < 3_000 ? this.#quickFailures + 1 : 0;
+      this.#rotate(() => this.options.rotation.leave(this.instanceId));
       this.onExit?.(signal ? `signal ${signal}` : `code ${code}`);
     });
-    const ready = await waitForLine(
+    const ready = await waitForMessage(
       child,
-      (j) =>
-        j.event === "listening" && typeof j.port === "number" && typeof j.bootId === "string"
-          ? { port: j.port, bootId: j.bootId }
-          : undefined,
+      (message) => {
+        const parsed = instanceReady.safeParse(message);
+        return parsed.success ? parsed.data : undefined;
+      },
       `instance ${this.instanceId}`,
     );
+    if (ready.instanceId !== this.instanceId) {
+      // Its environment named it otherwise: traffic pinned to it would go astray.
+      child.process.kill("SIGKILL");
+      throw new Error(
+        `instance ${this.instanceId} reported itself as ${ready.instanceId}; INSTANCE_ID must win`,
+      );
+    }
+    if (this.#stopped || child.process.exitCode !== null) return;
     this.port = ready.port;
     this.bootIds.push(ready.bootId);
-    this.live = true;
+    await this.options.rotation.enter(this.instanceId, ready.port);
+    // Live once the balancer sends it traffic (unless it died meanwhile).
+    this.live = child.process.exitCode === null && child.process.signalCode === null;
   }
 
   restart(): void {
@@ -134,8 +169,10 @@ class Slot {
     this.#restartTimer = setTimeout(() => {
       // Stopped while waiting: never spawn a process nobody will stop.
       if (this.#stopped) return;
-      this.start().catch(() => {
-        // It died while booting; its exit handler schedules the next attempt.
+      this.start().catch((error: unknown) => {
+        // Died while booting: its exit handler schedules the next attempt. A rotation
+        // failure (the balancer is gone) is reported; the next exit retries.
+        if (this.child?.process.exitCode === null) this.#report(error);
       });
     }, delay);
   }
@@ -157,5 +194,15 @@ class Slot {
       restarts: this.restarts,
       bootIds: [...this.bootIds],
     };
+  }
+
+  #rotate(change: () => Promise<void>): void {
+    if (this.#stopped) return;
+    change().catch((error: unknown) => this.#report(error));
+  }
+
+  #report(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.options.onLine("platform", `instance ${this.instanceId}: ${message}`);
   }
 }

@@ -1,11 +1,12 @@
 import { Scaler } from "@scaleproof/core/scale-test/services";
+import { HEADERS } from "@scaleproof/core/wire/headers";
 import { Effect, Layer } from "effect";
 import type { InstanceEnv } from "../config/env.ts";
 
 /**
- * The local cluster's front door can narrow traffic to fewer instances (for the scaling
- * check); it tells its instances where and with which token. Anywhere else the runner
- * cannot change the instance count and says so.
+ * The local platform can narrow its load balancer to fewer instances (for the scaling
+ * check): it gives its instances its control API's address and token. Anywhere else
+ * the runner cannot change the instance count and says so.
  */
 export const scalerLayer = (env: InstanceEnv): Layer.Layer<Scaler> => {
   const url = env.CLUSTER_CONTROL_URL;
@@ -17,13 +18,13 @@ export const scalerLayer = (env: InstanceEnv): Layer.Layer<Scaler> => {
       limit: (n) =>
         Effect.promise(async () => {
           if (!url || !token) return;
-          const res = await fetch(new URL("/_frontdoor/limit", url), {
+          const res = await fetch(new URL("/limit", url), {
             method: "POST",
-            headers: { "content-type": "application/json", "x-control-token": token },
+            headers: { "content-type": "application/json", [HEADERS.controlToken]: token },
             body: JSON.stringify({ instances: n }),
           });
           if (!res.ok)
-            throw new Error(`front door refused the limit: ${res.status} ${await res.text()}`);
+            throw new Error(`the platform refused the limit: ${res.status} ${await res.text()}`);
         }),
     }),
   );

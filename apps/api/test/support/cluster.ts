@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "@scaleproof/db/testing";
+import { type Cluster, startCluster } from "@scaleproof/platform/cluster";
 import { Redis } from "ioredis";
-import { type Cluster, startCluster } from "../../src/cluster/cluster.ts";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../../../..");
 
@@ -20,7 +20,7 @@ export interface TestCluster extends Cluster {
 
 /**
  * A real local cluster for one test file: its own database, its own cache namespace,
- * the replay upstream and N instance processes behind the front door. Process output
+ * the replay upstream and N instance processes behind HAProxy. Process output
  * goes to test-artifacts/logs/<name>.log.
  */
 export const startTestCluster = async (

@@ -1,0 +1,119 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { HEADERS } from "@scaleproof/core/wire/headers";
+import { z } from "zod";
+
+export interface ControlTarget {
+  limit(n: number | null): Promise<void>;
+  instances(): Promise<unknown>;
+}
+
+export interface ControlServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1_024;
+
+const limitBody = z.strictObject({
+  /** Balance over the first n instances; null: all of them. */
+  instances: z.int().min(1).max(1_000).nullable(),
+});
+
+type Answer = readonly [status: number, body: unknown];
+
+const problem = (status: number, code: string, message: string, fields?: unknown): Answer => [
+  status,
+  { error: { code, message, ...(fields === undefined ? {} : { fields }) } },
+];
+
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+/**
+ * The platform's control API for its own instances (the scale-test runner's "1 vs all
+ * instances"): 127.0.0.1 only, and every route wants the cluster's token, which only
+ * its instances are given.
+ *   POST /limit {"instances": n | null}   balance over the first n instances / all
+ *   GET  /instances                       the supervisor's and the balancer's view
+ */
+export const startControlServer = async (
+  target: ControlTarget,
+  token: string,
+): Promise<ControlServer> => {
+  const expected = digest(token);
+  const authorised = (req: IncomingMessage) => {
+    const given = req.headers[HEADERS.controlToken];
+    return typeof given === "string" && timingSafeEqual(digest(given), expected);
+  };
+  const route = async (req: IncomingMessage): Promise<Answer> => {
+    if (!authorised(req))
+      return problem(403, "FORBIDDEN", "cluster control needs the cluster's token");
+    const path = new URL(req.url ?? "/", "http://control").pathname;
+    if (req.method === "GET" && path === "/instances") return [200, await target.instances()];
+    if (req.method === "POST" && path === "/limit") {
+      const raw = await readBody(req);
+      if (raw === undefined)
+        return problem(413, "PAYLOAD_TOO_LARGE", `body over ${MAX_BODY_BYTES} bytes`);
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch {
+        return problem(400, "BAD_REQUEST", "body must be JSON", [
+          { field: "(body)", message: "not JSON" },
+        ]);
+      }
+      const parsed = limitBody.safeParse(json);
+      if (!parsed.success)
+        return problem(
+          400,
+          "BAD_REQUEST",
+          "invalid input",
+          parsed.error.issues.map((i) => ({
+            field: i.path.join(".") || "(body)",
+            message: i.message,
+          })),
+        );
+      await target.limit(parsed.data.instances);
+      return [200, { limit: parsed.data.instances }];
+    }
+    return problem(404, "NOT_FOUND", `no route ${req.method} ${path}`);
+  };
+  const server = createServer((req, res) => {
+    route(req).then(
+      ([status, body]) => send(res, status, body),
+      (error: unknown) =>
+        send(res, 500, problem(500, "INTERNAL", error instanceof Error ? error.message : "")[1]),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+};
+
+/** The body as text, or undefined once it passes the limit (the rest is not read). */
+const readBody = (req: IncomingMessage): Promise<string | undefined> =>
+  new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners("data");
+        req.resume();
+        resolve(undefined);
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+
+const send = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+};
