@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type RunOutcome, runProfile } from "@scaleproof/core/scale-test/registry";
 import type { RunParams } from "@scaleproof/core/scale-test/schema";
-import { Faults } from "@scaleproof/core/scale-test/services";
+import { Faults } from "@scaleproof/core/scale-test/services/faults";
 import { abortExpiredScaleTestRuns } from "@scaleproof/db/queries/abortExpiredScaleTestRuns";
 import { finishScaleTestRun, type RunEnding } from "@scaleproof/db/queries/finishScaleTestRun";
 import { insertScaleTestRun } from "@scaleproof/db/queries/insertScaleTestRun";

@@ -1,6 +1,7 @@
 import { barsCacheKey, nsToIso } from "@scaleproof/core/bars/request";
+import type { BarsRange } from "@scaleproof/core/scale-test/data";
 import { ProfileSetupFailed } from "@scaleproof/core/scale-test/errors";
-import { type BarsRange, Evidence } from "@scaleproof/core/scale-test/services";
+import { Evidence } from "@scaleproof/core/scale-test/services/evidence";
 import { countBarsRequestEvents } from "@scaleproof/db/queries/countBarsRequestEvents";
 import { Effect, Layer } from "effect";
 import { barsRequest } from "../bars/input.ts";

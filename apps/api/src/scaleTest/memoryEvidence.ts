@@ -1,4 +1,4 @@
-import { MemoryEvidence } from "@scaleproof/core/scale-test/services";
+import { MemoryEvidence } from "@scaleproof/core/scale-test/services/memoryEvidence";
 import type { Sql } from "@scaleproof/db/client";
 import { listMemorySamples } from "@scaleproof/db/queries/listMemorySamples";
 import { Effect, Layer } from "effect";

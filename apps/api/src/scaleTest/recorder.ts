@@ -1,5 +1,5 @@
 import type { Check, Metrics } from "@scaleproof/core/scale-test/schema";
-import { Progress } from "@scaleproof/core/scale-test/services";
+import { Progress } from "@scaleproof/core/scale-test/services/progress";
 import type { Sql } from "@scaleproof/db/client";
 import {
   insertScaleTestEvents,
@@ -78,12 +78,31 @@ export class RunRecorder {
     return Layer.succeed(
       Progress,
       Progress.of({
-        step: (name, fraction) =>
+        // A new step is an event and written at once; progress within a step (every
+        // second or so during a sustain, waves or a soak) rides the coalesced write.
+        report: (r) =>
           Effect.promise(() => {
-            this.step = name;
-            this.progress = Math.max(this.progress, Math.min(1, fraction));
-            this.event("step", { progress: this.progress });
-            this.log.info({ event: "scale_test_step", runId: this.runId, step: name }, "run step");
+            this.progress = Math.max(this.progress, Math.min(1, r.fraction));
+            if (r.step === this.step) {
+              this.#schedule();
+              return Promise.resolve();
+            }
+            this.step = r.step;
+            this.event("step", {
+              progress: this.progress,
+              plannedMs: r.plannedMs,
+              remainingMs: r.remainingMs,
+              elapsedMs: r.elapsedMs,
+            });
+            this.log.info(
+              {
+                event: "scale_test_step",
+                runId: this.runId,
+                step: r.step,
+                remainingMs: r.remainingMs,
+              },
+              "run step",
+            );
             return this.flush();
           }),
         check: (c) =>

@@ -1,8 +1,6 @@
 import { type AttemptWindow, attemptWindows } from "./attempts.ts";
 import type { ExecutionEvent, JobRecord } from "./events.ts";
 
-export type { ExecutionEvent, JobRecord } from "./events.ts";
-
 /**
  * The jobs profile's checker, in the spirit of Jepsen's queue checker: it judges the
  * recorded execution history, not what the queue claims about itself.

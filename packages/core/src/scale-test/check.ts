@@ -31,3 +31,9 @@ export interface ProfileResult {
 /** PASS only when there is at least one check and every check passed: no evidence is not a PASS. */
 export const verdictOf = (checks: readonly Check[]): Verdict =>
   checks.length > 0 && checks.every((c) => c.pass) ? "PASS" : "FAIL";
+
+/** Several judges' findings as one, checks in order. */
+export const combine = (...results: readonly ProfileResult[]): ProfileResult => ({
+  checks: results.flatMap((r) => r.checks),
+  metrics: Object.assign({}, ...results.map((r) => r.metrics)),
+});

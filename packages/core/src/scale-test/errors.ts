@@ -6,6 +6,12 @@ export class TargetUnreachable extends Schema.TaggedError<TargetUnreachable>()(
   { url: Schema.String, message: Schema.String },
 ) {}
 
+/** The target answered 502/503/504: a gateway lost the answer or an instance shed; worth retrying. */
+export class TargetUnavailable extends Schema.TaggedError<TargetUnavailable>()(
+  "TargetUnavailable",
+  { status: Schema.Number, code: Schema.NullOr(Schema.String) },
+) {}
+
 /** A profile could not set itself up (no data for the symbol, bad range...): the run is an error, not a FAIL. */
 export class ProfileSetupFailed extends Schema.TaggedError<ProfileSetupFailed>()(
   "ProfileSetupFailed",

@@ -1,16 +1,15 @@
 import type { Effect } from "effect";
 import type { ProfileResult } from "./check.ts";
 import type { ProfileError } from "./errors.ts";
+import type { Plan } from "./progress/plan.ts";
 import type { ProfileName, RunParams } from "./schema.ts";
-import type {
-  Evidence,
-  Faults,
-  JobEvidence,
-  MemoryEvidence,
-  Progress,
-  Scaler,
-  Target,
-} from "./services.ts";
+import type { Evidence } from "./services/evidence.ts";
+import type { Faults } from "./services/faults.ts";
+import type { JobEvidence } from "./services/jobEvidence.ts";
+import type { MemoryEvidence } from "./services/memoryEvidence.ts";
+import type { Progress } from "./services/progress.ts";
+import type { Scaler } from "./services/scaler.ts";
+import type { Target } from "./services/target.ts";
 
 export type ProfileServices =
   | Target
@@ -22,16 +21,21 @@ export type ProfileServices =
   | Scaler;
 
 /**
- * A scale-test profile: a program over the runner's services. Adding one is a file in
- * `profiles/` and a line in the registry; the runner, persistence, API, CLI and export
- * need no change. A failed property is a FAIL check, never an error: errors are for
- * runs that could not measure at all.
+ * A scale-test profile: a program over the runner's services. Adding one is a folder in
+ * `profiles/` (steps and a pure judge) and a line in the registry; the runner,
+ * persistence, API, CLI and export need no change. A failed property is a FAIL check,
+ * never an error: errors are for runs that could not measure at all.
  */
 export interface Profile {
   readonly name: ProfileName;
   readonly title: string;
   /** The seed's duration for a full (non-quick) run. */
   readonly defaultDurationMin: number;
-  readonly steps: readonly string[];
+  /** Its steps and the time each is planned to take with these params; progress is weighted by it. */
+  readonly plan: (params: RunParams) => Plan;
   readonly run: (params: RunParams) => Effect.Effect<ProfileResult, ProfileError, ProfileServices>;
 }
+
+/** The run's duration in ms: the params' or the profile's seed duration. */
+export const durationMsOf = (params: RunParams, profile: Pick<Profile, "defaultDurationMin">) =>
+  (params.durationMin ?? profile.defaultDurationMin) * 60_000;

@@ -2,10 +2,11 @@ import { Effect } from "effect";
 import { type ProfileResult, verdictOf } from "./check.ts";
 import type { ProfileError } from "./errors.ts";
 import type { Profile, ProfileServices } from "./profile.ts";
-import { cacheProfile } from "./profiles/cache.ts";
-import { fullProfile } from "./profiles/full.ts";
-import { jobsProfile } from "./profiles/jobs.ts";
-import { memoryProfile } from "./profiles/memory.ts";
+import { cacheProfile } from "./profiles/cache/profile.ts";
+import { fullProfile } from "./profiles/full/profile.ts";
+import { jobsProfile } from "./profiles/jobs/profile.ts";
+import { memoryProfile } from "./profiles/memory/profile.ts";
+import type { Plan } from "./progress/plan.ts";
 import type { ProfileName, RunParams, Verdict } from "./schema.ts";
 
 /** Every profile the runner knows, by name. */
@@ -19,6 +20,9 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
 export interface RunOutcome extends ProfileResult {
   readonly verdict: Verdict;
 }
+
+/** The plan of the run these params ask for: its steps and their planned time. */
+export const planOf = (params: RunParams): Plan => PROFILES[params.profile].plan(params);
 
 /** Runs the profile a run asked for and judges it: PASS only if every check passed. */
 export const runProfile = (

@@ -82,6 +82,20 @@ export type Metrics = z.infer<typeof metrics>;
 export const verdict = z.enum(["PASS", "FAIL"]);
 export type Verdict = z.infer<typeof verdict>;
 
+/**
+ * Where a run stands in time, read from its plan (steps weighted by planned time):
+ * planned and remaining ms, elapsed since it started, and the current step's own progress
+ * (null for a step planned at 0 ms). `progress` in the run view is the same position as
+ * a fraction.
+ */
+export const runTiming = z.object({
+  plannedMs: z.number().nonnegative(),
+  elapsedMs: z.number().nonnegative().nullable(),
+  remainingMs: z.number().nonnegative(),
+  stepProgress: z.number().min(0).max(1).nullable(),
+});
+export type RunTiming = z.infer<typeof runTiming>;
+
 /** A run as status/results/list answer it (any instance, from Postgres). */
 export const runView = z.object({
   id: z.string(),
@@ -91,6 +105,8 @@ export const runView = z.object({
   verdict: verdict.nullable(),
   progress: z.number().min(0).max(1),
   currentStep: z.string().nullable(),
+  /** Added in the time-weighted progress: absent from older answers. */
+  timing: runTiming.optional(),
   checks: z.array(check),
   metrics,
   reason: z.string().nullable(),

@@ -65,14 +65,22 @@ export const rollingWindows = (
 
 export interface LeakVerdict {
   readonly windows: readonly SlopeEstimate[];
-  /** Every window's lower bound is above the threshold: the heap grows steadily. */
+  /** The lower bound is above the threshold in the last windows: the heap is still climbing steadily at the end. */
   readonly leaking: boolean;
   /** The largest lower bound seen (bytes per minute), for the report. */
   readonly worstLowerPerMin: number | null;
   readonly slopePerMin: number | null;
 }
 
-/** FAIL when the lower bound stays above the threshold in every window (not one noisy window). */
+/**
+ * How many windows at the end of the soak must all climb for a leak: two half-overlapping
+ * windows are 1.5 window widths of steady growth (15 min in a real soak). A leak that
+ * starts mid-soak is still there at the end, so it is caught; one noisy window, or a
+ * climb that levelled off (a cache filling up), is not a leak.
+ */
+export const SUSTAINED_WINDOWS = 2;
+
+/** FAIL when the lower bound stays above the threshold through the last windows (not one noisy window). */
 export const judgeHeapTrend = (
   points: readonly Point[],
   thresholdPerMin: number,
@@ -85,7 +93,9 @@ export const judgeHeapTrend = (
   const overall = theilSen(points);
   return {
     windows,
-    leaking: windows.length > 0 && windows.every((w) => perMin(w.lower) > thresholdPerMin),
+    leaking:
+      windows.length > 0 &&
+      windows.slice(-SUSTAINED_WINDOWS).every((w) => perMin(w.lower) > thresholdPerMin),
     worstLowerPerMin: windows.length ? Math.max(...windows.map((w) => perMin(w.lower))) : null,
     slopePerMin: overall ? perMin(overall.slope) : null,
   };

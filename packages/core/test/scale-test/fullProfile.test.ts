@@ -1,27 +1,12 @@
 import { describe, expect, it } from "@effect/vitest";
-import { Effect, Fiber } from "effect";
-import * as TestClock from "effect/testing/TestClock";
-import { runProfile } from "../../src/scale-test/registry.ts";
-import { runInput } from "../../src/scale-test/schema.ts";
-import { type FakeOptions, fakeSystem } from "./fakeSystem.ts";
+import { Effect } from "effect";
+import type { WorldOptions } from "../../src/scale-test/testing/world.ts";
+import { simulate } from "./simulate.ts";
 
-const run = (
-  options: FakeOptions,
-  onSystem: (s: ReturnType<typeof fakeSystem>) => void = () => {},
-) =>
-  Effect.gen(function* () {
-    const system = fakeSystem(options);
-    onSystem(system);
-    const fiber = yield* Effect.forkChild(
-      runProfile(runInput.parse({ profile: "full", quick: true, crash: false, jobs: 4 })).pipe(
-        Effect.provide(system.layer),
-      ),
-    );
-    yield* TestClock.adjust("5 minutes");
-    return yield* Fiber.join(fiber);
-  });
+const run = (options: WorldOptions) =>
+  simulate({ profile: "full", quick: true, crash: false, jobs: 4 }, options, "5 minutes");
 
-describe("full profile", () => {
+describe("full profile (quick, in memory, on the test clock)", () => {
   it.effect("says Scale Ready: YES when cache, stampede, jobs and memory all pass", () =>
     Effect.gen(function* () {
       const r = yield* run({});
@@ -30,6 +15,8 @@ describe("full profile", () => {
       expect(r.metrics["verdict.cache"]).toBe("PASS");
       expect(r.checks.some((c) => c.name === "cache/stampede.provider_fetch")).toBe(true);
       expect(r.metrics["scaling.p95_1_vs_2_instances"]).toMatch(/^not measured/);
+      // the parts' checks were published under their names as they were decided
+      expect(r.world.checks.map((c) => c.name)).toEqual(r.checks.map((c) => c.name));
     }),
   );
 
@@ -37,14 +24,11 @@ describe("full profile", () => {
     "measures p95 with 1 instance and with all where the runner can scale, and restores the pool",
     () =>
       Effect.gen(function* () {
-        let limits: (number | null)[] = [];
-        const r = yield* run({ scalable: true }, (s) => {
-          limits = s.limits;
-        });
+        const r = yield* run({ scalable: true });
         expect(r.verdict).toBe("PASS");
         expect(r.metrics["scaling.p95_1_instance_ms"]).toBe(1);
         expect(r.metrics["scaling.p95_1_vs_2_instances"]).toMatch(/^1 ms -> 1 ms with 2 instances/);
-        expect(limits).toEqual([1, null, null]);
+        expect(r.world.limits).toEqual([1, null, null]);
       }),
   );
 

@@ -68,13 +68,25 @@ describe("rolling windows and the leak verdict", () => {
     expect(rollingWindows(line(5, 0), 60_000, 30_000)).toHaveLength(1);
   });
 
-  it("calls a leak only when every window's lower bound is above the threshold", () => {
+  it("calls a leak only when the lower bound stays above the threshold through the last windows", () => {
     const mbPerMin = 1024 * 1024;
     const leak = line(120, (2 * mbPerMin) / 60_000); // 2 MB/min
     expect(judgeHeapTrend(leak, mbPerMin, 30_000).leaking).toBe(true);
-    // the same climb for half the time, then flat: not "stays above"
+    // the same climb for half the time, then flat: levelled off, not "stays above"
     const plateau = leak.map((p, i) => (i < 60 ? p : { t: p.t, y: (leak[59]?.y ?? 0) + (i % 3) }));
     expect(judgeHeapTrend(plateau, mbPerMin, 30_000).leaking).toBe(false);
     expect(judgeHeapTrend(line(120, 0), mbPerMin, 30_000).leaking).toBe(false);
+    // flat, then a climb from the middle to the end: a leak that started mid-soak
+    const lateLeak = line(120, 0).map((p, i) => ({
+      t: p.t,
+      y: i < 60 ? i % 3 : (leak[i - 60]?.y ?? 0),
+    }));
+    expect(judgeHeapTrend(lateLeak, mbPerMin, 30_000).leaking).toBe(true);
+    // one noisy climbing window in the middle is not a leak
+    const bump = line(120, 0).map((p, i) => ({
+      t: p.t,
+      y: i >= 40 && i < 70 ? (leak[i - 40]?.y ?? 0) : 0,
+    }));
+    expect(judgeHeapTrend(bump, mbPerMin, 30_000).leaking).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { attemptWindows } from "@scaleproof/core/jobs/attempts";
 import { runIdInput } from "@scaleproof/core/scale-test/schema";
-import { jobHistory } from "@scaleproof/db/queries/jobHistory";
 import { listMemorySamples } from "@scaleproof/db/queries/listMemorySamples";
+import { readJobHistory } from "../../scaleTest/jobEvidence.ts";
 import { adminProcedure } from "../trpc.ts";
 
 const MB = 1024 * 1024;
@@ -20,17 +20,6 @@ export const seriesProcedure = adminProcedure.input(runIdInput).query(async ({ c
     heapUsedMb: Math.round((s.heap_used / MB) * 10) / 10,
     pressure: s.pressure,
   }));
-  const { events } = await jobHistory(ctx.deps.sql, input.runId);
-  const attempts = attemptWindows(
-    events.map((e) => ({
-      jobId: e.job_id,
-      attempt: e.attempt,
-      kind: e.kind,
-      at: e.at.getTime(),
-      instanceId: e.instance_id,
-      bootId: e.boot_id,
-      previousLeaseExpiresAt: e.previous_lease_expires_at?.getTime() ?? null,
-    })),
-  );
-  return { heap, attempts };
+  const { events } = await readJobHistory(ctx.deps.sql, input.runId);
+  return { heap, attempts: attemptWindows(events) };
 });

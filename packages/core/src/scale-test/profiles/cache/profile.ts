@@ -1,0 +1,110 @@
+import { Effect } from "effect";
+import type { Profile } from "../../profile.ts";
+import { makeTracker } from "../../progress/tracker.ts";
+import { publish } from "../../publish.ts";
+import type { RunParams } from "../../schema.ts";
+import { Evidence } from "../../services/evidence.ts";
+import { Faults } from "../../services/faults.ts";
+import type { CacheEvidence } from "./evidence.ts";
+import { judgeCache, judgeHit, judgeRun, judgeStampede, judgeWarmup, okCount } from "./judge.ts";
+import { CACHE_DEFAULT_MIN, cachePlan } from "./plan.ts";
+import { chooseRanges } from "./ranges.ts";
+import { makeRequestLog } from "./requests.ts";
+import { crossInstanceStep, sustainStep } from "./spread.ts";
+import { stampedeStep } from "./stampede.ts";
+
+/**
+ * Seed PROFILE 1: the bars cache is shared by every instance and a stampede costs one
+ * upstream fetch. Every figure is read back from the responses, the run's Redis
+ * counters, the persisted events and (with the replay upstream) the upstream's own
+ * count, and the three sources must agree. Each step's checks are published as soon as
+ * they are decided; `judgeCache` gives the same verdict from the evidence alone.
+ */
+export const cacheProfile: Profile = {
+  name: "cache",
+  title: "Cache stampede and shared cache",
+  defaultDurationMin: CACHE_DEFAULT_MIN,
+  plan: cachePlan,
+  run: (params) => runCache(params),
+};
+
+const runCache = Effect.fn("cacheProfile")(function* (params: RunParams) {
+  const evidence = yield* Evidence;
+  const tracker = yield* makeTracker(cachePlan(params));
+  const log = yield* makeRequestLog;
+
+  // setup: two ranges nobody has cached.
+  yield* tracker.at("setup");
+  const ranges = yield* chooseRanges(params);
+  const keyA = yield* evidence.forgetBars(ranges.A);
+  const keyB = yield* evidence.forgetBars(ranges.B);
+  const upstreamBefore = {
+    A: yield* evidence.upstreamFetches(ranges.A),
+    B: yield* evidence.upstreamFetches(ranges.B),
+  };
+  const faultsActive = (yield* (yield* Faults).active).map((f) => f.name);
+
+  // warmup: the first request is a MISS that fetches and stores the exact bytes served.
+  yield* tracker.at("warmup");
+  const warm = yield* log.must("warmup", ranges.A, "A");
+  const storedBytes = yield* evidence.cachedBytes(warm.cacheKey ?? keyA);
+  const countersAfterWarmup = yield* evidence.runCounters;
+  yield* publish(judgeWarmup({ range: ranges.A, faultsActive, warm, storedBytes }));
+
+  // hit: the same key five times on the instance that served the warm-up.
+  yield* tracker.at("hit");
+  const pin = warm.instanceId;
+  yield* Effect.forEach([1, 2, 3, 4, 5], () => log.send("hit", ranges.A, "A", pin), {
+    discard: true,
+  });
+  yield* publish(judgeHit({ requests: log.requests, pin }));
+
+  // stampede: N concurrent requests for the new key B -> one provider fetch.
+  yield* tracker.at("stampede");
+  const { stampede, cacheKey: keyBSeen } = yield* stampedeStep(
+    log,
+    ranges.B,
+    keyB,
+    upstreamBefore.B,
+    params.concurrency,
+  );
+  yield* publish(judgeStampede(stampede));
+
+  yield* tracker.at("cross-instance");
+  const expectedInstances = yield* evidence.expectedInstances;
+  yield* crossInstanceStep(log, ranges, params.quick ? 12 : 40, expectedInstances);
+
+  yield* tracker.at("sustain");
+  const deadline = tracker.startedAt + (params.durationMin ?? CACHE_DEFAULT_MIN) * 60_000;
+  if (!params.quick) yield* sustainStep(log, ranges, tracker, deadline);
+
+  // verdict: the seed's criteria, over the whole run.
+  yield* tracker.at("verdict");
+  const countersAtEnd = yield* evidence.runCounters;
+  const persistedA = yield* evidence.barsEvents(warm.cacheKey ?? keyA, okCount(log.requests, "A"));
+  const persistedB = yield* evidence.barsEvents(keyBSeen, okCount(log.requests, "B"));
+  const upstreamA = yield* evidence.upstreamFetches(ranges.A);
+  const upstreamB = yield* evidence.upstreamFetches(ranges.B);
+  const ev: CacheEvidence = {
+    range: ranges.A,
+    faultsActive,
+    warm,
+    storedBytes,
+    pin,
+    stampede,
+    expectedInstances,
+    requests: log.requests,
+    countersAfterWarmup,
+    countersAtEnd,
+    persistedFetches: persistedA.providerFetches + persistedB.providerFetches,
+    upstreamTotal:
+      upstreamA === null ||
+      upstreamB === null ||
+      upstreamBefore.A === null ||
+      upstreamBefore.B === null
+        ? null
+        : upstreamA - upstreamBefore.A + (upstreamB - upstreamBefore.B),
+  };
+  yield* publish(judgeRun(ev));
+  return judgeCache(ev);
+});

@@ -1,0 +1,110 @@
+import { responsesOf } from "../../answers.ts";
+import { check, type ProfileResult, verdictOf } from "../../check.ts";
+import type { Answer } from "../../data.ts";
+import type { Check, Metrics } from "../../schema.ts";
+import { percentile, round } from "../../stats.ts";
+
+export interface PartResult {
+  readonly name: string;
+  readonly result: ProfileResult;
+}
+
+/** p95 at a fixed rate with the balancer narrowed to one instance, then with all of them. */
+export interface ScalingEvidence {
+  readonly ratePerS: number;
+  readonly one: readonly Answer[];
+  readonly all: readonly Answer[];
+}
+
+/** A part's check as the full profile reports it: `cache/stampede.provider_fetch`. */
+export const prefixed = (part: string, c: Check): Check => ({
+  ...c,
+  name: `${part}/${c.name}`,
+  step: `${part}/${c.step}`,
+});
+
+const component = (parts: readonly PartResult[], name: string, part: string, prefix = "") => {
+  const checks = (parts.find((p) => p.name === part)?.result.checks ?? []).filter((c) =>
+    c.name.startsWith(prefix),
+  );
+  const failed = checks.filter((c) => !c.pass).map((c) => `${part}/${c.name}`);
+  const pass = checks.length > 0 && failed.length === 0;
+  return check(
+    "verdict",
+    name,
+    "PASS",
+    pass ? "PASS" : "FAIL",
+    (a) => a === "PASS",
+    failed.join(", ") || undefined,
+  );
+};
+
+const sample = (answers: readonly Answer[]) => {
+  const ok = responsesOf(answers).filter((r) => r.status === 200);
+  return {
+    p95: percentile(
+      ok.map((r) => r.durationMs),
+      95,
+    ),
+    instances: new Set(ok.map((r) => r.instanceId)).size,
+    failed: answers.length - ok.length,
+  };
+};
+
+/** The scaling figures (reported, not gated: on a shared 2-core machine the difference is often noise). */
+export const scalingMetrics = (s: ScalingEvidence | null): Metrics => {
+  if (s === null) {
+    return {
+      "scaling.p95_1_vs_2_instances": "not measured: this runner cannot change the instance count",
+    };
+  }
+  const one = sample(s.one);
+  const all = sample(s.all);
+  const r = (n: number | null) => (n === null ? null : round(n));
+  return {
+    "scaling.rate_per_s": s.ratePerS,
+    "scaling.p95_1_instance_ms": r(one.p95),
+    [`scaling.p95_${all.instances}_instances_ms`]: r(all.p95),
+    "scaling.p95_1_vs_2_instances":
+      one.p95 === null || all.p95 === null
+        ? "not measured: no successful requests"
+        : `${round(one.p95)} ms -> ${round(all.p95)} ms with ${all.instances} instances (${all.p95 < one.p95 ? "improves" : "does not improve"}, x${round(one.p95 / Math.max(all.p95, 0.001), 2)})`,
+    "scaling.failed_requests": one.failed + all.failed,
+  };
+};
+
+/** SCALE_READY = cache shared AND stampede AND cache AND jobs AND memory, each from its part's checks. */
+export const readiness = (parts: readonly PartResult[]): ProfileResult => {
+  const checks = [
+    component(parts, "ready.cache_shared", "cache", "cross."),
+    component(parts, "ready.stampede", "cache", "stampede."),
+    component(parts, "ready.cache", "cache"),
+    component(parts, "ready.jobs", "jobs"),
+    component(parts, "ready.memory", "memory"),
+  ];
+  return { checks, metrics: { scale_ready: checks.every((c) => c.pass) ? "YES" : "NO" } };
+};
+
+/**
+ * Seed PROFILE 4's verdict from the parts' findings alone: every part's checks and
+ * metrics under its name, each part's verdict, the readiness components and the
+ * scaling figures.
+ */
+export const judgeFull = (
+  parts: readonly PartResult[],
+  scaling: ScalingEvidence | null,
+): ProfileResult => {
+  const ready = readiness(parts);
+  const metrics: Metrics = {};
+  for (const { name, result } of parts) {
+    for (const [k, v] of Object.entries(result.metrics)) metrics[`${name}/${k}`] = v;
+  }
+  for (const { name, result } of parts) metrics[`verdict.${name}`] = verdictOf(result.checks);
+  return {
+    checks: [
+      ...parts.flatMap((p) => p.result.checks.map((c) => prefixed(p.name, c))),
+      ...ready.checks,
+    ],
+    metrics: { ...metrics, ...ready.metrics, ...scalingMetrics(scaling) },
+  };
+};

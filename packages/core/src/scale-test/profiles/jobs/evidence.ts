@@ -1,0 +1,31 @@
+import type { ExecutionEvent, JobRecord } from "../../../jobs/events.ts";
+
+/** One wave of enqueues: the job ids the queue accepted, and why the others were refused. */
+export interface Wave {
+  readonly accepted: readonly string[];
+  readonly refused: readonly string[];
+}
+
+/** After a crash: the instance that died, its boot, and the new boot it came back with (null: not seen). */
+export interface Restart {
+  readonly instanceId: string;
+  readonly crashedBoot: string;
+  readonly seenBoot: string | null;
+}
+
+/** Everything the jobs profile measured: plain data, judged by `judge.ts`. */
+export interface JobsEvidence {
+  readonly range: { readonly start: string; readonly end: string };
+  /** Faults armed for this run, and those asked for but refused by the deployment. */
+  readonly armed: readonly string[];
+  readonly notArmed: readonly string[];
+  readonly jobsPerWave: number;
+  readonly waves: readonly Wave[];
+  /** Jobs ended (completed or failed) at the last poll. */
+  readonly ended: number;
+  readonly history: {
+    readonly jobs: readonly JobRecord[];
+    readonly events: readonly ExecutionEvent[];
+  };
+  readonly restart: Restart | null;
+}

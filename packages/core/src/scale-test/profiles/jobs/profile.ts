@@ -1,0 +1,90 @@
+import { Effect } from "effect";
+import type { Profile } from "../../profile.ts";
+import { makeTracker } from "../../progress/tracker.ts";
+import { publish } from "../../publish.ts";
+import type { RunParams } from "../../schema.ts";
+import { Evidence } from "../../services/evidence.ts";
+import { Faults } from "../../services/faults.ts";
+import { JobEvidence } from "../../services/jobEvidence.ts";
+import { Target } from "../../services/target.ts";
+import { lastTradingDays } from "../../tradingDays.ts";
+import { enqueueWave } from "./enqueue.ts";
+import type { JobsEvidence, Wave } from "./evidence.ts";
+import { executeStep } from "./execute.ts";
+import { judgeJobs } from "./judge.ts";
+import { JOBS_DEFAULT_MIN, jobsPlan } from "./plan.ts";
+import { awaitRestart, awaitZombie } from "./verify.ts";
+
+/**
+ * Seed PROFILE 2: no backtest runs twice while several instances work the queue, even
+ * when one instance dies mid-job (crash) or a worker stalls (zombie). The verdict comes
+ * from the recorded execution history (checkHistory), not from the queue's own status.
+ */
+export const jobsProfile: Profile = {
+  name: "jobs",
+  title: "Job duplication",
+  defaultDurationMin: JOBS_DEFAULT_MIN,
+  plan: jobsPlan,
+  run: (params) => runJobs(params),
+};
+
+const FAULTS = [
+  ["crash", (p: RunParams) => p.crash],
+  ["stall-heartbeat", (p: RunParams) => p.stall],
+] as const;
+
+/** Arm: one-shot faults scoped to this run's jobs; those the deployment refuses are reported. */
+const arm = Effect.fn("jobsProfile.arm")(function* (params: RunParams) {
+  const faults = yield* Faults;
+  const runId = (yield* Target).runId;
+  const wanted = FAULTS.filter(([, want]) => want(params)).map(([name]) => name);
+  const injected = yield* Effect.forEach(wanted, (name) =>
+    faults.inject(name, { runId }).pipe(Effect.map((ok) => [name, ok] as const)),
+  );
+  return {
+    armed: injected.filter(([, ok]) => ok).map(([name]) => name),
+    notArmed: injected.filter(([, ok]) => !ok).map(([name]) => name),
+  };
+});
+
+const runJobs = Effect.fn("jobsProfile")(function* (params: RunParams) {
+  const tracker = yield* makeTracker(jobsPlan(params));
+  const jobEvidence = yield* JobEvidence;
+  const faults = yield* Faults;
+
+  yield* tracker.at("setup");
+  const range = params.ranges?.[0] ?? lastTradingDays(yield* (yield* Evidence).availableRange, 1);
+
+  yield* tracker.at("arm");
+  const { armed, notArmed } = yield* arm(params);
+
+  const body = Effect.gen(function* () {
+    // enqueue: N backtests at once through the balancer (waves of N in a full run).
+    yield* tracker.at("enqueue");
+    const waves: Wave[] = [yield* enqueueWave(params, range, 0)];
+
+    yield* tracker.at("execute");
+    const last = yield* executeStep(params, tracker, waves, (w) => enqueueWave(params, range, w));
+
+    yield* tracker.at("verify");
+    if (armed.includes("stall-heartbeat")) yield* awaitZombie;
+    const history = yield* jobEvidence.history;
+    const restart = armed.includes("crash") ? yield* awaitRestart(history.events) : null;
+    const ev: JobsEvidence = {
+      range,
+      armed,
+      notArmed,
+      jobsPerWave: params.jobs,
+      waves,
+      ended: last.ended,
+      history,
+      restart,
+    };
+    const result = yield* publish(judgeJobs(ev));
+    yield* tracker.at("verdict");
+    return result;
+  });
+  return yield* body.pipe(
+    Effect.ensuring(Effect.forEach(armed, (f) => faults.clear(f), { discard: true })),
+  );
+});

@@ -1,0 +1,38 @@
+import { Context, Effect, Layer } from "effect";
+import type { ActiveFault } from "../data.ts";
+import { World } from "../testing/world.ts";
+
+/** Faults in the system under test: a run reports the active ones, and may arm one-shot faults. */
+export class Faults extends Context.Service<
+  Faults,
+  {
+    readonly active: Effect.Effect<readonly ActiveFault[]>;
+    /** Arms a fault; false when this deployment does not allow fault injection. */
+    readonly inject: (
+      name: string,
+      params: Readonly<Record<string, string | number>>,
+    ) => Effect.Effect<boolean>;
+    readonly clear: (name: string) => Effect.Effect<void>;
+  }
+>()("@scaleproof/core/Faults") {
+  /** In memory: armed faults are listed in the `World` (and disarmed from it). */
+  static readonly layerTest = Layer.effect(
+    Faults,
+    World.useSync((world) =>
+      Faults.of({
+        active: Effect.succeed([]),
+        inject: (name) =>
+          Effect.sync(() => {
+            if (world.options.faultsEnabled === false) return false;
+            world.armed.push(name);
+            return true;
+          }),
+        clear: (name) =>
+          Effect.sync(() => {
+            const i = world.armed.indexOf(name);
+            if (i >= 0) world.armed.splice(i, 1);
+          }),
+      }),
+    ),
+  );
+}

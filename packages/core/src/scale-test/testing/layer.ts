@@ -1,0 +1,21 @@
+import { Layer } from "effect";
+import { Evidence } from "../services/evidence.ts";
+import { Faults } from "../services/faults.ts";
+import { JobEvidence } from "../services/jobEvidence.ts";
+import { MemoryEvidence } from "../services/memoryEvidence.ts";
+import { Progress } from "../services/progress.ts";
+import { Scaler } from "../services/scaler.ts";
+import { Target } from "../services/target.ts";
+import { World, type WorldOptions } from "./world.ts";
+
+/** Every service a profile needs, in memory over one `World` (which the test can read too). */
+export const layerTestSystem = (options: WorldOptions = {}) =>
+  Layer.mergeAll(
+    Target.layerTest,
+    Evidence.layerTest,
+    Progress.layerTest,
+    Faults.layerTest,
+    Scaler.layerTest,
+    JobEvidence.layerTest,
+    MemoryEvidence.layerTest,
+  ).pipe(Layer.provideMerge(World.layer(options)));
