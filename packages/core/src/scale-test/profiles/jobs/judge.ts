@@ -121,7 +121,7 @@ export const judgeJobs = (ev: JobsEvidence): ProfileResult => {
       equals(asked),
       refused.length ? `refused: ${refused.slice(0, 5).join("; ")}` : undefined,
     ),
-    ...historyChecks(v, accepted + (ev.waves.length - 1) * ev.jobsPerWave),
+    ...historyChecks(v, accepted),
     check(
       "verify",
       "jobs.instances_working",
