@@ -10,6 +10,7 @@ import { VerdictBadge } from "@scaleproof/ui/VerdictBadge";
 import { useQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useState } from "react";
+import { formatDuration } from "../duration.ts";
 import { metricOf } from "../metrics.ts";
 import { useTRPC, useTRPCClient } from "../trpc.ts";
 
@@ -80,6 +81,18 @@ export function RunDetail({ runId }: { readonly runId: string }) {
         {run.status} · step {run.currentStep ?? "—"} · runner {run.runner.instanceId}
         {run.reason ? ` · ${run.reason}` : ""}
       </Text>
+      {run.timing && !done && (
+        <Text size="sm" c="dimmed" data-testid="timing">
+          {run.timing.elapsedMs === null
+            ? ""
+            : `${formatDuration(run.timing.elapsedMs)} elapsed · `}
+          about {formatDuration(run.timing.remainingMs)} left of{" "}
+          {formatDuration(run.timing.plannedMs)} planned
+          {run.timing.stepProgress === null
+            ? ""
+            : ` · ${run.currentStep}: ${Math.round(run.timing.stepProgress * 100)} %`}
+        </Text>
+      )}
       {run.checks.some((c) => !c.pass) && (
         <Alert color="red" title="Failed checks" data-testid="failures">
           {run.checks
