@@ -1,6 +1,7 @@
 import { barsCacheKey, nsToIso } from "@scaleproof/core/bars/request";
 import type { BarsRange } from "@scaleproof/core/scale-test/data";
 import { ProfileSetupFailed } from "@scaleproof/core/scale-test/errors";
+import { pollUntil } from "@scaleproof/core/scale-test/poll";
 import { Evidence } from "@scaleproof/core/scale-test/services/evidence";
 import { countBarsRequestEvents } from "@scaleproof/db/queries/countBarsRequestEvents";
 import { Effect, Layer } from "effect";
@@ -23,16 +24,14 @@ export const evidenceLayer = (deps: InstanceDeps, runId: string): Layer.Layer<Ev
     Evidence,
     Evidence.of({
       runCounters: Effect.promise(() => readRunCounters(redis, runId)),
+      // Instances persist events in small batches: wait (bounded) until they have landed.
       barsEvents: (cacheKey, atLeast) =>
-        Effect.promise(async () => {
-          // Instances persist events in small batches: wait (bounded) until they have landed.
-          const deadline = Date.now() + EVENTS_WAIT_MS;
-          for (;;) {
-            const counts = await countBarsRequestEvents(sql, runId, cacheKey);
-            if (counts.requests >= atLeast || Date.now() > deadline) return counts;
-            await new Promise((r) => setTimeout(r, 100));
-          }
-        }),
+        pollUntil(
+          Effect.promise(() => countBarsRequestEvents(sql, runId, cacheKey)),
+          (counts) => counts.requests >= atLeast,
+          "100 millis",
+          `${EVENTS_WAIT_MS} millis`,
+        ),
       upstreamFetches: (range) =>
         Effect.promise(async () => {
           const q = query(range);

@@ -1,3 +1,4 @@
+import { responsesOf } from "../../answers.ts";
 import type { Answer, RunCounters, TargetResponse } from "../../data.ts";
 
 /** A: warm-up, hits, cross-instance. B: the stampede (and cross-instance). */
@@ -42,3 +43,18 @@ export interface CacheEvidence {
   /** The upstream's own count over the run for both ranges; null when it cannot tell. */
   readonly upstreamTotal: number | null;
 }
+
+export const answersOf = (rs: readonly CacheRequest[]) => rs.map((r) => r.answer);
+
+/** Instances that served a HIT for this key. */
+export const instancesWithHit = (requests: readonly CacheRequest[], key: Key): number =>
+  new Set(
+    responsesOf(answersOf(requests.filter((r) => r.key === key)))
+      .filter((r) => r.cache === "HIT")
+      .map((r) => r.instanceId),
+  ).size;
+
+/** Requests for this key answered 200 (what the persisted events must at least hold). */
+export const okCount = (requests: readonly CacheRequest[], key: Key): number =>
+  responsesOf(answersOf(requests.filter((r) => r.key === key))).filter((r) => r.status === 200)
+    .length;

@@ -2,27 +2,17 @@ import { responsesOf, sampleFailures } from "../../answers.ts";
 import { atLeast, check, combine, equals, type ProfileResult } from "../../check.ts";
 import type { Check } from "../../schema.ts";
 import { percentile, round } from "../../stats.ts";
-import type { CacheEvidence, CacheRequest, Key, StampedeEvidence } from "./evidence.ts";
+import {
+  answersOf,
+  type CacheEvidence,
+  instancesWithHit,
+  type StampedeEvidence,
+} from "./evidence.ts";
 
 export const HIT_ROUNDS = 5;
 export const MIN_HIT_RATE = 0.9;
 
 const rounded = (n: number | null) => (n === null ? null : round(n));
-const answers = (rs: readonly CacheRequest[]) => rs.map((r) => r.answer);
-
-/** Instances that served a HIT for this key. */
-export const instancesWithHit = (requests: readonly CacheRequest[], key: Key): number =>
-  new Set(
-    responsesOf(answers(requests.filter((r) => r.key === key)))
-      .filter((r) => r.cache === "HIT")
-      .map((r) => r.instanceId),
-  ).size;
-
-/** Requests for this key answered 200 (what the persisted events must at least hold). */
-export const okCount = (requests: readonly CacheRequest[], key: Key): number =>
-  responsesOf(answers(requests.filter((r) => r.key === key))).filter((r) => r.status === 200)
-    .length;
-
 /** Redis counter, persisted events and the upstream's own count (when it can tell) must be one number. */
 const agreement = (
   step: string,
@@ -68,7 +58,7 @@ export const judgeWarmup = (
 
 /** The same key five times on the warm-up's instance: every one a HIT. */
 export const judgeHit = (ev: Pick<CacheEvidence, "requests" | "pin">): ProfileResult => {
-  const hits = responsesOf(answers(ev.requests.filter((r) => r.step === "hit")));
+  const hits = responsesOf(answersOf(ev.requests.filter((r) => r.step === "hit")));
   const onPinned = hits.filter((r) => r.instanceId === ev.pin).length;
   return {
     checks: [
@@ -128,10 +118,10 @@ export const judgeRun = (ev: CacheEvidence): ProfileResult => {
   const hits = end.cache_hit - w.cache_hit;
   const misses = end.cache_miss - w.cache_miss;
   const hitRate = hits + misses === 0 ? null : round(hits / (hits + misses), 4);
-  const afterWarm = answers(ev.requests.slice(1));
+  const afterWarm = answersOf(ev.requests.slice(1));
   const served = responsesOf(afterWarm).filter((r) => r.cache === "HIT" || r.cache === "WAIT");
   const observed = afterWarm.length === 0 ? null : round(served.length / afterWarm.length, 4);
-  const all = answers(ev.requests);
+  const all = answersOf(ev.requests);
   const responses = responsesOf(all);
   const instances = [...new Set(responses.flatMap((r) => (r.instanceId ? [r.instanceId] : [])))];
   const hitA = instancesWithHit(ev.requests, "A");

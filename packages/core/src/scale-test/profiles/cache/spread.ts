@@ -3,7 +3,7 @@ import type { BarsRange } from "../../data.ts";
 import { tickUntil } from "../../poll.ts";
 import type { Tracker } from "../../progress/tracker.ts";
 import type { Key } from "./evidence.ts";
-import { instancesWithHit } from "./judge.ts";
+import { instancesWithHit } from "./evidence.ts";
 import type { RequestLog } from "./requests.ts";
 
 /**
