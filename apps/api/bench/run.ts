@@ -1,5 +1,6 @@
 import { startTestCluster } from "../test/support/cluster.ts";
 import { barsPath } from "../test/support/http.ts";
+import { benchBalancer, printBalancer } from "./balancer.ts";
 import { benchHitLatency } from "./hitLatency.ts";
 import { benchQueueThroughput, benchWakeLatency } from "./jobs.ts";
 import { benchReleaseLatency } from "./releaseLatency.ts";
@@ -20,6 +21,14 @@ try {
   printTable("Bars HIT latency, sequential requests", rows, rows[0]?.name);
 } finally {
   await cluster.close();
+}
+
+const pair = await startTestCluster("bench-balancer", { instances: 2 });
+try {
+  const path = barsPath({ start: "2013-10-09T13:30:00.000Z", end: "2013-10-09T20:00:00.000Z" });
+  printBalancer(await benchBalancer(pair, path));
+} finally {
+  await pair.close();
 }
 
 const throughput = await benchQueueThroughput(3_000);
