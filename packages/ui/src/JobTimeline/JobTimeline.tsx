@@ -1,5 +1,6 @@
 import { Box, Group, Text, Tooltip } from "@mantine/core";
 
+/** One attempt's window, as core's `attemptWindows` defines it (the jobs checker's own windows). */
 export interface Attempt {
   readonly jobId: string;
   readonly attempt: number;
@@ -18,7 +19,9 @@ const COLOR: Record<string, string> = {
 
 /**
  * Each job's attempts as bars on one time axis, labelled by instance: the visual proof
- * that no two attempts of a job overlap (a died attempt ends at its lease expiry).
+ * that no two attempts of a job overlap. An attempt's bar ends where its hold on the job
+ * did: its accepted finish, else the lease expiry the next attempt took over (a died
+ * attempt, or a zombie whose late completion was fenced off).
  */
 export function JobTimeline({ attempts }: { readonly attempts: readonly Attempt[] }) {
   if (attempts.length === 0) return <Text c="dimmed">No jobs in this run.</Text>;
@@ -68,8 +71,8 @@ export function JobTimeline({ attempts }: { readonly attempts: readonly Attempt[
         </Group>
       ))}
       <Text size="xs" c="dimmed" mt={4}>
-        {(span / 1000).toFixed(1)} s; green: accepted finish, orange: fenced off, gray: died (ends
-        at its lease expiry)
+        {(span / 1000).toFixed(1)} s; green: accepted finish, orange: fenced off, gray: died (both
+        end at the lease expiry the retry took over)
       </Text>
     </Box>
   );
