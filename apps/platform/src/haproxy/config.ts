@@ -30,7 +30,9 @@ const jsonError = (status: number, code: string, message: string, retryAfter?: n
  *   retries would replay a POST too (verified), so `disable-l7-retry` keeps them
  *   at conn-failure (a request that never reached anyone);
  * - health checks on the public health route take a hung instance out of rotation
- *   (the supervisor takes a dead one out at once, through the runtime API);
+ *   (the supervisor takes a dead one out at once, through the runtime API). Its 503
+ *   (degraded: Redis or Postgres unreachable) still counts as alive: a shared outage
+ *   hits every instance alike, and their typed degraded answers beat a balancer 503;
  * - `x-route-to: <instanceId>` pins a request to that instance while it is up (the map
  *   says which slot it has); an unknown or downed instance falls back to balancing;
  * - the balancer's own errors are JSON like the instances' (503 NO_LIVE_INSTANCE).
@@ -69,7 +71,7 @@ export const renderConfig = (o: HaproxyConfigOptions): string => {
     "  http-request disable-l7-retry unless METH_GET",
     `  use-server %[${pinned}] if { ${pinned} -m found }`,
     `  option httpchk GET ${o.healthPath}`,
-    "  http-check expect status 200",
+    "  http-check expect status 200,503",
     "  default-server check inter 2s fall 3 rise 2",
     `  server-template slot 1-${o.slots} 127.0.0.1:1 disabled`,
   ].join("\n")}\n`;
