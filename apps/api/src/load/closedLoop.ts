@@ -1,5 +1,5 @@
 import { Pool } from "undici";
-import { send } from "./send.ts";
+import { sendOne } from "./send.ts";
 import { Tally } from "./tally.ts";
 import type { HeadersFor, LevelResult } from "./types.ts";
 import type { Workload } from "./workload.ts";
@@ -33,7 +33,7 @@ export const runClosedLoop = async (o: {
       const start = performance.now();
       tally.scheduled++;
       tally.onSent(req.kind, 0);
-      const outcome = await send(pool, req, o.headersFor);
+      const outcome = await sendOne(pool, req, o.headersFor);
       tally.onOutcome(req.kind, outcome, performance.now() - start);
     }
   };

@@ -1,7 +1,8 @@
 import { setImmediate as yieldToIo } from "node:timers/promises";
 import { Pool } from "undici";
+import { Alarm } from "./alarm.ts";
 import { arrivalTimes } from "./arrivals.ts";
-import { send } from "./send.ts";
+import { type Exchange, send } from "./send.ts";
 import { Tally } from "./tally.ts";
 import type { LevelOptions, LevelResult } from "./types.ts";
 import type { LoadRequest } from "./workload.ts";
@@ -9,9 +10,12 @@ import type { LoadRequest } from "./workload.ts";
 interface Pending {
   readonly req: LoadRequest;
   readonly intended: number;
-  readonly abort: AbortController;
+  exchange?: Exchange;
   done: boolean;
 }
+
+const TIMED_OUT = new Error("timed out");
+const STOPPED = new Error("level stopped");
 
 /** Fires due arrivals in runs of at most this many before letting answers in. */
 const BURST = 64;
@@ -21,8 +25,8 @@ const BURST = 64;
  * each sent at its intended time whatever earlier requests are doing (a slow service
  * never slows the schedule), its latency measured from that intended time. Requests go
  * over one keep-alive undici Pool of `connections`; when all are busy a request waits in
- * the pool's queue and that wait counts. At most `maxInFlight` are outstanding; an
- * arrival beyond that is counted `dropped`. The level ends by itself: after `durationMs`
+ * the pool's queue and that wait counts. At most `maxInFlight` are held by the pool
+ * (including given-up ones still queued there); an arrival beyond that is `dropped`. The level ends by itself: after `durationMs`
  * answers are awaited for `drainMs`, then whatever is left is counted in flight and
  * aborted. `signal` stops it at once, with the accounting so far.
  *
@@ -42,27 +46,13 @@ export const runLevel = async (o: LevelOptions): Promise<LevelResult> => {
     Math.min(10_000, Math.max(connections, Math.ceil((o.rate * timeoutMs) / 1000)));
   const pool = new Pool(new URL(o.target).origin, { connections, pipelining: 1 });
   const tally = new Tally();
-  const pending = new Set<Pending>(); // in intended order: arrivals fire in order
-  let aborted = o.signal?.aborted ?? false;
-  let wake: (() => void) | undefined;
-  const onAbort = () => {
-    aborted = true;
-    wake?.();
-  };
-  o.signal?.addEventListener("abort", onAbort, { once: true });
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => resolve(), ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-
+  const pending = new Set<Pending>(); // unsettled, in intended order: arrivals fire in order
+  let held = 0; // requests the pool holds (until it calls back), settled or not
+  const alarm = new Alarm(o.signal);
   const settle = (p: Pending) => {
     p.done = true;
     pending.delete(p);
-    if (pending.size === 0) wake?.();
+    if (pending.size === 0) alarm.wake();
   };
   const expire = () => {
     const now = performance.now();
@@ -70,25 +60,22 @@ export const runLevel = async (o: LevelOptions): Promise<LevelResult> => {
       if (now - p.intended < timeoutMs) break;
       settle(p);
       tally.onTimeout(timeoutMs);
-      p.abort.abort();
+      p.exchange?.abort(TIMED_OUT);
     }
   };
   const t0 = performance.now();
   const fire = (offsetMs: number) => {
     tally.scheduled++;
-    if (pending.size >= maxInFlight) {
+    if (held >= maxInFlight) {
       tally.dropped++;
       return;
     }
-    const p: Pending = {
-      req: o.workload.next(),
-      intended: t0 + offsetMs,
-      abort: new AbortController(),
-      done: false,
-    };
+    const p: Pending = { req: o.workload.next(), intended: t0 + offsetMs, done: false };
     pending.add(p);
+    held++;
     tally.onSent(p.req.kind, performance.now() - p.intended);
-    void send(pool, p.req, o.headersFor, p.abort.signal).then((outcome) => {
+    p.exchange = send(pool, p.req, o.headersFor, (outcome) => {
+      held--;
       if (p.done) return;
       const latency = performance.now() - p.intended;
       settle(p);
@@ -102,11 +89,11 @@ export const runLevel = async (o: LevelOptions): Promise<LevelResult> => {
     const times = arrivalTimes(o.rate, o.durationMs, o.arrival);
     let next = times.next();
     let burst = 0;
-    while (!next.done && !aborted) {
+    while (!next.done && !alarm.aborted) {
       const due = t0 + next.value - performance.now();
       if (due > 0) {
         burst = 0;
-        await sleep(due);
+        await alarm.sleep(due);
       } else if (++burst > BURST) {
         burst = 0;
         await yieldToIo();
@@ -116,13 +103,13 @@ export const runLevel = async (o: LevelOptions): Promise<LevelResult> => {
       }
     }
     // The level holds its whole window, however early its last arrival came.
-    while (!aborted && performance.now() < t0 + o.durationMs) {
-      await sleep(t0 + o.durationMs - performance.now());
+    while (!alarm.aborted && performance.now() < t0 + o.durationMs) {
+      await alarm.sleep(t0 + o.durationMs - performance.now());
     }
-    const elapsedMs = aborted ? Math.min(o.durationMs, performance.now() - t0) : o.durationMs;
+    const elapsedMs = alarm.aborted ? Math.min(o.durationMs, performance.now() - t0) : o.durationMs;
     const drainUntil = t0 + o.durationMs + drainMs;
-    while (!aborted && pending.size > 0 && performance.now() < drainUntil) {
-      await sleep(drainUntil - performance.now());
+    while (!alarm.aborted && pending.size > 0 && performance.now() < drainUntil) {
+      await alarm.sleep(drainUntil - performance.now());
       expire();
     }
     expire();
@@ -130,20 +117,20 @@ export const runLevel = async (o: LevelOptions): Promise<LevelResult> => {
     for (const p of pending) {
       settle(p);
       tally.onStillInFlight(now - p.intended);
-      p.abort.abort();
+      p.exchange?.abort(STOPPED);
     }
     return tally.result({
       offeredRate: o.rate,
       durationMs: o.durationMs,
       elapsedMs,
-      aborted,
+      aborted: alarm.aborted,
       connections,
       maxInFlight,
       timeoutMs,
     });
   } finally {
     clearInterval(sweep);
-    o.signal?.removeEventListener("abort", onAbort);
+    alarm.dispose();
     await pool.destroy();
   }
 };

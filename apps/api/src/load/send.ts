@@ -10,12 +10,15 @@ export type Outcome =
   | { readonly kind: "error"; readonly reason: string };
 
 const JSON_TYPE = { "content-type": "application/json" };
+const NO_HEADERS = {};
 
 /** `{"error":{"code":"MEMORY_PRESSURE"}}` (the edge's shape) -> its code; else "none". */
-const codeOf = (text: string): string => {
+const codeOf = (chunks: readonly Buffer[]): string => {
   try {
-    const code = (JSON.parse(text) as { error?: { code?: unknown } } | null)?.error?.code;
-    return typeof code === "string" ? code : "none";
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+      error?: { code?: unknown };
+    } | null;
+    return typeof body?.error?.code === "string" ? body.error.code : "none";
   } catch {
     return "none";
   }
@@ -27,31 +30,85 @@ const reasonOf = (error: unknown): string => {
 };
 
 /**
- * One request over the keep-alive pool; never throws. The whole body is read (latency
- * ends at its last byte); a 503's body is parsed for its code. While every connection is
- * busy the request waits in undici's queue: that wait is part of its latency.
+ * One request on undici's dispatcher API (no streams: the body is read to its last byte
+ * and dropped, except a 503's, parsed for its code). `onDone` runs exactly once, when the
+ * pool is finished with the request, whether it was answered, failed or aborted.
  */
-export const send = async (
+export class Exchange implements Dispatcher.DispatchHandler {
+  #controller: Dispatcher.DispatchController | null = null;
+  #aborted: Error | null = null;
+  #status = 0;
+  #chunks: Buffer[] | null = null;
+  #done = false;
+
+  constructor(private readonly onDone: (outcome: Outcome) => void) {}
+
+  /** Gives up on the request: on its connection, or (still queued) as soon as it starts. */
+  abort(reason: Error): void {
+    if (this.#controller) this.#controller.abort(reason);
+    else this.#aborted ??= reason;
+  }
+
+  finish(outcome: Outcome): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.onDone(outcome);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#aborted) controller.abort(this.#aborted);
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, status: number): void {
+    if (status < 200) return;
+    this.#status = status;
+    if (status === 503) this.#chunks = [];
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#chunks?.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    const s = this.#status;
+    if (s === 503) this.finish({ kind: "shed", code: codeOf(this.#chunks ?? []) });
+    else this.finish({ kind: s >= 200 && s < 300 ? "answered" : "failed", status: s });
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController | null, error: Error): void {
+    this.finish({ kind: "error", reason: reasonOf(error) });
+  }
+}
+
+/**
+ * Hands one request to the keep-alive pool. While every connection is busy it waits in
+ * undici's queue; that wait is part of its latency (counted from the intended time).
+ */
+export const send = (
   pool: Dispatcher,
   req: LoadRequest,
   headersFor: HeadersFor | undefined,
-  signal?: AbortSignal,
-): Promise<Outcome> => {
+  onDone: (outcome: Outcome) => void,
+): Exchange => {
+  const exchange = new Exchange(onDone);
   try {
-    const signed = headersFor?.(req.method, req.path) ?? {};
-    const res = await pool.request({
-      method: req.method,
-      path: req.path,
-      headers: req.body === undefined ? signed : { ...signed, ...JSON_TYPE },
-      body: req.body ?? null,
-      ...(signal ? { signal } : {}),
-    });
-    if (res.statusCode === 503) return { kind: "shed", code: codeOf(await res.body.text()) };
-    await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
-    return res.statusCode >= 200 && res.statusCode < 300
-      ? { kind: "answered", status: res.statusCode }
-      : { kind: "failed", status: res.statusCode };
+    const signed = headersFor ? headersFor(req.method, req.path) : NO_HEADERS;
+    pool.dispatch(
+      {
+        method: req.method,
+        path: req.path,
+        headers: req.body === undefined ? signed : { ...signed, ...JSON_TYPE },
+        body: req.body ?? null,
+      },
+      exchange,
+    );
   } catch (error) {
-    return { kind: "error", reason: reasonOf(error) };
+    exchange.onResponseError(null, error as Error);
   }
+  return exchange;
 };
+
+/** `send` as a promise, for callers that take one request at a time. */
+export const sendOne = (pool: Dispatcher, req: LoadRequest, headersFor?: HeadersFor) =>
+  new Promise<Outcome>((resolve) => send(pool, req, headersFor, resolve));

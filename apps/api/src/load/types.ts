@@ -22,8 +22,9 @@ export interface LevelOptions {
   /** Keep-alive connections to the target (undici Pool). Default 32. */
   readonly connections?: number;
   /**
-   * Requests handed to the pool and not yet settled, at most. An arrival beyond it is
-   * `dropped` (counted, never sent, never queued). Default: what `rate` sustains for
+   * Requests the pool may hold at once (sent and not yet released by it, including ones
+   * already counted timed out that still wait in its queue). An arrival beyond it is
+   * `dropped`: counted, never sent, never queued. Default: what `rate` sustains for
    * `timeoutMs` (more would time out waiting anyway), at least `connections`, at most 10,000.
    */
   readonly maxInFlight?: number;

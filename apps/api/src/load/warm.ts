@@ -1,5 +1,5 @@
 import { Pool } from "undici";
-import { type Outcome, send } from "./send.ts";
+import { type Outcome, sendOne } from "./send.ts";
 import type { HeadersFor } from "./types.ts";
 import type { Workload } from "./workload.ts";
 
@@ -20,7 +20,7 @@ export const warmCachedKeys = async (o: {
     for (const path of o.workload.cachedPaths) {
       if (o.signal?.aborted) break;
       const req = { kind: "barsCached", method: "GET", path } as const;
-      out.push({ path, outcome: await send(pool, req, o.headersFor, o.signal) });
+      out.push({ path, outcome: await sendOne(pool, req, o.headersFor) });
     }
     return out;
   } finally {
