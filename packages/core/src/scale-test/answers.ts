@@ -7,9 +7,6 @@ export const answered = (response: TargetResponse): Answer => ({ _tag: "Answered
 export const responsesOf = (answers: readonly Answer[]): TargetResponse[] =>
   answers.flatMap((a) => (a._tag === "Answered" ? [a.response] : []));
 
-export const statusOf = (a: Answer): number | null =>
-  a._tag === "Answered" ? a.response.status : null;
-
 /** How a failed answer reads in a check's detail: `503 MEMORY_PRESSURE`, `unreachable: …`. */
 export const describeAnswer = (a: Answer): string =>
   a._tag === "Answered"

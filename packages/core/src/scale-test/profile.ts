@@ -35,7 +35,3 @@ export interface Profile {
   readonly plan: (params: RunParams) => Plan;
   readonly run: (params: RunParams) => Effect.Effect<ProfileResult, ProfileError, ProfileServices>;
 }
-
-/** The run's duration in ms: the params' or the profile's seed duration. */
-export const durationMsOf = (params: RunParams, profile: Pick<Profile, "defaultDurationMin">) =>
-  (params.durationMin ?? profile.defaultDurationMin) * 60_000;

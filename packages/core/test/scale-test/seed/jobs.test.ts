@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest";
 import { Effect } from "effect";
 import { checkNamed, simulate } from "../simulate.ts";
-import { crashInWave3, expectSteadyProgress, MIN, reportNear } from "./seedRun.ts";
+import { crashInWave3, expectSteadyProgress, MIN, reportNear, SEED_TIMEOUT } from "./seedRun.ts";
 
 describe("jobs profile, full mode, 15 minutes (seed length)", () => {
   it.effect(
@@ -20,5 +20,6 @@ describe("jobs profile, full mode, 15 minutes (seed length)", () => {
         expect(reportNear(reports, 7 * MIN)).toMatchObject({ step: "execute" });
         expect(reportNear(reports, 7 * MIN).fraction).toBeCloseTo(0.47, 1);
       }),
+    SEED_TIMEOUT,
   );
 });

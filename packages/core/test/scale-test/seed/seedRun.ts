@@ -9,6 +9,9 @@ import type { WorldOptions } from "../../../src/scale-test/testing/world.ts";
  */
 export const MIN = 60_000;
 
+/** Generous: a simulated hour takes about a second alone, several on a busy shared machine. */
+export const SEED_TIMEOUT = 60_000;
+
 /** The crash fault's mark on the first job of wave 3 (ids 41-60 with 20 jobs a wave). */
 export const crashInWave3: WorldOptions = {
   jobHistory: (ids) => withCrash(cleanHistory(ids), "41"),

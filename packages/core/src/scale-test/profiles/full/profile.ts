@@ -39,7 +39,11 @@ const runFull = Effect.fn("fullProfile")(function* (params: RunParams) {
   yield* tracker.at("scaling");
   const scaling = yield* measureScaling(params);
   yield* tracker.at("verdict");
-  yield* publish({ checks: readiness(parts).checks, metrics: scalingMetrics(scaling) });
-  yield* progress.metric("scale_ready", readiness(parts).metrics.scale_ready ?? null);
+  // the parts published their own findings: what is left is the verdict's
+  const ready = readiness(parts);
+  yield* publish({
+    checks: ready.checks,
+    metrics: { ...scalingMetrics(scaling), ...ready.metrics },
+  });
   return judgeFull(parts, scaling);
 });
