@@ -3,6 +3,7 @@ import { barsPath } from "../test/support/http.ts";
 import { benchBalancer, printBalancer } from "./balancer.ts";
 import { benchHitLatency } from "./hitLatency.ts";
 import { benchQueueThroughput, benchWakeLatency } from "./jobs.ts";
+import { benchLoadEngine, printLoadEngine } from "./loadEngine.ts";
 import { benchReleaseLatency } from "./releaseLatency.ts";
 import { printTable } from "./stats.ts";
 
@@ -13,6 +14,9 @@ import { printTable } from "./stats.ts";
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const release = await benchReleaseLatency(redisUrl, 200);
 printTable("Cache wake-up (two cache clients, own connections each, real Redis)", [release]);
+printLoadEngine(
+  await benchLoadEngine({ connections: [10, 50], seconds: 5, rounds: 3, rates: [500, 2_000] }),
+);
 
 const cluster = await startTestCluster("bench", { instances: 1 });
 try {
