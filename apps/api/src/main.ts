@@ -39,6 +39,13 @@ const server = serve(
     } satisfies InstanceReady);
   },
 );
+// Keep idle keep-alive connections open longer than the load balancer does, so the
+// instance never closes one just as the balancer sends a request on it (a POST lost
+// that way cannot be retried safely). Headers must time out later still.
+if ("keepAliveTimeout" in server) {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+}
 
 const STOP_DEADLINE_MS = 10_000;
 let stopping = false;

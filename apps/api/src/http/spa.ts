@@ -18,7 +18,7 @@ export const mountSpa = (app: Hono): void => {
     c.json({ error: { code: "NOT_FOUND", message: `no asset ${c.req.path}` } }, 404),
   );
   app.get("*", async (c, next) => {
-    if (/^\/(api|ops|trpc|_frontdoor)(\/|$)/.test(c.req.path)) return next();
+    if (/^\/(api|ops|trpc|metrics)(\/|$)/.test(c.req.path)) return next();
     return serveStatic({ root, path: "index.html" })(c, next);
   });
 };

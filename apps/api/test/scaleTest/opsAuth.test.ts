@@ -143,14 +143,3 @@ describe("CLI errors", () => {
     expect(unknown.code).toBe(2);
   });
 });
-
-describe("front door control", () => {
-  it("refuses to narrow the pool without the cluster's own token", async () => {
-    const res = await fetch(`${c.url}/_frontdoor/limit`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-control-token": "guess" },
-      body: JSON.stringify({ instances: 1 }),
-    });
-    expect(res.status).toBe(403);
-  });
-});
