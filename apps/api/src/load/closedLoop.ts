@@ -25,7 +25,7 @@ export const runClosedLoop = async (o: {
   const tally = new Tally();
   const t0 = performance.now();
   const end = t0 + o.durationMs;
-  const stop = () => void pool.destroy();
+  const stop = () => void pool.destroy().catch(() => undefined);
   o.signal?.addEventListener("abort", stop, { once: true });
   const loop = async () => {
     while (performance.now() < end && !o.signal?.aborted) {
@@ -50,6 +50,6 @@ export const runClosedLoop = async (o: {
     });
   } finally {
     o.signal?.removeEventListener("abort", stop);
-    await pool.destroy();
+    await pool.destroy().catch(() => undefined);
   }
 };

@@ -131,6 +131,6 @@ export const runLevel = async (o: LevelOptions): Promise<LevelResult> => {
   } finally {
     clearInterval(sweep);
     alarm.dispose();
-    await pool.destroy();
+    await pool.destroy().catch(() => undefined);
   }
 };

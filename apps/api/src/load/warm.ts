@@ -24,6 +24,6 @@ export const warmCachedKeys = async (o: {
     }
     return out;
   } finally {
-    await pool.destroy();
+    await pool.destroy().catch(() => undefined);
   }
 };
