@@ -17,7 +17,7 @@ export class Alarm {
 
   sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      const timer = setTimeout(resolve, Math.max(0, ms));
       this.#wake = () => {
         clearTimeout(timer);
         resolve();
