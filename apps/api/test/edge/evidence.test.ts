@@ -34,7 +34,7 @@ const backtest = (hour: number) =>
 
 describe("run evidence", () => {
   it("anonymous tags (unsigned, forged, replayed on another path) count for nothing, and show", async () => {
-    const runId = "run_forged";
+    const runId = `run_forged_${Date.now()}`;
     const path = barsPath(barsRange(8, 10));
     const replayed = signEvidence(ADMIN_TOKEN, runId, requestLineOf("GET", "/api/bars?other=1"));
     const attempts: Record<string, string>[] = [
@@ -62,7 +62,7 @@ describe("run evidence", () => {
   });
 
   it("the runner's signed requests count", async () => {
-    const runId = "run_signed";
+    const runId = `run_signed_${Date.now()}`;
     const path = barsPath(barsRange(8, 15));
     const res = await fetch(c.url + path, {
       headers: signEvidence(ADMIN_TOKEN, runId, requestLineOf("GET", path)),
@@ -86,10 +86,11 @@ describe("run evidence", () => {
   });
 
   it("run ids stay off public job records", async () => {
+    const privateRun = `run_private_${Date.now()}`;
     const post = await fetch(`${c.url}/api/backtests`, {
       method: "POST",
       headers: {
-        ...signEvidence(ADMIN_TOKEN, "run_private", requestLineOf("POST", "/api/backtests")),
+        ...signEvidence(ADMIN_TOKEN, privateRun, requestLineOf("POST", "/api/backtests")),
         "content-type": "application/json",
       },
       body: backtest(14),
@@ -102,10 +103,10 @@ describe("run evidence", () => {
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
       })
     ).json()) as { runId: string };
-    expect(admin.runId).toBe("run_private");
-    expect((await fetch(`${c.url}/api/backtests?runId=run_private`)).status).toBe(403);
+    expect(admin.runId).toBe(privateRun);
+    expect((await fetch(`${c.url}/api/backtests?runId=${privateRun}`)).status).toBe(403);
     expect(JSON.stringify(await (await fetch(`${c.url}/api/backtests`)).json())).not.toContain(
-      "run_private",
+      privateRun,
     );
   });
 });

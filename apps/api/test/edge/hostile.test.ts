@@ -3,7 +3,11 @@ import { startTestCluster, type TestCluster } from "../support/cluster.ts";
 import { barsRange, get } from "../support/http.ts";
 import { ADMIN_TOKEN, TOKEN_ENV } from "../support/ops.ts";
 
-/** What a hostile or unlucky caller found (issue 12): each case fails without its fix. */
+/**
+ * What a hostile or unlucky caller found (issue 12): each case fails without its fix.
+ * Requests go to the instance itself: how a balancer reports a request whose upload the
+ * instance cut short (413/401 before the body) is the balancer's business.
+ */
 let c: TestCluster;
 beforeAll(async () => {
   c = await startTestCluster("hostile", { instances: 1, env: TOKEN_ENV });
@@ -15,7 +19,7 @@ afterAll(async () => {
 const MB = 1024 * 1024;
 const bootId = async () => (await fetch(`${c.url}/ops/live`)).headers.get("x-boot-id");
 const post = (path: string, body: string | Uint8Array, headers: Record<string, string> = {}) =>
-  fetch(`${c.url}${path}`, {
+  fetch(`${c.instanceUrl("i1")}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body,
@@ -53,7 +57,7 @@ describe("request bodies", () => {
         ctrl.close();
       },
     });
-    const res = await fetch(`${c.url}/api/backtests`, {
+    const res = await fetch(`${c.instanceUrl("i1")}/api/backtests`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: chunks,
@@ -107,7 +111,8 @@ describe("idempotent enqueue", () => {
 describe("listing backtests (was always 500: ORDER BY id ambiguous)", () => {
   it("REST and tRPC list answer 200", async () => {
     expect((await get(`${c.url}/api/backtests`)).status).toBe(200);
-    expect((await get(`${c.url}/api/backtests?runId=none&limit=5`)).status).toBe(200);
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    expect((await get(`${c.url}/api/backtests?runId=none&limit=5`, admin)).status).toBe(200);
     const t = await fetch(`${c.url}/trpc/backtests.list`);
     expect(t.status).toBe(200);
     expect((await get(`${c.url}/api/backtests?limit=0`)).status).toBe(400);

@@ -31,10 +31,15 @@ afterAll(async () => {
 });
 
 const eventually = async <T>(f: () => Promise<T>, ok: (v: T) => boolean, what: string) => {
-  let last: T | undefined;
+  let last: T | unknown;
   for (let i = 0; i < 300; i++) {
-    last = await f();
-    if (ok(last)) return last;
+    try {
+      const v = await f();
+      last = v;
+      if (ok(v)) return v;
+    } catch (error) {
+      last = error; // the instance is restarting: its connections drop
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${what}: still ${JSON.stringify(last)}`);
@@ -64,8 +69,8 @@ describe("Redis down", () => {
   });
 
   it("an instance that boots while Redis is down serves degraded, then recovers alone", async () => {
-    const before = (await get(`${c.url}/ops/live`)).body;
-    expect(before).toEqual({ status: "live" });
+    await c.allLive();
+    expect((await get(`${c.url}/ops/live`)).body).toEqual({ status: "live" });
     await redis.stop();
     const [slot] = c.supervisor.view();
     const oldBoot = slot?.bootIds.at(-1);
@@ -89,7 +94,12 @@ describe("Redis down", () => {
 
 describe("Postgres down", () => {
   it("database reads answer 503 DATABASE_UNAVAILABLE, health degraded, recovery alone", async () => {
-    expect((await get(`${c.url}/api/backtests`)).status).toBe(200);
+    await c.allLive();
+    await eventually(
+      () => get(`${c.url}/api/backtests`),
+      (a) => a.status === 200,
+      "list before",
+    );
     await pg.stop();
     const list = await get(`${c.url}/api/backtests`);
     expect(list.status).toBe(503);
