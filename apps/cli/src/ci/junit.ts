@@ -1,0 +1,54 @@
+import { createRequire } from "node:module";
+import type { RunExport } from "@scaleproof/client/export";
+import type { Builder } from "junit-report-builder";
+
+// The package is CommonJS (`module.exports = builder`) but its types declare an ES
+// default export, which TypeScript's nodenext reads as `{ default: builder }`: require
+// it as it is.
+const junit = createRequire(import.meta.url)("junit-report-builder") as Builder;
+
+const seconds = (from: string | null, to: string | null): number | undefined =>
+  from && to ? Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000) : undefined;
+
+/**
+ * A run as JUnit XML, for CI test reporters: one testsuite per run, one testcase per
+ * check (class `scaleproof.<profile>.<step>`), a failing check's `<failure>` saying what
+ * was expected and what was measured, and the run's metrics as suite properties. A run
+ * that did not finish (aborted) adds an errored `run` testcase with the reason, so a
+ * report with every check green still shows the run failed.
+ */
+export const junitReport = (doc: RunExport): string => {
+  const builder = junit.newBuilder();
+  const suite = builder.testSuite().name(`scaleproof ${doc.run.profile}`);
+  const time = seconds(doc.run.startedAt, doc.run.finishedAt);
+  if (time !== undefined) suite.time(time);
+  suite
+    .property("run.id", doc.run.id)
+    .property("run.status", doc.run.status)
+    .property("run.verdict", doc.run.verdict ?? "none")
+    .property("target", doc.environment.targetUrl)
+    .property("schemaVersion", doc.schemaVersion);
+  for (const [name, value] of Object.entries(doc.metrics)) {
+    suite.property(`metric.${name}`, String(value));
+  }
+  for (const c of doc.checks) {
+    const tc = suite
+      .testCase()
+      .className(`scaleproof.${doc.run.profile}.${c.step}`)
+      .name(c.name)
+      .property("expected", c.expected)
+      .property("actual", String(c.actual));
+    const metric = doc.metrics[c.name];
+    if (metric !== undefined) tc.property(`metric.${c.name}`, String(metric));
+    if (!c.pass) tc.failure(`expected ${c.expected}, actual ${String(c.actual)}`, "CheckFailed");
+    if (c.detail) tc.standardOutput(c.detail);
+  }
+  if (doc.run.status === "aborted" || doc.run.status === "queued" || doc.run.status === "running") {
+    suite
+      .testCase()
+      .className(`scaleproof.${doc.run.profile}`)
+      .name("run")
+      .error(`run ${doc.run.status}: ${doc.run.reason ?? "no reason given"}`, "RunNotFinished");
+  }
+  return builder.build();
+};

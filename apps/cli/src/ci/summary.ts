@@ -1,0 +1,59 @@
+import type { RunExport } from "@scaleproof/client/export";
+
+/**
+ * A table cell: pipes escaped, angle brackets as entities (GitHub would read `<x>` as a
+ * tag), line breaks as `<br>`, so one value never breaks or hides part of the row.
+ */
+const cell = (v: unknown): string =>
+  String(v ?? "")
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\r?\n/g, "<br>");
+
+/**
+ * A run as Markdown for a CI job summary (GitHub's $GITHUB_STEP_SUMMARY): the verdict
+ * (and Scale Ready for a full run) in the heading, one table row per check with expected
+ * next to actual, the metrics folded away below.
+ */
+export const markdownSummary = (doc: RunExport): string => {
+  const { run } = doc;
+  const verdict = run.verdict ?? run.status.toUpperCase();
+  const icon = run.verdict === "PASS" ? "✅" : "❌";
+  const ready = doc.metrics.scale_ready;
+  const lines = [
+    `## ${icon} scaleproof ${run.profile}: ${verdict}${ready === "YES" || ready === "NO" ? ` — Scale Ready: ${ready}` : ""}`,
+    "",
+    `Run \`${run.id}\` (${run.status}) against ${doc.environment.targetUrl}, ${doc.environment.instancesSeen.length} instance(s) seen; runner ${doc.environment.runner.instanceId} (${doc.environment.runner.version}).`,
+  ];
+  if (run.reason) lines.push("", `Reason: ${cell(run.reason)}`);
+  if (doc.checks.length) {
+    const passed = doc.checks.filter((c) => c.pass).length;
+    lines.push(
+      "",
+      `${passed} of ${doc.checks.length} checks passed.`,
+      "",
+      "| | check | expected | actual | detail |",
+      "|---|---|---|---|---|",
+      ...doc.checks.map(
+        (c) =>
+          `| ${c.pass ? "✅" : "❌"} | ${cell(c.name)} | ${cell(c.expected)} | ${cell(c.actual)} | ${cell(c.detail)} |`,
+      ),
+    );
+  }
+  const metrics = Object.entries(doc.metrics);
+  if (metrics.length) {
+    lines.push(
+      "",
+      "<details><summary>Metrics</summary>",
+      "",
+      "| metric | value |",
+      "|---|---|",
+      ...metrics.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`),
+      "",
+      "</details>",
+    );
+  }
+  return `${lines.join("\n")}\n`;
+};

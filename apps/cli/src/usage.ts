@@ -1,0 +1,21 @@
+export const USAGE = `usage:
+  scaleproof run --profile cache|jobs|memory|full [--quick] [--duration 10m|90s|1h|MINUTES]
+                 [--symbol ES] [--tf 1m|5m] [--ranges START/END[,START/END...]]
+                 [--concurrency N] [--jobs N] [--no-crash] [--stall]
+                 [--json FILE|-] [--junit FILE] [--summary FILE]
+  scaleproof status
+  scaleproof results RUN_ID [--json FILE|-] [--junit FILE] [--summary FILE]
+  scaleproof list [--limit N] [--profile P] [--status queued|running|passed|failed|aborted]
+  scaleproof cancel RUN_ID
+  scaleproof export RUN_ID [--json FILE|-]          (default: stdout)
+  scaleproof fault list | set NAME [--instance ID] | clear [NAME]   (needs FAULTS_ENABLED)
+
+every command takes:
+  --target URL  the deployment (default $SCALEPROOF_URL or http://127.0.0.1:8080)
+  --token T     admin token (default $SCALEPROOF_TOKEN, $ADMIN_TOKEN, or .scaleproof/admin-token)
+
+run: Ctrl-C cancels the run it started (a second Ctrl-C leaves at once); --duration-min N
+  still works; --ranges are ISO instants with an offset (2013-10-07T14:00:00Z/2013-10-07T15:00:00Z);
+  with --json - the export goes to stdout and everything else to stderr; the Markdown
+  summary is also appended to $GITHUB_STEP_SUMMARY when it is set.
+exit codes: 0 PASS, 1 FAIL, 2 error (bad arguments, unreachable, refused, aborted, Ctrl-C)`;
