@@ -26,9 +26,12 @@ const fixed: Workload = {
 };
 
 export interface ClosedRow {
-  readonly tool: string;
   readonly connections: number;
-  readonly rate: number;
+  /** Medians over rounds, req/s. */
+  readonly autocannon: number;
+  readonly engine: number;
+  /** Median of each round's engine/autocannon (the two ran back to back). */
+  readonly ratio: number;
 }
 
 export interface OpenRow {
@@ -43,15 +46,19 @@ export interface OpenRow {
 /**
  * (a) The most the engine's closed loop (N loops, each sending when the previous one is
  * answered) gets from one process against a trivial server, next to autocannon with the
- * same connections and duration, in alternating rounds (medians: other work on the machine
- * moves single runs a lot); (b) open-loop accuracy, achieved/offered.
+ * same connections and duration, in alternating back-to-back rounds (the median of the
+ * per-round ratios: other work on the machine moves single runs a lot); (b) open-loop
+ * accuracy: achieved/offered and how late the generator handed requests over.
  */
 export const benchLoadEngine = async (opts: {
   readonly connections: readonly number[];
+  /** Each closed-loop run, per tool. */
   readonly seconds: number;
-  /** Closed-loop rounds per tool, alternating which goes first; medians are reported. */
+  /** Closed-loop rounds per tool, alternating which goes first. */
   readonly rounds: number;
   readonly rates: readonly number[];
+  /** Each open-loop level. */
+  readonly levelSeconds: number;
 }): Promise<{ closed: ClosedRow[]; open: OpenRow[] }> => {
   const worker = new Worker(SERVER, { eval: true });
   const port = await new Promise<number>((resolve) => worker.once("message", resolve));
@@ -59,7 +66,6 @@ export const benchLoadEngine = async (opts: {
   const closed: ClosedRow[] = [];
   const open: OpenRow[] = [];
   try {
-    const durationMs = opts.seconds * 1000;
     await runClosedLoop({ target, loops: 10, durationMs: 1000, workload: fixed }); // warm-up
     await autocannon({ url: `${target}/x`, connections: 10, duration: 1 });
     for (const c of opts.connections) {
@@ -70,20 +76,21 @@ export const benchLoadEngine = async (opts: {
         ac.push(r["2xx"] / opts.seconds);
       };
       const runEngine = async () => {
+        const durationMs = opts.seconds * 1000;
         const r = await runClosedLoop({ target, loops: c, durationMs, workload: fixed });
         engine.push(r.achievedRate);
       };
       for (let i = 0; i < opts.rounds; i++) {
         for (const run of i % 2 === 0 ? [runAc, runEngine] : [runEngine, runAc]) await run();
       }
-      closed.push({ tool: "autocannon", connections: c, rate: median(ac) });
-      closed.push({ tool: "engine (closed loop)", connections: c, rate: median(engine) });
+      const ratio = median(engine.map((e, i) => e / (ac[i] ?? Number.NaN)));
+      closed.push({ connections: c, autocannon: median(ac), engine: median(engine), ratio });
     }
     for (const rate of opts.rates) {
       const r = await runLevel({
         target,
         rate,
-        durationMs,
+        durationMs: opts.levelSeconds * 1000,
         arrival: { kind: "poisson", seed: rate },
         workload: fixed,
         connections: 32,
@@ -106,15 +113,13 @@ export const benchLoadEngine = async (opts: {
 
 export const printLoadEngine = (r: { closed: ClosedRow[]; open: OpenRow[] }): void => {
   const pad = (s: string | number, n: number) => String(s).padStart(n);
+  console.log("\nLoad engine closed loop vs autocannon, trivial node:http server (worker thread)");
   console.log(
-    "\nLoad engine vs autocannon, closed loop (median of rounds), trivial node:http server (worker thread)",
+    `${pad("conns", 6)}${pad("autocannon/s", 14)}${pad("engine/s", 10)}${pad("engine/autocannon", 19)}`,
   );
-  console.log(`${"".padEnd(24)}${pad("conns", 7)}${pad("req/s", 10)}${pad("vs autocannon", 15)}`);
-  for (const row of r.closed) {
-    const base = r.closed.find((x) => x.tool === "autocannon" && x.connections === row.connections);
-    const ratio = base ? `${(row.rate / base.rate).toFixed(2)}x` : "";
+  for (const c of r.closed) {
     console.log(
-      `${row.tool.padEnd(24)}${pad(row.connections, 7)}${pad(row.rate.toFixed(0), 10)}${pad(ratio, 15)}`,
+      `${pad(c.connections, 6)}${pad(c.autocannon.toFixed(0), 14)}${pad(c.engine.toFixed(0), 10)}${pad(`${c.ratio.toFixed(2)}x`, 19)}`,
     );
   }
   console.log("\nLoad engine, open loop (seeded Poisson, 32 connections): achieved vs offered");

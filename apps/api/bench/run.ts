@@ -15,7 +15,13 @@ const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const release = await benchReleaseLatency(redisUrl, 200);
 printTable("Cache wake-up (two cache clients, own connections each, real Redis)", [release]);
 printLoadEngine(
-  await benchLoadEngine({ connections: [10, 50], seconds: 5, rounds: 3, rates: [500, 2_000] }),
+  await benchLoadEngine({
+    connections: [10, 50],
+    seconds: 2,
+    rounds: 7,
+    rates: [500, 2_000],
+    levelSeconds: 5,
+  }),
 );
 
 const cluster = await startTestCluster("bench", { instances: 1 });
