@@ -53,10 +53,8 @@ export const run: Command = {
     };
     process.on("SIGINT", onSigint);
     let finished: RunView;
-    let runId: string;
     try {
       const started = await client.scaleTest.run.mutate(input);
-      runId = started.id;
       out.line(
         `run ${started.id} (${started.profile}) started on ${started.runner.instanceId}, target ${started.targetUrl}`,
       );
@@ -70,7 +68,7 @@ export const run: Command = {
       if (!interrupt.signal.aborted) process.off("SIGINT", onSigint);
     }
     printRun(out, finished);
-    await writeRunOutputs(client, runId, values, out, { stepSummary: true });
+    await writeRunOutputs(client, finished.id, values, out, { stepSummary: true });
     return exitFor(finished);
   },
 };
