@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runLevel } from "../../src/load/level.ts";
 import { warmCachedKeys } from "../../src/load/warm.ts";
 import { workload } from "../../src/load/workload.ts";
+import { RUN_COUNTERS, runCounterKey } from "../../src/runs/counters.ts";
 import { requestLineOf, signEvidence } from "../../src/runs/evidenceSignature.ts";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
 import { ADMIN_TOKEN, TOKEN_ENV } from "../support/ops.ts";
@@ -12,10 +14,12 @@ beforeAll(async () => {
   c = await startTestCluster("load-engine", { instances: 1, env: TOKEN_ENV });
 });
 afterAll(async () => {
+  await c?.redis.del(RUN_COUNTERS.map((n) => runCounterKey(RUN, n)));
   await c?.close();
 });
 
-const RUN = "run_load_engine";
+/** Run counters live in Redis for a week, outside the cluster's key prefix: one id per test run. */
+const RUN = `run_load_${randomBytes(4).toString("hex")}`;
 
 /** The run's evidence as the instances recorded it (counters are bumped after answering). */
 const evidence = async (expectedBars: number) => {
