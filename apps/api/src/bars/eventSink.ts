@@ -4,6 +4,11 @@ import {
   insertBarsRequestEvents,
 } from "@scaleproof/db/queries/insertBarsRequestEvents";
 import type { Logger } from "pino";
+import { dependencyDown } from "../edge/dependencies.ts";
+
+/** While Postgres is down, at most this many events wait in memory; retried this often. */
+const MAX_BUFFERED = 50_000;
+const RETRY_MS = 1_000;
 
 /**
  * Persists bars request events in batches, off the request path: a HIT never waits
@@ -37,7 +42,21 @@ export class BarsEventSink {
       try {
         await insertBarsRequestEvents(this.sql, batch);
       } catch (error) {
-        this.log.error({ err: error, lost: batch.length }, "could not persist bars request events");
+        if (!dependencyDown(error)) {
+          this.log.error(
+            { err: error, lost: batch.length },
+            "could not persist bars request events",
+          );
+          return;
+        }
+        // Postgres is down: keep the events (bounded) and try again shortly, so a short
+        // outage loses no evidence.
+        const kept = [...batch, ...this.#buffer];
+        const lost = Math.max(0, kept.length - MAX_BUFFERED);
+        this.#buffer = kept.slice(lost);
+        if (lost > 0)
+          this.log.error({ lost }, "bars request events dropped: Postgres down too long");
+        this.#timer ??= setTimeout(() => void this.flush(), RETRY_MS);
       }
     });
     return this.#writing;

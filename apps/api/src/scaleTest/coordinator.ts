@@ -9,6 +9,7 @@ import { renewScaleTestRunLease } from "@scaleproof/db/queries/renewScaleTestRun
 import { isUniqueViolation, type ScaleTestRunRow } from "@scaleproof/db/queries/scaleTestRunRow";
 import { Cause, Effect, Exit, Layer } from "effect";
 import type { InstanceDeps } from "../deps.ts";
+import { dependencyDown } from "../edge/dependencies.ts";
 import { faultInput } from "../faults/catalog.ts";
 import { VERSION } from "../instance/version.ts";
 import { RunRefused } from "./errors.ts";
@@ -16,6 +17,7 @@ import { evidenceLayer } from "./evidence.ts";
 import { jobEvidenceLayer } from "./jobEvidence.ts";
 import { memoryEvidenceLayer } from "./memoryEvidence.ts";
 import { RunRecorder } from "./recorder.ts";
+import { DependencyDown, RECORD_END_MS, ridingOutAsync } from "./ridingOut.ts";
 import { scalerLayer } from "./scaler.ts";
 import { targetLayer } from "./target.ts";
 
@@ -155,7 +157,8 @@ export class ScaleTestCoordinator {
           if (!r) stop("the runner lost its lease");
           else if (r.cancelRequested) stop("cancelled by an admin");
         } catch (error) {
-          deps.log.error({ err: error, runId: row.id }, "lease renewal failed");
+          // Renewals come every lease/3: a blip shorter than the lease misses one or two.
+          deps.log.warn({ err: error, runId: row.id }, "lease renewal failed; retrying");
         }
       },
       Math.max(100, Math.floor(deps.env.SCALE_TEST_LEASE_MS / 3)),
@@ -164,15 +167,18 @@ export class ScaleTestCoordinator {
     const done = Effect.runPromiseExit(runProfile(params).pipe(Effect.provide(layer)), {
       signal: abort.signal,
     }).then(async (exit) => {
-      clearInterval(lease);
+      // The lease keeps being renewed until the run's end is recorded: a database blip
+      // while finishing must not let another instance call this runner dead.
       await recorder.flush();
       const ending = endingOf(exit, recorder, local.reason);
-      const ended = await finishScaleTestRun(deps.sql, row.id, deps.identity.bootId, ending).catch(
-        (error: unknown) => {
-          deps.log.error({ err: error, runId: row.id }, "could not record the run's end");
-          return false;
-        },
-      );
+      const ended = await ridingOutAsync(
+        () => finishScaleTestRun(deps.sql, row.id, deps.identity.bootId, ending),
+        RECORD_END_MS,
+      ).catch((error: unknown) => {
+        deps.log.error({ err: error, runId: row.id }, "could not record the run's end");
+        return false;
+      });
+      clearInterval(lease);
       deps.log.info(
         {
           event: "scale_test_finished",
@@ -230,6 +236,9 @@ const endingOf = (
 };
 
 const describeFailure = (error: unknown): string => {
+  if (error instanceof DependencyDown) return `${error.name}: ${error.message}`;
+  const down = dependencyDown(error);
+  if (down) return `${down === "redis" ? "REDIS" : "DATABASE"}_UNAVAILABLE: ${String(error)}`;
   if (typeof error === "object" && error !== null && "_tag" in error) {
     const e = error as { _tag: string; message?: string };
     return `${e._tag}: ${e.message ?? ""}`;

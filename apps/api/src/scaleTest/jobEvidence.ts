@@ -2,7 +2,8 @@ import type { ExecutionEvent, JobRecord } from "@scaleproof/core/jobs/events";
 import { JobEvidence } from "@scaleproof/core/scale-test/services/jobEvidence";
 import type { Sql } from "@scaleproof/db/client";
 import { jobHistory } from "@scaleproof/db/queries/jobHistory";
-import { Effect, Layer } from "effect";
+import { Layer } from "effect";
+import { ridingOut } from "./ridingOut.ts";
 
 /** The queue's records of one run, read from Postgres (timestamps from the database clock). */
 export const readJobHistory = async (
@@ -27,5 +28,5 @@ export const readJobHistory = async (
 export const jobEvidenceLayer = (sql: Sql, runId: string): Layer.Layer<JobEvidence> =>
   Layer.succeed(
     JobEvidence,
-    JobEvidence.of({ history: Effect.promise(() => readJobHistory(sql, runId)) }),
+    JobEvidence.of({ history: ridingOut(() => readJobHistory(sql, runId)) }),
   );

@@ -8,6 +8,7 @@ import {
 import { updateScaleTestRunProgress } from "@scaleproof/db/queries/updateScaleTestRunProgress";
 import { Effect, Layer } from "effect";
 import type { Logger } from "pino";
+import { ridingOutAsync } from "./ridingOut.ts";
 
 const FLUSH_MS = 200;
 
@@ -65,8 +66,11 @@ export class RunRecorder {
     };
     this.#writing = this.#writing.then(async () => {
       try {
-        await insertScaleTestEvents(this.sql, events);
-        await updateScaleTestRunProgress(this.sql, this.runId, this.bootId, snapshot);
+        // Rides out a short outage; events are written before progress, once each.
+        await ridingOutAsync(() => insertScaleTestEvents(this.sql, events));
+        await ridingOutAsync(() =>
+          updateScaleTestRunProgress(this.sql, this.runId, this.bootId, snapshot),
+        );
       } catch (error) {
         this.log.error({ err: error, runId: this.runId }, "could not record run progress");
       }

@@ -8,7 +8,11 @@ export interface RunEnding {
   readonly reason: string | null;
 }
 
-/** Ends a run, fenced by the runner's boot id: false when it was already ended elsewhere. */
+/**
+ * Ends a run, fenced by the runner's boot id: false when it was already ended elsewhere.
+ * A runner that was alive but cut off (its lease expired while the database was down,
+ * and the reaper ended the run with its guess) replaces that guess with the true ending.
+ */
 export const finishScaleTestRun = async (
   sql: Sql,
   id: string,
@@ -21,6 +25,8 @@ export const finishScaleTestRun = async (
            checks = ${sql.json(end.checks as never)}, metrics = ${sql.json(end.metrics as never)},
            reason = ${end.reason}, progress = case when ${end.status} = 'aborted' then progress else 1 end,
            lease_expires_at = null, finished_at = now(), updated_at = now()
-     where id = ${id} and runner_boot_id = ${runnerBootId} and status = 'running'`;
+     where id = ${id} and runner_boot_id = ${runnerBootId}
+       and (status = 'running'
+            or (status = 'aborted' and verdict is null and reason like '% stopped renewing its lease%'))`;
   return rows.count === 1;
 };
