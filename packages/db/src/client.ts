@@ -40,8 +40,11 @@ export const ensureDatabase = async (url: string): Promise<void> => {
     const [row] = await sql`select 1 as ok from pg_database where datname = ${name}`;
     if (row) return;
     await sql.unsafe(`create database ${quoteIdent(name)}`).catch((e: unknown) => {
-      // Another process created it between our check and our create: that is fine.
-      if (!(e instanceof postgres.PostgresError && e.code === "42P04")) throw e;
+      // Another process created it between our check and our create: that is fine
+      // (42P04 duplicate_database, or 23505 when both creates raced in the catalog).
+      if (!(e instanceof postgres.PostgresError && (e.code === "42P04" || e.code === "23505"))) {
+        throw e;
+      }
     });
   } finally {
     await sql.end({ timeout: 5 });

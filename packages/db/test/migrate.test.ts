@@ -2,6 +2,7 @@ import { cp, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dropDatabase, ensureDatabase } from "../src/client.ts";
 import { MIGRATIONS_DIR, migrate } from "../src/migrate.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
 
@@ -54,6 +55,24 @@ describe("migrate", () => {
       expect(n?.n).toBe(applied.length);
     } finally {
       await fresh.drop();
+    }
+  });
+});
+
+describe("ensureDatabase", () => {
+  it("many processes creating one new database at once all succeed (regression: 23505 race)", async () => {
+    const name = `sp_ensure_race_${Date.now()}`;
+    const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+    try {
+      for (let round = 0; round < 3; round++) {
+        await dropDatabase(url);
+        const results = await Promise.allSettled(
+          Array.from({ length: 6 }, () => ensureDatabase(url)),
+        );
+        expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+      }
+    } finally {
+      await dropDatabase(url);
     }
   });
 });

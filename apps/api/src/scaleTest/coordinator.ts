@@ -145,6 +145,9 @@ export class ScaleTestCoordinator {
       local.reason ??= reason;
       abort.abort();
     };
+    // When renewals fail because a dependency is down, the runner remembers since when:
+    // if the lease expired meanwhile, that outage is the run's true cause.
+    let downSince: { at: number; what: string } | undefined;
     const lease = setInterval(
       async () => {
         try {
@@ -154,9 +157,22 @@ export class ScaleTestCoordinator {
             deps.identity.bootId,
             deps.env.SCALE_TEST_LEASE_MS,
           );
-          if (!r) stop("the runner lost its lease");
-          else if (r.cancelRequested) stop("cancelled by an admin");
+          if (!r) {
+            stop(
+              downSince
+                ? `${downSince.what}: unreachable for ${Math.round((Date.now() - downSince.at) / 1000)} s, longer than the run's lease (${deps.env.SCALE_TEST_LEASE_MS / 1000} s); the run's evidence cannot be trusted`
+                : "the runner lost its lease",
+            );
+          } else if (r.cancelRequested) stop("cancelled by an admin");
+          downSince = undefined;
         } catch (error) {
+          const down = dependencyDown(error);
+          if (down && !downSince) {
+            downSince = {
+              at: Date.now(),
+              what: down === "redis" ? "REDIS_UNAVAILABLE" : "DATABASE_UNAVAILABLE",
+            };
+          }
           // Renewals come every lease/3: a blip shorter than the lease misses one or two.
           deps.log.warn({ err: error, runId: row.id }, "lease renewal failed; retrying");
         }
