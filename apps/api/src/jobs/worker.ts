@@ -9,6 +9,7 @@ import { failJobAttempt } from "@scaleproof/db/queries/failJobAttempt";
 import { heartbeatJob } from "@scaleproof/db/queries/heartbeatJob";
 import { insertJobEvent } from "@scaleproof/db/queries/insertJobEvent";
 import type { LeaseHolder } from "@scaleproof/db/queries/jobRow";
+import { releaseJob } from "@scaleproof/db/queries/releaseJob";
 import { sweepExhaustedJobs } from "@scaleproof/db/queries/sweepExhaustedJobs";
 import { Piscina } from "piscina";
 import { ZodError } from "zod";
@@ -17,6 +18,7 @@ import { barsRequest } from "../bars/input.ts";
 import { getBars } from "../bars/service.ts";
 import type { InstanceDeps } from "../deps.ts";
 import type { ActiveFault } from "../faults/catalog.ts";
+import { runUploadJob, UPLOAD_JOB_KIND } from "../uploads/job.ts";
 
 const BARS_PER_YEAR = { "1m": 252 * 1380, "5m": 252 * 276 } as const;
 
@@ -165,6 +167,14 @@ export class JobWorker {
       Math.max(50, Math.floor(env.JOBS_LEASE_MS / 3)),
     );
     try {
+      if (job.kind === UPLOAD_JOB_KIND) {
+        const fenced = !faults.isOn("jobs-no-lease");
+        return await runUploadJob(deps, job, h, {
+          signal: abort.signal,
+          leaseLost: () => leaseLost,
+          fenced,
+        });
+      }
       const payload = job.payload as unknown as BacktestPayload;
       const parsed = barsRequest.parse({
         symbol: payload.symbol,
@@ -229,6 +239,15 @@ export class JobWorker {
         );
         return;
       }
+      if (this.#stopped && abort.signal.aborted) {
+        // A graceful stop: hand the lease back at once, without using up an attempt.
+        const released = await releaseJob(sql, h, "worker stopping").catch((e: unknown) => {
+          log.error({ err: e, ...logCtx }, "could not hand the lease back");
+          return false;
+        });
+        log.info({ event: "job_released", ...logCtx, released }, "lease handed back on stop");
+        return;
+      }
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       const final = isFinal(error);
       m.failedAttempts.inc({ final: String(final) });
@@ -243,7 +262,11 @@ export class JobWorker {
     }
   }
 
-  /** Stops claiming; in-flight attempts are stopped and handed back to the queue (retried elsewhere). */
+  /**
+   * Stops claiming; in-flight attempts are stopped and their leases handed back at once
+   * (`released`, no attempt used), so another instance picks the jobs up without waiting
+   * for a lease to expire.
+   */
   async close(): Promise<void> {
     this.#stopped = true;
     for (const t of this.#timers) clearInterval(t);

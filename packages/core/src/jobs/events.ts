@@ -8,7 +8,7 @@ export interface JobRecord {
 export interface ExecutionEvent {
   readonly jobId: string;
   readonly attempt: number;
-  readonly kind: "start" | "finish" | "lease_lost" | "completion_rejected" | "failed";
+  readonly kind: "start" | "finish" | "lease_lost" | "completion_rejected" | "failed" | "released";
   /** ms since the epoch, from the database clock. */
   readonly at: number;
   readonly instanceId: string;

@@ -39,6 +39,32 @@ const job = (
 ): JobRecord => ({ id, status, attemptCount });
 
 describe("job history checker", () => {
+  it("accepts a lease handed back on a graceful stop, then retried elsewhere at once", () => {
+    const v = checkHistory(
+      [job("1", "completed", 2)],
+      [
+        start("1", 1, 1_000, undefined, "i1"),
+        ev("released", "1", 1, 1_500, "i1"),
+        start("1", 2, 1_510, 1_500, "i2"),
+        ev("finish", "1", 2, 2_000, "i2"),
+      ],
+    );
+    expect(v.anomalies).toEqual([]);
+  });
+
+  it("a retry that starts before the handed-back lease ended is an overlap", () => {
+    const v = checkHistory(
+      [job("1", "completed", 2)],
+      [
+        start("1", 1, 1_000, undefined, "i1"),
+        start("1", 2, 1_400, 1_500, "i2"),
+        ev("released", "1", 1, 1_500, "i1"),
+        ev("finish", "1", 2, 2_000, "i2"),
+      ],
+    );
+    expect(v.anomalies.map((a) => a.kind)).toContain("overlap");
+  });
+
   it("accepts a clean history, including a retry after the lease expired", () => {
     const v = checkHistory(
       [job("1"), job("2", "completed", 2)],

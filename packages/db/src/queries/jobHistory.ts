@@ -3,7 +3,7 @@ import type { Sql } from "../client.ts";
 export interface JobHistoryEvent {
   readonly job_id: string;
   readonly attempt: number;
-  readonly kind: "start" | "finish" | "lease_lost" | "completion_rejected" | "failed";
+  readonly kind: "start" | "finish" | "lease_lost" | "completion_rejected" | "failed" | "released";
   readonly instance_id: string;
   readonly boot_id: string;
   readonly worker: string;
