@@ -84,6 +84,20 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster> =>
           supervisor: supervisor.view(),
           balancer: await balancer.view(),
         }),
+        add: async () => {
+          const taken = new Set(supervisor.view().map((v) => v.instanceId));
+          let n = taken.size + 1;
+          while (taken.has(`i${n}`)) n++;
+          await supervisor.add(`i${n}`);
+          return `i${n}`;
+        },
+        stop: async (instanceId) => {
+          const slots = supervisor.view();
+          if (!slots.some((v) => v.instanceId === instanceId)) return "unknown";
+          if (slots.length <= 1) return "last";
+          await supervisor.remove(instanceId);
+          return "stopped";
+        },
       },
       token,
     );

@@ -7,6 +7,10 @@ import { z } from "zod";
 export interface ControlTarget {
   limit(n: number | null): Promise<void>;
   instances(): Promise<unknown>;
+  /** Starts one more instance and puts it into rotation; its id. */
+  add(): Promise<string>;
+  /** Drains one instance in the balancer, then stops it with SIGTERM (a graceful scale-in). */
+  stop(instanceId: string): Promise<"stopped" | "unknown" | "last">;
 }
 
 export interface ControlServer {
@@ -36,6 +40,8 @@ const digest = (s: string) => createHash("sha256").update(s).digest();
  * its instances are given.
  *   POST /limit {"instances": n | null}   balance over the first n instances / all
  *   GET  /instances                       the supervisor's and the balancer's view
+ *   POST /instances                       scale out: one more instance, in rotation
+ *   DELETE /instances/:id                 scale in: drain, then SIGTERM (never the last one)
  */
 export const startControlServer = async (
   target: ControlTarget,
@@ -51,6 +57,18 @@ export const startControlServer = async (
       return problem(403, "FORBIDDEN", "cluster control needs the cluster's token");
     const path = new URL(req.url ?? "/", "http://control").pathname;
     if (req.method === "GET" && path === "/instances") return [200, await target.instances()];
+    if (req.method === "POST" && path === "/instances") {
+      return [201, { instanceId: await target.add() }];
+    }
+    const stop = /^\/instances\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+    if (req.method === "DELETE" && stop?.[1]) {
+      const outcome = await target.stop(stop[1]);
+      if (outcome === "unknown") return problem(404, "NOT_FOUND", `no instance ${stop[1]}`);
+      if (outcome === "last") {
+        return problem(409, "CONFLICT", `${stop[1]} is the last instance; it is not stopped`);
+      }
+      return [200, { stopped: stop[1] }];
+    }
     if (req.method === "POST" && path === "/limit") {
       const raw = await readBody(req);
       if (raw === undefined)

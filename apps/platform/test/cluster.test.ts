@@ -139,6 +139,35 @@ describe("the local platform", () => {
   });
 });
 
+describe("scale-out and scale-in through the control API", () => {
+  const control = (method: string, path: string, token: string | null = c.control.token) =>
+    send(`${c.control.url}${path}`, {
+      method,
+      headers: token === null ? {} : { [HEADERS.controlToken]: token },
+    });
+
+  it("POST /instances starts one more in rotation; DELETE drains and stops it", async () => {
+    const added = await control("POST", "/instances");
+    expect(added.status).toBe(201);
+    const { instanceId } = JSON.parse(added.body) as { instanceId: string };
+    expect(instanceId).toBe("i3");
+    expect(new Set((await sequential(9, "/ops/health")).map(idOf))).toEqual(
+      new Set(["i1", "i2", "i3"]),
+    );
+    const pid = c.supervisor.pid("i3") as number;
+    expect((await control("DELETE", "/instances/i3")).status).toBe(200);
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(new Set((await sequential(6, "/ops/health")).map(idOf))).toEqual(new Set(["i1", "i2"]));
+  });
+
+  it("refuses without the token, and an unknown instance", async () => {
+    expect((await control("POST", "/instances", "guess")).status).toBe(403);
+    expect((await control("DELETE", "/instances/i1", null)).status).toBe(403);
+    expect((await control("DELETE", "/instances/i9")).status).toBe(404);
+    expect(c.supervisor.live().map((s) => s.instanceId)).toEqual(["i1", "i2"]);
+  });
+});
+
 describe("the control API", () => {
   const post = (body: string, token?: string) =>
     send(`${c.control.url}/limit`, {

@@ -50,7 +50,8 @@ export interface BarsEvent {
 
 export interface WorldState {
   readonly options: WorldOptions;
-  readonly instances: readonly string[];
+  /** Mutable: the Scaler's test layer adds and stops instances. */
+  readonly instances: string[];
   readonly cache: Map<string, number>;
   readonly inflight: Map<string, Deferred.Deferred<number>>;
   readonly counters: {
