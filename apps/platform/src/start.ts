@@ -10,11 +10,19 @@ import { ensureServices } from "./services.ts";
 
 /**
  * `pnpm start`: services, migrations, replay upstream (without a Databento key), N
- * instances behind HAProxy. Ctrl-C stops everything.
+ * instances behind HAProxy, then a run through the CLI (the full profile in quick mode
+ * unless told otherwise), and the UI until Ctrl-C, which stops everything.
+ *   --no-run            start the cluster only
+ *   --exit              run, print the verdict, stop, exit with the verdict's code (CI)
+ *   --profile P         which profile to run (default full)
+ *   --duration D        a seed-length run of D (`60m`, `90s`, minutes) instead of quick mode
  */
 const { values } = parseArgs({
   options: {
     "no-run": { type: "boolean", default: false },
+    exit: { type: "boolean", default: false },
+    profile: { type: "string", default: "full" },
+    duration: { type: "string" },
     instances: { type: "string", default: "2" },
     port: { type: "string", default: process.env.PORT ?? "8080" },
   },
@@ -32,7 +40,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 
 const repoRoot = path.resolve(import.meta.dirname, "../../..");
 const CLI_ENTRY = path.join(repoRoot, "apps/cli/src/main.ts");
-const logDir = path.join(repoRoot, ".scaleproof", "logs");
+// Where the token, logs and exported runs go (SCALEPROOF_STATE_DIR: another folder, e.g. in tests).
+const stateDir = process.env.SCALEPROOF_STATE_DIR ?? path.join(repoRoot, ".scaleproof");
+const logDir = path.join(stateDir, "logs");
 mkdirSync(logDir, { recursive: true });
 const logFile = createWriteStream(path.join(logDir, "cluster.log"), { flags: "a" });
 const say = (line: string) => console.log(`[scaleproof] ${line}`);
@@ -49,7 +59,7 @@ say(applied.length ? `applied migrations ${applied.join(", ")}` : "database is u
 // The admin token: yours (ADMIN_TOKEN) or a fresh one, printed once on the terminal (never
 // into the log file) and left in .scaleproof/admin-token (mode 600) for the CLI.
 const adminToken = process.env.ADMIN_TOKEN ?? randomBytes(24).toString("base64url");
-const tokenFile = path.join(repoRoot, ".scaleproof", "admin-token");
+const tokenFile = path.join(stateDir, "admin-token");
 writeFileSync(tokenFile, `${adminToken}\n`, { mode: 0o600 });
 
 const cluster = await startCluster({
@@ -99,13 +109,24 @@ const stop = async () => {
 process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());
 
-// The main job: the full profile in quick mode through the typed CLI, as a user runs it.
+// The main job: the full profile in quick mode through the typed CLI, as a user runs it
+// (or the profile and seed length asked for).
+let code: number | null = null;
 if (!values["no-run"]) {
-  const runsDir = path.join(repoRoot, ".scaleproof", "runs");
+  const runsDir = path.join(stateDir, "runs");
   mkdirSync(runsDir, { recursive: true });
-  const json = path.join(runsDir, `full-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  say("running the full profile in quick mode (cache -> jobs -> memory)...");
-  const code = await new Promise<number | null>((resolve) => {
+  const profile = values.profile;
+  const json = path.join(
+    runsDir,
+    `${profile}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+  );
+  const length = values.duration ? ["--duration", values.duration] : ["--quick"];
+  say(
+    values.duration
+      ? `running the ${profile} profile for ${values.duration} (seed length)...`
+      : `running the ${profile} profile in quick mode...`,
+  );
+  code = await new Promise<number | null>((resolve) => {
     const cli = spawn(
       process.execPath,
       [
@@ -114,8 +135,8 @@ if (!values["no-run"]) {
         CLI_ENTRY,
         "run",
         "--profile",
-        "full",
-        "--quick",
+        profile,
+        ...length,
         "--target",
         cluster.url,
         "--json",
@@ -130,5 +151,11 @@ if (!values["no-run"]) {
       ? "the full run could not complete (see above)"
       : `exported: ${path.relative(process.cwd(), json)}`,
   );
+}
+if (values.exit) {
+  // CI and `pnpm soak`: the verdict's exit code (0 PASS, 1 FAIL, 2 error), nothing left running.
+  await cluster.stop();
+  logFile.end();
+  process.exit(code ?? 2);
 }
 say(`web UI: ${cluster.url}/#token=${adminToken}   (Ctrl-C stops everything)`);
