@@ -1,6 +1,7 @@
-import { enqueueJobs } from "@scaleproof/db/queries/enqueueJobs";
+import { enqueueCappedJobs } from "@scaleproof/db/queries/enqueueCappedJobs";
 import type { z } from "zod";
 import type { InstanceDeps } from "../deps.ts";
+import { QueueFull } from "../workers/errors.ts";
 import { IdempotencyConflict } from "./errors.ts";
 import type { backtestInput } from "./input.ts";
 
@@ -16,9 +17,17 @@ export const enqueueBacktest = async (
     start: new Date(Number(input.start / 1_000_000n)).toISOString(),
     end: new Date(Number(input.end / 1_000_000n)).toISOString(),
   };
-  const [job] = await enqueueJobs(deps.sql, [
-    { payload, runId: runId ?? null, maxAttempts, idempotencyKey },
-  ]);
+  const cap = deps.env.QUEUE_MAX_PENDING;
+  const enqueued = await enqueueCappedJobs(
+    deps.sql,
+    [{ payload, runId: runId ?? null, maxAttempts, idempotencyKey }],
+    cap,
+  );
+  if (enqueued.full) {
+    const retryAfterSec = deps.env.QUEUE_FULL_RETRY_AFTER_S;
+    throw new QueueFull({ pending: enqueued.pending, cap, retryAfterSec });
+  }
+  const [job] = enqueued.jobs;
   if (!job) throw new Error("enqueue answered nothing for one job");
   if (!job.samePayload && idempotencyKey) {
     throw new IdempotencyConflict({ idempotencyKey, jobId: job.id });

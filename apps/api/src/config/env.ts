@@ -77,6 +77,28 @@ export const instanceEnv = z.object({
   SHED_LOW: z.coerce.number().gt(0).lt(1).default(0.7),
   /** Also shed while the event loop's p99 delay is above this (ms); off when unset. */
   SHED_EVENT_LOOP_P99_MS: z.coerce.number().positive().optional(),
+  /** Snapshot ingest: flush when this many rows wait, or INGEST_FLUSH_INTERVAL_MS after the oldest arrived. */
+  INGEST_FLUSH_MAX_ROWS: z.coerce.number().int().min(1).max(10_000).default(500),
+  INGEST_FLUSH_INTERVAL_MS: ms(20),
+  /** Beyond this many buffered rows an instance refuses ingest (503 INGEST_BACKLOGGED). */
+  INGEST_BUFFER_MAX_ROWS: z.coerce.number().int().min(1).default(20_000),
+  /** Largest upload a client may declare, and largest chunk (413 above). */
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1024 ** 3),
+  UPLOAD_CHUNK_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64 * 1024 ** 2)
+    .default(8 * 1024 ** 2),
+  /** Chunk bodies in memory at once per instance (others wait): memory <= slots x chunk cap. */
+  UPLOAD_CHUNK_SLOTS: z.coerce.number().int().min(1).max(64).default(4),
+  /** Cluster-wide cap on pending jobs (queued + running); beyond it 429 QUEUE_FULL. */
+  QUEUE_MAX_PENDING: z.coerce.number().int().min(1).default(50),
+  QUEUE_FULL_RETRY_AFTER_S: z.coerce.number().int().min(1).max(3_600).default(5),
   /** Bearer token that may read /metrics and nothing else (for a Prometheus scraper). */
   METRICS_TOKEN: token,
   /** Serve /metrics without a token (only where the network already keeps strangers out). */

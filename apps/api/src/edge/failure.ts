@@ -8,6 +8,15 @@ import {
 } from "@scaleproof/core/bars/errors";
 import { IdempotencyConflict } from "../backtests/errors.ts";
 import { MemoryPressure } from "../memory/errors.ts";
+import { IngestBacklogged, SnapshotConflict } from "../snapshots/errors.ts";
+import {
+  ChunkConflict,
+  UploadFinalized,
+  UploadInvalid,
+  UploadNotFound,
+  UploadTooLarge,
+} from "../uploads/errors.ts";
+import { QueueFull } from "../workers/errors.ts";
 import { dependencyDown } from "./dependencies.ts";
 
 export interface HttpFailure {
@@ -16,6 +25,8 @@ export interface HttpFailure {
   readonly code: string;
   readonly message: string;
   readonly retryAfterSec?: number;
+  /** Machine-readable specifics, beside code and message (`ids`, `fields`, `limit`). */
+  readonly details?: Record<string, unknown>;
 }
 
 /** The generic answer for a defect: the details go to the log, never to the client. */
@@ -71,6 +82,65 @@ export const toHttpFailure = (error: unknown): HttpFailure => {
       status: 409,
       code: "IDEMPOTENCY_CONFLICT",
       message: `idempotency key ${error.idempotencyKey} already names job ${error.jobId} with other parameters`,
+    };
+  }
+  if (error instanceof QueueFull) {
+    return {
+      status: 429,
+      code: "QUEUE_FULL",
+      message: `${error.pending} jobs are pending (queued or running); the cap is ${error.cap}`,
+      retryAfterSec: error.retryAfterSec,
+      details: { pending: error.pending, cap: error.cap },
+    };
+  }
+  if (error instanceof SnapshotConflict) {
+    return {
+      status: 409,
+      code: "SNAPSHOT_CONFLICT",
+      message: "snapshot ids already stored with other content; nothing of this call was stored",
+      details: { ids: error.ids },
+    };
+  }
+  if (error instanceof IngestBacklogged) {
+    return {
+      status: 503,
+      code: "INGEST_BACKLOGGED",
+      message: `${error.bufferedRows} snapshots wait to be flushed on this instance`,
+      retryAfterSec: error.retryAfterSec,
+    };
+  }
+  if (error instanceof UploadNotFound) {
+    return { status: 404, code: "NOT_FOUND", message: `no upload ${error.uploadId}` };
+  }
+  if (error instanceof UploadTooLarge) {
+    return {
+      status: 413,
+      code: "PAYLOAD_TOO_LARGE",
+      message: `the ${error.what} is over ${error.limit} bytes`,
+      details: { limit: error.limit },
+    };
+  }
+  if (error instanceof ChunkConflict) {
+    return {
+      status: 409,
+      code: "CHUNK_CONFLICT",
+      message: `chunk ${error.n} of upload ${error.uploadId} is stored with other bytes`,
+      details: { n: error.n, storedSha256: error.storedSha256, sentSha256: error.sentSha256 },
+    };
+  }
+  if (error instanceof UploadFinalized) {
+    return {
+      status: 409,
+      code: "UPLOAD_FINALIZED",
+      message: `upload ${error.uploadId} is finalized and takes no new chunks`,
+    };
+  }
+  if (error instanceof UploadInvalid) {
+    return {
+      status: 422,
+      code: "UPLOAD_INVALID",
+      message: `upload ${error.uploadId} does not add up`,
+      details: { fields: error.fields },
     };
   }
   const down = dependencyDown(error);

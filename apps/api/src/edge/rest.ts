@@ -10,7 +10,7 @@ import { failureOf } from "./trpc.ts";
 
 const send = (c: Context, f: HttpFailure, extra: Record<string, unknown> = {}): Response => {
   if (f.retryAfterSec !== undefined) c.header("retry-after", String(f.retryAfterSec));
-  return c.json({ error: { code: f.code, message: f.message, ...extra } }, f.status);
+  return c.json({ error: { code: f.code, message: f.message, ...f.details, ...extra } }, f.status);
 };
 
 /** A REST answer for a domain error (or a defect: logged here, generic to the client). */

@@ -63,6 +63,7 @@ export const formatError = ({
       httpStatus: shape.data.httpStatus,
       ...(shape.data.path ? { path: shape.data.path } : {}),
       appCode: domain?.code ?? (internal ? INTERNAL.code : shape.data.code),
+      ...domain?.details,
       ...(domain?.retryAfterSec !== undefined ? { retryAfterSec: domain.retryAfterSec } : {}),
       ...(error.cause instanceof ZodError ? { fields: fieldProblems(error.cause) } : {}),
     },

@@ -11,6 +11,7 @@ export const FAULT_NAMES = [
   "jobs-no-lease",
   "ballast",
   "leak",
+  "ingest-ack-before-flush",
 ] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
@@ -37,4 +38,6 @@ export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
     "job queue without leases: claims running jobs regardless of their lease, without skip locked, and completes without fencing",
   ballast: "hold params.mb MB of V8 heap until cleared (push heap pressure up; set instanceId)",
   leak: "retain params.kbPerSec KB of V8 heap every second until cleared (set instanceId)",
+  "ingest-ack-before-flush":
+    "snapshot ingest answers before the flush and flushes params.holdMs (default the flush interval) later: a crash meanwhile loses acknowledged snapshots",
 };

@@ -15,6 +15,9 @@ import { adminOnly, BODY_LIMITS, limitBody, TRPC_MAX_BATCH } from "./limits.ts";
 import { mountBacktests } from "./routes/backtests.ts";
 import { mountBars } from "./routes/bars.ts";
 import { mountOps } from "./routes/ops.ts";
+import { mountSnapshots } from "./routes/snapshots.ts";
+import { mountUploads } from "./routes/uploads.ts";
+import { mountWorkers } from "./routes/workers.ts";
 import { shedHeavy } from "./shed.ts";
 import { mountSpa } from "./spa.ts";
 
@@ -62,6 +65,9 @@ export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator):
   mountBars(app, deps);
   mountBacktests(app, rest);
   mountOps(app, rest);
+  mountSnapshots(app, rest);
+  mountUploads(app, rest);
+  mountWorkers(app, rest);
   app.all("/trpc/*", (c) =>
     fetchRequestHandler({
       endpoint: "/trpc",

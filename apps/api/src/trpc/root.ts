@@ -4,6 +4,9 @@ import { faultsRouter } from "./router/faults.ts";
 import { health } from "./router/health.ts";
 import { instancesRouter } from "./router/instances.ts";
 import { scaleTestRouter } from "./router/scaleTest.ts";
+import { snapshotsRouter } from "./router/snapshots.ts";
+import { uploadsRouter } from "./router/uploads.ts";
+import { workersRouter } from "./router/workers.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -13,6 +16,9 @@ export const appRouter = router({
   scaleTest: scaleTestRouter,
   faults: faultsRouter,
   instances: instancesRouter,
+  snapshots: snapshotsRouter,
+  uploads: uploadsRouter,
+  workers: workersRouter,
 });
 
 export type AppRouter = typeof appRouter;
