@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { claimJobs } from "../src/queries/claimJobs.ts";
 import { enqueueCappedJobs } from "../src/queries/enqueueCappedJobs.ts";
@@ -8,6 +8,7 @@ import { findSnapshotHashes } from "../src/queries/findSnapshotHashes.ts";
 import { insertSnapshots, type SnapshotRow } from "../src/queries/insertSnapshots.ts";
 import { insertUpload } from "../src/queries/insertUpload.ts";
 import { lockJobQueue } from "../src/queries/lockJobQueue.ts";
+import { readUploadBytes } from "../src/queries/readUploadBytes.ts";
 import { readWorkerStatus } from "../src/queries/readWorkerStatus.ts";
 import { storeUploadChunk } from "../src/queries/storeUploadChunk.ts";
 import { createTestDatabase, type TestDatabase } from "../src/testing.ts";
@@ -25,6 +26,15 @@ beforeEach(async () => {
 });
 
 const sha = (b: Uint8Array | string) => createHash("sha256").update(b).digest("hex");
+/** A chunk's body as the route hands it over: pieces as they arrive. */
+const chunkOf = (uploadId: string, n: number, bytes: Buffer, piece = 3) => ({
+  uploadId,
+  n,
+  length: bytes.length,
+  body: (async function* () {
+    for (let at = 0; at < bytes.length; at += piece) yield bytes.subarray(at, at + piece);
+  })(),
+});
 const job = (n: number, idempotencyKey?: string) => ({
   payload: { n },
   runId: null,
@@ -51,7 +61,7 @@ describe("the queue cap", () => {
   it("a SERIALIZABLE finalize that waited at the gate counts the job committed before it", async () => {
     const bytes = Buffer.from("one chunk");
     const id = await newUpload(bytes);
-    await storeUploadChunk(db.sql, { uploadId: id, n: 0, bytes, sha256: sha(bytes) });
+    await storeUploadChunk(db.sql, chunkOf(id, 0, bytes));
     let holding!: () => void;
     const held = new Promise<void>((r) => {
       holding = r;
@@ -115,7 +125,7 @@ describe("finalize", () => {
   it("enqueues one upload-process job, then answers the same job; a changed chunk set is refused", async () => {
     const bytes = Buffer.from("abcdef");
     const id = await newUpload(bytes);
-    await storeUploadChunk(db.sql, { uploadId: id, n: 0, bytes, sha256: sha(bytes) });
+    await storeUploadChunk(db.sql, chunkOf(id, 0, bytes));
     expect(await finalize(id, 2, 6)).toEqual({ kind: "changed" });
     expect(await finalize(id, 1, 5)).toEqual({ kind: "changed" });
     const first = await finalize(id, 1, 6);
@@ -152,21 +162,24 @@ describe("finalize", () => {
 });
 
 describe("chunks", () => {
-  it("stored once; the same bytes again are a duplicate, other bytes a conflict; size and state are enforced", async () => {
+  it("stored once, streamed in pieces; the same bytes again are a duplicate, other bytes a conflict; size, digest and state are enforced", async () => {
     const file = Buffer.from("0123456789");
     const id = await newUpload(file);
-    const put = (n: number, b: Buffer) =>
-      storeUploadChunk(db.sql, { uploadId: id, n, bytes: b, sha256: sha(b) });
+    const put = (n: number, b: Buffer, expectSha256?: string) =>
+      storeUploadChunk(db.sql, { ...chunkOf(id, n, b), expectSha256 });
     const a = file.subarray(0, 6);
-    expect(await put(0, a)).toEqual({ kind: "stored" });
-    expect(await put(0, a)).toEqual({ kind: "duplicate" });
-    expect(await put(0, Buffer.from("xxxxxx"))).toEqual({ kind: "conflict", storedSha256: sha(a) });
+    expect(await put(0, a)).toEqual({ kind: "stored", sha256: sha(a) });
+    expect(await put(0, a)).toEqual({ kind: "duplicate", sha256: sha(a) });
+    const x = Buffer.from("xxxxxx");
+    expect(await put(0, x)).toEqual({ kind: "conflict", sha256: sha(x), storedSha256: sha(a) });
     expect(await put(1, Buffer.from("12345"))).toEqual({
       kind: "over-size",
       declared: 10,
       stored: 6,
     });
-    expect(await put(1, file.subarray(6))).toEqual({ kind: "stored" });
+    const b = file.subarray(6);
+    expect(await put(1, b, sha(a))).toEqual({ kind: "digest-mismatch", sha256: sha(b) });
+    expect(await put(1, b, sha(b))).toEqual({ kind: "stored", sha256: sha(b) });
     expect(
       await finalizeUpload(db.sql, {
         uploadId: id,
@@ -178,18 +191,68 @@ describe("chunks", () => {
       }),
     ).toMatchObject({ kind: "enqueued" });
     expect(await put(2, Buffer.from("z"))).toEqual({ kind: "finalized" });
-    expect(await put(1, file.subarray(6))).toEqual({ kind: "duplicate" });
+    expect(await put(1, b)).toEqual({ kind: "duplicate", sha256: sha(b) });
     expect(
-      await storeUploadChunk(db.sql, {
-        uploadId: "00000000-0000-0000-0000-000000000000",
-        n: 0,
-        bytes: a,
-        sha256: sha(a),
-      }),
+      await storeUploadChunk(db.sql, chunkOf("00000000-0000-0000-0000-000000000000", 0, a)),
     ).toEqual({ kind: "missing" });
-    const [stored] = await db.sql<{ bytes: Buffer }[]>`
-      select bytes from upload_chunks where upload_id = ${id} and n = 0`;
-    expect(stored?.bytes.equals(a)).toBe(true);
+    const rows = await db.sql<{ n: number; size: number; sha256: string; bytes: Buffer }[]>`
+      select n, size, sha256, bytes from upload_chunks c where upload_id = ${id} order by n`;
+    expect(rows.map((r) => [r.n, r.size, r.sha256, r.bytes.toString()])).toEqual([
+      [0, 6, sha(a), "012345"],
+      [1, 4, sha(b), "6789"],
+    ]);
+  });
+
+  it("a chunk streamed in many pieces is read back whole, in order, with binary COPY", async () => {
+    const file = randomBytes(300_000);
+    const id = await newUpload(file);
+    const cut = 200_017;
+    await storeUploadChunk(db.sql, chunkOf(id, 0, file.subarray(0, cut), 7_001));
+    await storeUploadChunk(db.sql, chunkOf(id, 1, file.subarray(cut), 65_536));
+    const read = [];
+    for await (const c of readUploadBytes(db.sql, id)) read.push(c);
+    expect(read.map((c) => [c.n, c.size, c.sha256])).toEqual([
+      [0, cut, sha(file.subarray(0, cut))],
+      [1, file.length - cut, sha(file.subarray(cut))],
+    ]);
+    expect(Buffer.concat(read.map((c) => c.bytes)).equals(file)).toBe(true);
+  });
+
+  it("a COPY that fails at its end (the upload vanished) fails the chunk instead of hanging", async () => {
+    const file = Buffer.from("abcdefgh");
+    const id = await newUpload(file);
+    const body = (async function* () {
+      yield file.subarray(0, 4);
+      // While the chunk streams, its upload goes: the row's foreign key fails at the end.
+      await db.sql`delete from uploads where id = ${id}`;
+      yield file.subarray(4);
+    })();
+    await expect(
+      storeUploadChunk(db.sql, { uploadId: id, n: 0, length: 8, body }),
+    ).rejects.toMatchObject({ code: "23503" });
+    expect(await db.sql`select 1 from upload_chunks where upload_id = ${id}`).toHaveLength(0);
+  });
+
+  it("a body shorter than announced stores nothing; concurrent writers of one chunk number store it once", async () => {
+    const file = Buffer.from("abcdefgh");
+    const id = await newUpload(file);
+    const short = { ...chunkOf(id, 0, file.subarray(0, 4)), length: 8 };
+    expect(await storeUploadChunk(db.sql, short)).toEqual({ kind: "length-mismatch", received: 4 });
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        storeUploadChunk(db.sql, chunkOf(id, 0, i % 2 ? file : Buffer.from("ABCDEFGH"), 1)),
+      ),
+    );
+    const kinds = answers.map((x) => x.kind);
+    expect(kinds.filter((k) => k === "stored")).toHaveLength(1);
+    const [row] = await db.sql<{ bytes: Buffer }[]>`
+      select bytes from upload_chunks c where upload_id = ${id}`;
+    const winner = row?.bytes.toString();
+    // Every other writer is a duplicate if it sent the winner's bytes, else a conflict.
+    answers.forEach((x, i) => {
+      const mine = i % 2 ? "abcdefgh" : "ABCDEFGH";
+      if (x.kind !== "stored") expect(x.kind).toBe(mine === winner ? "duplicate" : "conflict");
+    });
   });
 });
 
