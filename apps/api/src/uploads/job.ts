@@ -33,6 +33,7 @@ export const runUploadJob = async (
     { onBytes: (b) => bars.push(b), signal: o.signal },
   );
   const ok = verified.problems.length === 0;
+  const marketData = await bars.finish(); // also ends a zstd decoder still open
   const result = {
     uploadId,
     verified: ok,
@@ -40,7 +41,7 @@ export const runUploadJob = async (
     bytes: verified.bytes,
     chunks: verified.chunks,
     sha256: verified.sha256,
-    marketData: ok ? await bars.finish() : null,
+    marketData: ok ? marketData : null,
   };
   if (o.leaseLost()) return;
   if (!(await completeJob(sql, h, result, { fenced: o.fenced }))) {
