@@ -3,6 +3,7 @@ import type { ProfileResult } from "./check.ts";
 import type { ProfileError } from "./errors.ts";
 import type { Plan } from "./progress/plan.ts";
 import type { ProfileName, RunParams } from "./schema.ts";
+import type { DbEvidence } from "./services/dbEvidence.ts";
 import type { Evidence } from "./services/evidence.ts";
 import type { Faults } from "./services/faults.ts";
 import type { JobEvidence } from "./services/jobEvidence.ts";
@@ -18,7 +19,8 @@ export type ProfileServices =
   | MemoryEvidence
   | Progress
   | Faults
-  | Scaler;
+  | Scaler
+  | DbEvidence;
 
 /**
  * A scale-test profile: a program over the runner's services. Adding one is a folder in

@@ -1,8 +1,10 @@
-import { Effect } from "effect";
-import { type ProfileResult, verdictOf } from "./check.ts";
+import type { Effect } from "effect";
+import type { ProfileResult } from "./check.ts";
 import type { ProfileError } from "./errors.ts";
+import { withPreflight } from "./preflight/step.ts";
 import type { Profile, ProfileServices } from "./profile.ts";
 import { cacheProfile } from "./profiles/cache/profile.ts";
+import { dbProfile } from "./profiles/db/profile.ts";
 import { fullProfile } from "./profiles/full/profile.ts";
 import { jobsProfile } from "./profiles/jobs/profile.ts";
 import { memoryProfile } from "./profiles/memory/profile.ts";
@@ -15,19 +17,24 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   jobs: jobsProfile,
   memory: memoryProfile,
   full: fullProfile,
+  db: dbProfile,
 };
 
 export interface RunOutcome extends ProfileResult {
   readonly verdict: Verdict;
 }
 
-/** The plan of the run these params ask for: its steps and their planned time. */
-export const planOf = (params: RunParams): Plan => PROFILES[params.profile].plan(params);
+/** The plan of the run these params ask for: the preflight, then the profile's steps and their planned time. */
+export const planOf = (params: RunParams): Plan => [
+  { name: "preflight", ms: 0 },
+  ...PROFILES[params.profile].plan(params),
+];
 
-/** Runs the profile a run asked for and judges it: PASS only if every check passed. */
+/**
+ * Runs the profile a run asked for, behind the preflight every run passes first (a
+ * refused run sends no traffic), and judges it: PASS only if every check passed.
+ */
 export const runProfile = (
   params: RunParams,
 ): Effect.Effect<RunOutcome, ProfileError, ProfileServices> =>
-  PROFILES[params.profile]
-    .run(params)
-    .pipe(Effect.map((result) => ({ ...result, verdict: verdictOf(result.checks) })));
+  withPreflight(params, planOf(params), PROFILES[params.profile].run(params));

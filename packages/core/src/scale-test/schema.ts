@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dbGatesInput } from "./profiles/db/gates.ts";
 
 /**
  * The scale-test wire shapes, shared by the API (validation), the CLI and the web UI
@@ -6,7 +7,7 @@ import { z } from "zod";
  */
 
 /** Profiles a run can ask for. Later profiles add their name here and to the registry. */
-export const PROFILE_NAMES = ["cache", "jobs", "memory", "full"] as const;
+export const PROFILE_NAMES = ["cache", "jobs", "memory", "full", "db"] as const;
 export const profileName = z.enum(PROFILE_NAMES);
 export type ProfileName = z.infer<typeof profileName>;
 
@@ -46,6 +47,8 @@ export const runInput = z.strictObject({
   crash: z.boolean().default(true),
   /** Jobs profile: make one worker a zombie (no heartbeats, late completion). */
   stall: z.boolean().default(false),
+  /** Database gates (db profile; the connection margin applies to every preflight): seed defaults when left out. */
+  db: dbGatesInput.optional(),
 });
 export type RunInput = z.input<typeof runInput>;
 export type RunParams = z.output<typeof runInput>;

@@ -17,6 +17,7 @@ describe("cache profile (quick, in memory, on the test clock)", () => {
       expect(r.metrics["stampede.provider_fetch"]).toBe(1);
       expect(r.metrics.instances_seen).toBe(2);
       expect(stepsOf(r.world)).toEqual([
+        "preflight",
         "setup",
         "warmup",
         "hit",

@@ -20,6 +20,7 @@ describe("jobs profile (quick, in memory, on the test clock)", () => {
         expect(checkNamed(r, "crash.instance_restarted").actual).toBe("i1 boot b-restar");
         expect(r.world.armed).toEqual([]);
         expect(stepsOf(r.world)).toEqual([
+          "preflight",
           "setup",
           "arm",
           "enqueue",

@@ -17,7 +17,7 @@ describe("memory profile (quick, in memory, on the test clock)", () => {
       expect(r.checks.filter((c) => !c.pass)).toEqual([]);
       expect(r.verdict).toBe("PASS");
       expect(checkNamed(r, "memory.sheds_instead_of_crashing").actual).toMatch(/^not reached/);
-      expect(stepsOf(r.world)).toEqual(["setup", "soak", "collect", "verdict"]);
+      expect(stepsOf(r.world)).toEqual(["preflight", "setup", "soak", "collect", "verdict"]);
     }),
   );
 

@@ -1,4 +1,5 @@
 import { Layer } from "effect";
+import { DbEvidence } from "../services/dbEvidence.ts";
 import { Evidence } from "../services/evidence.ts";
 import { Faults } from "../services/faults.ts";
 import { JobEvidence } from "../services/jobEvidence.ts";
@@ -18,4 +19,5 @@ export const layerTestSystem = (options: WorldOptions = {}) =>
     Scaler.layerTest,
     JobEvidence.layerTest,
     MemoryEvidence.layerTest,
+    DbEvidence.layerTest,
   ).pipe(Layer.provideMerge(World.layer(options)));

@@ -113,8 +113,11 @@ export const fakeTarget = (world: WorldState) => ({
       const failed = yield* injected(world, "GET", req.path);
       if (failed) return failed;
       if (req.path === "/ops/health") {
-        // after a crash the instance is back with a new boot id
-        return response({ status: 200, instanceId: req.pin ?? "i1", bootId: "b-restarted" });
+        // unpinned: the balancer's next instance; pinned: after a crash the instance is
+        // back with a new boot id
+        const n = world.requests.get("GET /ops/health") ?? 1;
+        const next = world.instances[(n - 1) % world.instances.length] ?? "i1";
+        return response({ status: 200, instanceId: req.pin ?? next, bootId: "b-restarted" });
       }
       return yield* bars(world, req);
     }),

@@ -3,6 +3,7 @@ import type { ExecutionEvent, JobRecord } from "../../jobs/events.ts";
 import type { MemoryPoint } from "../data.ts";
 import type { ProgressReport } from "../progress/plan.ts";
 import type { Check, Metrics } from "../schema.ts";
+import type { DbWorldOptions } from "./db.ts";
 import { cleanHistory } from "./jobs.ts";
 import { healthyPoint } from "./memory.ts";
 
@@ -30,6 +31,8 @@ export interface WorldOptions {
   readonly memory?: (instanceId: string, k: number, at: number) => MemoryPoint;
   /** The runner may narrow the balancer to fewer instances (the local cluster can). */
   readonly scalable?: boolean;
+  /** The database behind the instances (connection limits, pools, plans): healthy by default. */
+  readonly db?: DbWorldOptions;
   /**
    * Answer the n-th request (1-based, per method and path) with this status, or not at
    * all ("unreachable"), instead of serving it; undefined serves it.

@@ -1,0 +1,103 @@
+import { Effect } from "effect";
+import { combine, type ProfileResult, verdictOf } from "../check.ts";
+import type { Answer } from "../data.ts";
+import { ask } from "../poll.ts";
+import { gatesOf } from "../profiles/db/gates.ts";
+import { type Plan, reportAt } from "../progress/plan.ts";
+import { publish } from "../publish.ts";
+import type { RunParams, Verdict } from "../schema.ts";
+import { DbEvidence } from "../services/dbEvidence.ts";
+import { Evidence } from "../services/evidence.ts";
+import { Progress } from "../services/progress.ts";
+import { Target } from "../services/target.ts";
+import type { PreflightEvidence, SeenInstance } from "./evidence.ts";
+import { judgeExhaustion, judgePreflight } from "./judge.ts";
+
+/** Health probes through the balancer: this many per expected instance, at least MIN_PROBES. */
+export const PROBES_PER_INSTANCE = 5;
+export const MIN_PROBES = 10;
+
+/**
+ * `/ops/health` through the balancer until every expected instance has answered (or the
+ * probes run out; all of them when the count is unknown): each instance's last status.
+ */
+const probeInstances = Effect.fn("preflight.probe")(function* (expected: number | null) {
+  const target = yield* Target;
+  const limit = Math.max(MIN_PROBES, (expected ?? 0) * PROBES_PER_INSTANCE);
+  const seen = new Map<string, number>();
+  let probes = 0;
+  let unreachable = 0;
+  while (probes < limit && (expected === null || seen.size < expected)) {
+    const a: Answer = yield* ask(target.get({ path: "/ops/health" }));
+    probes++;
+    if (a._tag === "Unreachable") unreachable++;
+    else if (a.response.instanceId) seen.set(a.response.instanceId, a.response.status);
+  }
+  const instances: SeenInstance[] = [...seen].map(([instanceId, status]) => ({
+    instanceId,
+    status,
+  }));
+  return { probes, unreachable, instances };
+});
+
+/** Everything the preflight rules need, read before the run sends any traffic. */
+export const gatherPreflight = Effect.fn("preflight.gather")(function* (params: RunParams) {
+  const db = yield* DbEvidence;
+  const expected = yield* (yield* Evidence).expectedInstances;
+  const probed = yield* probeInstances(expected);
+  const pools = yield* Effect.forEach(probed.instances, (i) => db.pool(i.instanceId), {
+    concurrency: "unbounded",
+  });
+  return {
+    expected,
+    ...probed,
+    pools: pools.filter((p) => p !== null),
+    settings: yield* db.settings,
+    margin: gatesOf(params).connectionMargin,
+  } satisfies PreflightEvidence;
+});
+
+export interface Preflight {
+  readonly result: ProfileResult;
+  readonly refused: string | null;
+  /** The cluster's pool-exhaustion count when the run began. */
+  readonly exhaustionBefore: number | null;
+}
+
+/** The first step of every run: its checks are published, and a refusal says why in numbers. */
+export const preflight = Effect.fn("preflight")(function* (params: RunParams, plan: Plan) {
+  yield* (yield* Progress).report(reportAt(plan, "preflight", 0, 0));
+  const exhaustionBefore = yield* (yield* DbEvidence).exhaustionEvents;
+  const verdict = judgePreflight(yield* gatherPreflight(params));
+  const metrics = verdict.refused
+    ? { ...verdict.result.metrics, "preflight.refused": verdict.refused }
+    : verdict.result.metrics;
+  const result = yield* publish({ checks: verdict.result.checks, metrics });
+  return { result, refused: verdict.refused, exhaustionBefore } satisfies Preflight;
+});
+
+/** What every run ends with: its pool-exhaustion events, counted by the cluster itself. */
+export const postflight = Effect.fn("postflight")(function* (before: Preflight) {
+  const after = yield* (yield* DbEvidence).exhaustionEvents;
+  return yield* publish(judgeExhaustion(before.exhaustionBefore, after));
+});
+
+/**
+ * A profile's program with the preflight before it and the exhaustion check after it:
+ * a refused run sends no traffic and ends FAIL with the preflight's findings.
+ */
+export const withPreflight = <A extends ProfileResult, E, R>(
+  params: RunParams,
+  plan: Plan,
+  program: Effect.Effect<A, E, R>,
+) =>
+  Effect.gen(function* () {
+    const pre = yield* preflight(params, plan);
+    if (pre.refused)
+      return { ...pre.result, verdict: "FAIL" as Verdict } as Partial<A> &
+        ProfileResult & { verdict: Verdict };
+    const result = yield* program;
+    const all = combine(pre.result, result, yield* postflight(pre));
+    // the profile's own fields (its evidence) are kept; checks and metrics are the run's
+    return { ...result, ...all, verdict: verdictOf(all.checks) };
+  });

@@ -1,0 +1,204 @@
+import { responsesOf, sampleFailures } from "../../answers.ts";
+import { atLeast, check, equals, type ProfileResult } from "../../check.ts";
+import type { Answer } from "../../data.ts";
+import type { DbStats } from "../../dbData.ts";
+import type { Check, Metrics } from "../../schema.ts";
+import { percentile, round } from "../../stats.ts";
+import type { DbProfileEvidence } from "./evidence.ts";
+import { describeScan, fullScans } from "./plans.ts";
+
+const below = (max: number) => (a: Check["actual"]) => typeof a === "number" && a < max;
+const failedOf = (answers: readonly Answer[], ok: number) =>
+  answers.filter((a) => a._tag === "Unreachable" || a.response.status !== ok);
+const p95Of = (answers: readonly Answer[], ok: number) =>
+  percentile(
+    responsesOf(answers)
+      .filter((r) => r.status === ok)
+      .map((r) => r.durationMs),
+    95,
+  );
+const worst = (xs: readonly (number | null)[]): number | null =>
+  xs.some((x) => x === null) || xs.length === 0 ? null : round(Math.max(...(xs as number[])));
+const SERIALIZATION = /SERIALIZ|DEADLOCK|40001|40P01/i;
+
+/** Index scans per index over the run, most used first (indexes not used are left out). */
+export const indexDeltas = (before: DbStats, after: DbStats) => {
+  const was = new Map(before.indexes.map((i) => [i.index, i.scans]));
+  return after.indexes
+    .map((i) => ({ ...i, scans: i.scans - (was.get(i.index) ?? 0) }))
+    .filter((i) => i.scans > 0)
+    .sort((a, b) => b.scans - a.scans || a.index.localeCompare(b.index));
+};
+
+const planChecks = (ev: DbProfileEvidence): Check[] => {
+  const explained = ev.statements.filter((s) => s.plan !== null);
+  const scans = fullScans(ev.statements, ev.relations, ev.gates.seqScanRows);
+  return [
+    check(
+      "explain",
+      "plans.statements_explained",
+      ">= 1",
+      explained.length,
+      atLeast(1),
+      [...new Set(explained.map((s) => s.query.replace(/#\d+$/, "")))].join(", "),
+    ),
+    check(
+      "explain",
+      "plans.full_scans",
+      `= 0 (no hot statement reads a whole table or index of > ${ev.gates.seqScanRows} rows)`,
+      scans.length,
+      equals(0),
+      scans.map(describeScan).join("; ") || undefined,
+    ),
+  ];
+};
+
+const creationChecks = (ev: DbProfileEvidence): Check[] => {
+  const bursts = ev.rounds.map((r) => r.creations);
+  const answers = bursts.flatMap((b) => b.answers);
+  const failed = failedOf(answers, 202);
+  const serialization = responsesOf(failed).filter((r) =>
+    SERIALIZATION.test(r.errorCode ?? ""),
+  ).length;
+  const instances = new Set(
+    responsesOf(answers)
+      .filter((r) => r.status === 202)
+      .map((r) => r.instanceId),
+  );
+  const want = Math.min(2, ev.expected ?? 2);
+  const g = ev.gates;
+  const rounds = bursts.length > 1 ? `, worst of ${bursts.length} rounds` : "";
+  return [
+    check(
+      "creations",
+      "creations.failures",
+      "= 0",
+      failed.length,
+      equals(0),
+      sampleFailures(failed),
+    ),
+    check(
+      "creations",
+      "creations.p95_ms",
+      `< ${g.creationP95Ms}`,
+      worst(bursts.map((b) => p95Of(b.answers, 202))),
+      below(g.creationP95Ms),
+      `${g.creations} at once${rounds}`,
+    ),
+    check(
+      "creations",
+      "creations.within_s",
+      `<= ${g.creationWithinS}`,
+      worst(bursts.map((b) => b.wallMs / 1000)),
+      (a) => typeof a === "number" && a <= g.creationWithinS,
+      "first send to last answer",
+    ),
+    check(
+      "creations",
+      "creations.deadlocks",
+      "= 0",
+      bursts.reduce((a, b) => a + b.deadlocks, 0),
+      equals(0),
+      "pg_stat_database.deadlocks during the bursts",
+    ),
+    check(
+      "creations",
+      "creations.serialization_failures",
+      "= 0",
+      serialization,
+      equals(0),
+      "answers naming a serialization failure or deadlock",
+    ),
+    check(
+      "creations",
+      "creations.instances",
+      `>= ${want}`,
+      instances.size,
+      atLeast(want),
+      [...instances].sort().join(", ") || undefined,
+    ),
+  ];
+};
+
+const coldReadChecks = (ev: DbProfileEvidence): Check[] => {
+  const bursts = ev.rounds.map((r) => r.coldReads);
+  const answers = bursts.flatMap((b) => b.answers);
+  const failed = failedOf(answers, 200);
+  const cold = responsesOf(answers).filter((r) => r.status === 200 && r.cache === "MISS").length;
+  const g = ev.gates;
+  const rounds = bursts.length > 1 ? `, worst of ${bursts.length} rounds` : "";
+  return [
+    check(
+      "cold-reads",
+      "cold_reads.failures",
+      "= 0",
+      failed.length,
+      equals(0),
+      sampleFailures(failed),
+    ),
+    check(
+      "cold-reads",
+      "cold_reads.cold",
+      `= ${answers.length} (every read a MISS on its own key)`,
+      cold,
+      equals(answers.length),
+    ),
+    check(
+      "cold-reads",
+      "cold_reads.p95_ms",
+      `< ${g.coldReadP95Ms}`,
+      worst(bursts.map((b) => p95Of(b.answers, 200))),
+      below(g.coldReadP95Ms),
+      `${g.coldReads} at once${rounds}`,
+    ),
+  ];
+};
+
+const metricsOf = (ev: DbProfileEvidence): Metrics => {
+  const deltas = indexDeltas(ev.statsBefore, ev.statsAfter);
+  const waiting: Record<string, number> = {};
+  for (const b of ev.rounds) {
+    for (const [id, w] of Object.entries(b.coldReads.waitingMax))
+      waiting[id] = Math.max(waiting[id] ?? 0, w);
+  }
+  const creations = ev.rounds.map((r) => r.creations);
+  const reads = ev.rounds.map((r) => r.coldReads);
+  return {
+    "plans.statements": ev.statements.length,
+    "plans.skipped":
+      ev.statements
+        .filter((s) => s.skipped)
+        .map((s) => s.query)
+        .join(", ") || null,
+    rounds: ev.rounds.length,
+    "creations.p95_ms": worst(creations.map((b) => p95Of(b.answers, 202))),
+    "creations.wall_ms": worst(creations.map((b) => b.wallMs)),
+    "creations.jobs_accepted": ev.jobs.accepted,
+    "creations.jobs_ended": ev.jobs.ended,
+    "cold_reads.p95_ms": worst(reads.map((b) => p95Of(b.answers, 200))),
+    "cold_reads.wall_ms": worst(reads.map((b) => b.wallMs)),
+    "cold_reads.pool_waiting_max": Math.max(0, ...Object.values(waiting)),
+    ...Object.fromEntries(
+      Object.entries(waiting).map(([id, w]) => [`cold_reads.pool_waiting_max.${id}`, w]),
+    ),
+    "cold_reads.pool_readings": reads.reduce((a, b) => a + b.poolReadings, 0),
+    "db.deadlocks": ev.statsAfter.deadlocks - ev.statsBefore.deadlocks,
+    "db.rollbacks": ev.statsAfter.rollbacks - ev.statsBefore.rollbacks,
+    index_scans:
+      deltas
+        .slice(0, 12)
+        .map((d) => `${d.index} +${d.scans}`)
+        .join(", ") || null,
+    ...Object.fromEntries(deltas.map((d) => [`index_scans.${d.index}`, d.scans])),
+  };
+};
+
+/**
+ * The db profile's verdict from its evidence alone: no hot statement reads a whole large
+ * relation; creation bursts fast, complete and free of deadlocks and serialization
+ * failures, served by two instances; cold read bursts fast and really cold.
+ */
+export const judgeDb = (ev: DbProfileEvidence): ProfileResult => ({
+  checks: [...planChecks(ev), ...creationChecks(ev), ...coldReadChecks(ev)],
+  metrics: metricsOf(ev),
+});
