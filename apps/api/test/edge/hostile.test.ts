@@ -1,3 +1,4 @@
+import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
 import { barsRange, get } from "../support/http.ts";
@@ -18,12 +19,34 @@ afterAll(async () => {
 
 const MB = 1024 * 1024;
 const bootId = async () => (await fetch(`${c.url}/ops/live`)).headers.get("x-boot-id");
-const post = (path: string, body: string | Uint8Array, headers: Record<string, string> = {}) =>
-  fetch(`${c.instanceUrl("i1")}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body,
-  });
+/**
+ * Each hostile request on a connection of its own, as a hostile client has: a connection
+ * whose huge upload the instance cut short is not one a well-behaved request should
+ * inherit.
+ */
+const post = async (
+  path: string,
+  body: string | Uint8Array,
+  headers: Record<string, string> = {},
+) => {
+  const dispatcher = new Agent();
+  try {
+    const res = await undiciFetch(`${c.instanceUrl("i1")}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+      dispatcher,
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      json: async () => JSON.parse(text) as unknown,
+      text: async () => text,
+    };
+  } finally {
+    await dispatcher.close();
+  }
+};
 const backtest = (extra: Record<string, unknown> = {}) => ({
   symbol: "ES",
   tf: "1m",
@@ -57,13 +80,16 @@ describe("request bodies", () => {
         ctrl.close();
       },
     });
-    const res = await fetch(`${c.instanceUrl("i1")}/api/backtests`, {
+    const dispatcher = new Agent();
+    const res = await undiciFetch(`${c.instanceUrl("i1")}/api/backtests`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: chunks,
       duplex: "half",
-    } as RequestInit);
+      dispatcher,
+    });
     expect(res.status).toBe(413);
+    await dispatcher.close();
   });
 
   it("ops routes check the token before reading the body: 401 for 50 MB without one", async () => {
