@@ -23,6 +23,7 @@ export const OPTIONS = {
   limit: { type: "string" },
   status: { type: "string" },
   instance: { type: "string" },
+  cases: { type: "string" },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;

@@ -1,9 +1,11 @@
 import { createClient } from "@scaleproof/client/trpc";
 import { type CommandLine, parseCommandLine } from "./args.ts";
+import { calibrate } from "./commands/calibrate.ts";
 import { cancel } from "./commands/cancel.ts";
 import type { Command } from "./commands/command.ts";
 import { exportRun } from "./commands/export.ts";
 import { fault } from "./commands/fault.ts";
+import { judge } from "./commands/judge.ts";
 import { list } from "./commands/list.ts";
 import { results } from "./commands/results.ts";
 import { run } from "./commands/run.ts";
@@ -22,6 +24,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   cancel,
   export: exportRun,
   fault,
+  judge,
+  calibrate,
 };
 
 const commandOf = (name: string): Command | undefined =>
@@ -57,5 +61,11 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   }
   const out = createOutput(command.stdoutIsData?.(line.values) ?? false);
   const client = createClient(line.target, findToken(line.values.token));
-  return command.run({ client, out, values: line.values, positionals: line.positionals });
+  return command.run({
+    client,
+    out,
+    values: line.values,
+    positionals: line.positionals,
+    target: line.target,
+  });
 };

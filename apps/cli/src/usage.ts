@@ -8,7 +8,12 @@ export const USAGE = `usage:
   scaleproof list [--limit N] [--profile P] [--status queued|running|passed|failed|aborted]
   scaleproof cancel RUN_ID
   scaleproof export RUN_ID [--json FILE|-]          (default: stdout)
+  scaleproof judge FILE        re-judge an export from its evidence: 0 agrees, 1 not, 2 not an export
   scaleproof fault list | set NAME [--instance ID] | clear [NAME]   (needs FAULTS_ENABLED)
+  scaleproof calibrate [--quick] [--cases ID,ID] [--json FILE|-]
+                 every profile against the defects it exists to catch, planted through
+                 fault switches, plus healthy controls: 0 only when every defect FAILed
+                 and every control PASSed (needs FAULTS_ENABLED)
 
 every command takes:
   --target URL  the deployment (default $SCALEPROOF_URL or http://127.0.0.1:8080)

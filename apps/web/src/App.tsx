@@ -12,6 +12,9 @@ const ScaleTests = lazy(() =>
 const Instances = lazy(() =>
   import("./pages/Instances.tsx").then((m) => ({ default: m.Instances })),
 );
+const Calibration = lazy(() =>
+  import("./pages/Calibration.tsx").then((m) => ({ default: m.Calibration })),
+);
 const loading = (
   <Center p="xl">
     <Loader aria-label="loading" />
@@ -53,11 +56,19 @@ export function App() {
                   <Tabs.List>
                     <Tabs.Tab value="scale-tests">Scale Tests</Tabs.Tab>
                     <Tabs.Tab value="instances">Instances</Tabs.Tab>
+                    <Tabs.Tab value="calibration">Calibration</Tabs.Tab>
                   </Tabs.List>
                   <Tabs.Panel value="scale-tests" pt="md">
                     <ErrorBoundary>
                       <Suspense fallback={loading}>
                         <ScaleTests />
+                      </Suspense>
+                    </ErrorBoundary>
+                  </Tabs.Panel>
+                  <Tabs.Panel value="calibration" pt="md">
+                    <ErrorBoundary>
+                      <Suspense fallback={loading}>
+                        <Calibration />
                       </Suspense>
                     </ErrorBoundary>
                   </Tabs.Panel>

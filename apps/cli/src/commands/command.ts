@@ -7,6 +7,8 @@ export interface Context {
   readonly out: Output;
   readonly values: CommandLine["values"];
   readonly positionals: readonly string[];
+  /** The deployment's URL (--target). */
+  readonly target: string;
 }
 
 /** One `scaleproof <command>`: the flags it takes besides --target/--token, and what it does. */

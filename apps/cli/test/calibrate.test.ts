@@ -1,0 +1,51 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createClient } from "@scaleproof/client/trpc";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestCluster, type TestCluster } from "../../api/test/support/cluster.ts";
+import { ADMIN_TOKEN, TOKEN_ENV } from "../../api/test/support/ops.ts";
+import { CLI, runNode } from "./support/process.ts";
+
+/**
+ * `scaleproof calibrate --quick` against a healthy local cluster (issue 11 #5): every
+ * profile runs against each defect it exists to catch, planted through the admin fault
+ * switches, plus healthy controls and a forgery attempt. It exits 0 only when every
+ * defect FAILed and every control PASSed, and records the matrix for the UI.
+ */
+let c: TestCluster;
+let dir: string;
+beforeAll(async () => {
+  c = await startTestCluster("calibrate", { instances: 2, env: { ...TOKEN_ENV } });
+  dir = mkdtempSync(path.join(tmpdir(), "sp-calibrate-"));
+});
+afterAll(async () => {
+  await c?.close();
+});
+
+const calibrate = (args: string[]) =>
+  runNode(CLI, ["calibrate", ...args], { SCALEPROOF_URL: c.url, SCALEPROOF_TOKEN: ADMIN_TOKEN });
+
+describe("scaleproof calibrate", () => {
+  it("--quick: no planted defect missed, every control passed, the matrix recorded", async () => {
+    const json = path.join(dir, "calibration.json");
+    const r = await calibrate(["--quick", "--json", json]);
+    const doc = JSON.parse(readFileSync(json, "utf8")) as {
+      rows: { caseId: string; outcome: string }[];
+      trustworthy: boolean;
+    };
+    const bad = doc.rows.filter((x) => x.outcome !== "caught" && x.outcome !== "passed");
+    expect(bad, r.stdout + r.stderr).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(doc.trustworthy).toBe(true);
+    const latest = await createClient(c.url, ADMIN_TOKEN).calibration.latest.query();
+    expect(latest?.trustworthy).toBe(true);
+    expect(latest?.matrix.rows.map((x) => x.caseId)).toEqual(doc.rows.map((x) => x.caseId));
+  }, 1_200_000);
+
+  it("an unknown case is a bad argument (exit 2), before anything runs", async () => {
+    const r = await calibrate(["--quick", "--cases", "cache.nope"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--cases/);
+  });
+});

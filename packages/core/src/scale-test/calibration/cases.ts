@@ -1,0 +1,112 @@
+import type { ProfileName } from "../schema.ts";
+
+/** A planted defect: the fault switch that plants it, and how the profile is run against it. */
+export interface CalibrationCase {
+  readonly id: string;
+  /** What is broken, in a sentence a reader of the matrix understands. */
+  readonly defect: string;
+  readonly profile: ProfileName;
+  /** Run parameters besides `profile` and `quick` (e.g. a zombie for the fencing case). */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /**
+   * The fault to switch on for the run; `instance: "other"` aims it at an instance that
+   * is not the runner's; null for the healthy control and for the forgery case.
+   */
+  readonly fault: {
+    readonly name: string;
+    readonly params?: Readonly<Record<string, number | string | boolean>>;
+    readonly instance?: "other";
+  } | null;
+  /**
+   * What a trustworthy harness does: FAIL the run (a defect it exists to catch), PASS it
+   * (the healthy control), or PASS it despite anonymous forged evidence sent during the
+   * run (forgery can neither add to nor subtract from a run's evidence).
+   */
+  readonly expect: "FAIL" | "PASS" | "PASS_DESPITE_FORGERY";
+}
+
+/**
+ * Every defect the profiles exist to catch, partial ones included (one layer of two
+ * broken, the smallest leak rate claimed), plus a healthy control per profile. A YES is
+ * only as good as this matrix.
+ */
+export const CALIBRATION_CASES: readonly CalibrationCase[] = [
+  {
+    id: "control.cache",
+    defect: "none (healthy control)",
+    profile: "cache",
+    fault: null,
+    expect: "PASS",
+  },
+  {
+    id: "cache.no-redis-lock",
+    defect: "cross-instance lock broken, single-flight kept",
+    profile: "cache",
+    fault: { name: "cache-no-redis-lock" },
+    expect: "FAIL",
+  },
+  {
+    id: "cache.no-single-flight",
+    defect: "single-flight broken, cross-instance lock kept",
+    profile: "cache",
+    fault: { name: "cache-no-single-flight" },
+    expect: "FAIL",
+  },
+  {
+    id: "cache.forgery",
+    defect: "anonymous requests forging run evidence during the run",
+    profile: "cache",
+    fault: null,
+    expect: "PASS_DESPITE_FORGERY",
+  },
+  {
+    id: "control.jobs",
+    defect: "none (healthy control)",
+    profile: "jobs",
+    fault: null,
+    expect: "PASS",
+  },
+  {
+    id: "jobs.no-fence",
+    defect: "lease fencing off (a zombie's late completion accepted)",
+    profile: "jobs",
+    params: { stall: true },
+    fault: { name: "jobs-no-fence" },
+    expect: "FAIL",
+  },
+  {
+    id: "jobs.claim-live",
+    defect: "claims ignore live leases (fencing kept)",
+    profile: "jobs",
+    fault: { name: "jobs-claim-live" },
+    expect: "FAIL",
+  },
+  {
+    id: "control.memory",
+    defect: "none (healthy control)",
+    profile: "memory",
+    fault: null,
+    expect: "PASS",
+  },
+  {
+    id: "memory.heap-leak",
+    defect: "heap leak at the smallest claimed rate (2 MB/min)",
+    profile: "memory",
+    fault: { name: "leak", params: { kbPerSec: 35 }, instance: "other" },
+    expect: "FAIL",
+  },
+  {
+    id: "memory.offheap-leak",
+    defect: "off-heap (Buffer) leak at the smallest claimed rate (2 MB/min)",
+    profile: "memory",
+    fault: { name: "leak-offheap", params: { kbPerSec: 35 }, instance: "other" },
+    expect: "FAIL",
+  },
+  {
+    id: "memory.shed-off",
+    defect: "load shedder off",
+    profile: "memory",
+    fault: { name: "shed-off" },
+    expect: "FAIL",
+  },
+];

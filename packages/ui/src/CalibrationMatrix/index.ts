@@ -1,0 +1,1 @@
+export { CalibrationMatrix, type CalibrationRowView } from "./CalibrationMatrix.tsx";
