@@ -174,6 +174,14 @@ describe("errors carry no internals", () => {
     expect(res.status).toBe(400);
   });
 
+  it("instances.list (boot ids, memory) is for admins only", async () => {
+    expect((await fetch(`${c.url}/trpc/instances.list`)).status).toBe(401);
+    const admin = await fetch(`${c.url}/trpc/instances.list`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(admin.status).toBe(200);
+  });
+
   it("a missing asset is 404, not the SPA's HTML", async () => {
     const res = await fetch(`${c.url}/assets/nope-123.js`);
     expect(res.status).toBe(404);

@@ -1,5 +1,5 @@
 import { instancesKey } from "../../memory/sampler.ts";
-import { publicProcedure, router } from "../trpc.ts";
+import { adminProcedure, router } from "../trpc.ts";
 
 const STALE_MS = 15_000;
 
@@ -22,9 +22,9 @@ export interface InstanceInfo {
   };
 }
 
-/** Instances that reported in the last 15 s, from the registry every sampler writes. */
+/** Instances that reported in the last 15 s (admin-only: boot ids and memory are not public). */
 export const instancesRouter = router({
-  list: publicProcedure.query(async ({ ctx }) => {
+  list: adminProcedure.query(async ({ ctx }) => {
     const raw = await ctx.deps.redis.hvals(instancesKey(ctx.deps.env.CACHE_KEY_PREFIX));
     const now = Date.now();
     return raw
