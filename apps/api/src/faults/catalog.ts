@@ -12,6 +12,7 @@ export const FAULT_NAMES = [
   "ballast",
   "leak",
   "ingest-ack-before-flush",
+  "streams-drop",
 ] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
@@ -40,4 +41,6 @@ export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
   leak: "retain params.kbPerSec KB of V8 heap every second until cleared (set instanceId)",
   "ingest-ack-before-flush":
     "snapshot ingest answers before the flush and flushes params.holdMs (default the flush interval) later: a crash meanwhile loses acknowledged snapshots",
+  "streams-drop":
+    "the instance ends every run-progress stream (SSE) after params.after events (default 3): subscribers are dropped",
 };

@@ -12,6 +12,7 @@ import type { InstanceDeps } from "../deps.ts";
 import { dependencyDown } from "../edge/dependencies.ts";
 import { faultInput } from "../faults/catalog.ts";
 import { VERSION } from "../instance/version.ts";
+import { publishRunChanged } from "../runs/progressFeed.ts";
 import { RunRefused } from "./errors.ts";
 import { evidenceLayer } from "./evidence.ts";
 import { jobEvidenceLayer } from "./jobEvidence.ts";
@@ -19,6 +20,7 @@ import { memoryEvidenceLayer } from "./memoryEvidence.ts";
 import { RunRecorder } from "./recorder.ts";
 import { DependencyDown, RECORD_END_MS, ridingOutAsync } from "./ridingOut.ts";
 import { scalerLayer } from "./scaler.ts";
+import { streamsLayer } from "./streams.ts";
 import { targetLayer } from "./target.ts";
 
 interface LocalRun {
@@ -97,7 +99,9 @@ export class ScaleTestCoordinator {
 
   #launch(row: ScaleTestRunRow, params: RunParams, targetUrl: string): void {
     const { deps } = this;
-    const recorder = new RunRecorder(deps.sql, row.id, deps.identity.bootId, deps.log);
+    const recorder = new RunRecorder(deps.sql, row.id, deps.identity.bootId, deps.log, () =>
+      publishRunChanged(deps, row.id),
+    );
     const layer = Layer.mergeAll(
       targetLayer(targetUrl, row.id, this.deps.env.ADMIN_TOKEN),
       evidenceLayer(deps, row.id),
@@ -105,6 +109,7 @@ export class ScaleTestCoordinator {
       jobEvidenceLayer(deps.sql, row.id),
       memoryEvidenceLayer(deps.sql, deps.env, row.id),
       scalerLayer(deps.env),
+      streamsLayer(targetUrl, row.id, deps.env.ADMIN_TOKEN),
       Layer.succeed(
         Faults,
         Faults.of({
@@ -195,6 +200,7 @@ export class ScaleTestCoordinator {
         return false;
       });
       clearInterval(lease);
+      await publishRunChanged(deps, row.id);
       deps.log.info(
         {
           event: "scale_test_finished",

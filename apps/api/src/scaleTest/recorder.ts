@@ -32,6 +32,8 @@ export class RunRecorder {
     readonly runId: string,
     private readonly bootId: string,
     private readonly log: Logger,
+    /** Tells progress subscribers on every instance that the row changed (after each write). */
+    private readonly changed: () => Promise<void> = async () => {},
   ) {}
 
   event(kind: string, data: Record<string, unknown>, extra: Partial<ScaleTestEvent> = {}): void {
@@ -71,6 +73,7 @@ export class RunRecorder {
         await ridingOutAsync(() =>
           updateScaleTestRunProgress(this.sql, this.runId, this.bootId, snapshot),
         );
+        await this.changed();
       } catch (error) {
         this.log.error({ err: error, runId: this.runId }, "could not record run progress");
       }

@@ -9,6 +9,7 @@ import type { Faults } from "./services/faults.ts";
 import type { JobEvidence } from "./services/jobEvidence.ts";
 import type { MemoryEvidence } from "./services/memoryEvidence.ts";
 import type { Progress } from "./services/progress.ts";
+import type { Streams } from "./profiles/streams/service.ts";
 import type { Scaler } from "./services/scaler.ts";
 import type { Target } from "./services/target.ts";
 
@@ -20,7 +21,8 @@ export type ProfileServices =
   | Progress
   | Faults
   | Scaler
-  | DbEvidence;
+  | DbEvidence
+  | Streams;
 
 /**
  * A scale-test profile: a program over the runner's services. Adding one is a folder in

@@ -8,6 +8,7 @@ import { dbProfile } from "./profiles/db/profile.ts";
 import { fullProfile } from "./profiles/full/profile.ts";
 import { jobsProfile } from "./profiles/jobs/profile.ts";
 import { memoryProfile } from "./profiles/memory/profile.ts";
+import { streamsProfile } from "./profiles/streams/profile.ts";
 import type { Plan } from "./progress/plan.ts";
 import type { ProfileName, RunParams, Verdict } from "./schema.ts";
 
@@ -18,6 +19,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   memory: memoryProfile,
   full: fullProfile,
   db: dbProfile,
+  streams: streamsProfile,
 };
 
 export interface RunOutcome extends ProfileResult {

@@ -7,7 +7,7 @@ import { dbGatesInput } from "./profiles/db/gates.ts";
  */
 
 /** Profiles a run can ask for. Later profiles add their name here and to the registry. */
-export const PROFILE_NAMES = ["cache", "jobs", "memory", "full", "db"] as const;
+export const PROFILE_NAMES = ["cache", "jobs", "memory", "full", "db", "streams"] as const;
 export const profileName = z.enum(PROFILE_NAMES);
 export type ProfileName = z.infer<typeof profileName>;
 

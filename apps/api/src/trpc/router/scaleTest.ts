@@ -1,4 +1,4 @@
-import { isTerminal, runIdInput, runInput, runStatus } from "@scaleproof/core/scale-test/schema";
+import { runIdInput, runInput, runStatus } from "@scaleproof/core/scale-test/schema";
 import { currentScaleTestRun } from "@scaleproof/db/queries/currentScaleTestRun";
 import { getScaleTestRun } from "@scaleproof/db/queries/getScaleTestRun";
 import { listScaleTestRuns } from "@scaleproof/db/queries/listScaleTestRuns";
@@ -6,14 +6,13 @@ import { requestScaleTestRunCancel } from "@scaleproof/db/queries/requestScaleTe
 import { summariseScaleTestEvents } from "@scaleproof/db/queries/summariseScaleTestEvents";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { progressFeedOf } from "../../runs/progressFeed.ts";
 import { RunRefused } from "../../scaleTest/errors.ts";
 import { buildRunExport } from "../../scaleTest/export.ts";
 import { toRunView } from "../../scaleTest/view.ts";
 import type { TrpcContext } from "../trpc.ts";
 import { adminProcedure, router } from "../trpc.ts";
 import { seriesProcedure } from "./series.ts";
-
-const POLL_MS = 250;
 
 const mustGet = async (ctx: TrpcContext, id: string) => {
   const row = await getScaleTestRun(ctx.deps.sql, id);
@@ -76,16 +75,14 @@ export const scaleTestRouter = router({
     input,
     signal,
   }) {
-    let last = "";
-    for (;;) {
-      const row = await mustGet(ctx, input.runId);
-      const stamp = `${row.updated_at.toISOString()}:${row.status}`;
-      if (stamp !== last) {
-        last = stamp;
-        yield toRunView(row);
-      }
-      if (isTerminal(row.status) || signal?.aborted) return;
-      await new Promise((r) => setTimeout(r, POLL_MS));
+    // One Redis-woken read per change per instance, shared by all its subscribers.
+    const drop = ctx.deps.faults.find("streams-drop");
+    const dropAfter = drop ? Number(drop.params.after ?? 3) : Number.POSITIVE_INFINITY;
+    let sent = 0;
+    for await (const row of progressFeedOf(ctx.deps).watch(input.runId, signal)) {
+      if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `no run ${input.runId}` });
+      yield toRunView(row);
+      if (++sent >= dropAfter) return; // the streams-drop fault: the stream ends early
     }
   }),
 });

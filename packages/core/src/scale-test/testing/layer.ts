@@ -5,6 +5,7 @@ import { Faults } from "../services/faults.ts";
 import { JobEvidence } from "../services/jobEvidence.ts";
 import { MemoryEvidence } from "../services/memoryEvidence.ts";
 import { Progress } from "../services/progress.ts";
+import { Streams } from "../profiles/streams/service.ts";
 import { Scaler } from "../services/scaler.ts";
 import { Target } from "../services/target.ts";
 import { World, type WorldOptions } from "./world.ts";
@@ -20,4 +21,5 @@ export const layerTestSystem = (options: WorldOptions = {}) =>
     JobEvidence.layerTest,
     MemoryEvidence.layerTest,
     DbEvidence.layerTest,
+    Streams.layerTest,
   ).pipe(Layer.provideMerge(World.layer(options)));

@@ -1,0 +1,141 @@
+import { atLeast, atMost, check, equals, type ProfileResult } from "../../check.ts";
+import { theilSen } from "../../trend.ts";
+import type { HeapSeries, StreamsEvidence } from "./evidence.ts";
+import type { QueryReading } from "./service.ts";
+
+/**
+ * Heap growth (what survives a GC) per held connection over the hold above this is memory
+ * that is not flat. A fresh instance drifts up ~100 KB per connection-equivalent in its
+ * first 30 s on its own (warm-up): a quick run sees only gross per-connection leaks; the
+ * seed's 5 min hold the same bound over ten times as long.
+ */
+export const HEAP_PER_CONNECTION_LIMIT = 256 * 1024;
+/** Extra queries per second per subscriber: a per-subscriber 250 ms poll is 4; a fan-out ~0. */
+export const QUERIES_PER_SUBSCRIBER_LIMIT = 0.25;
+/** Every stream sees the view when it connects and at least one change while held. */
+export const MIN_EVENTS = 2;
+
+const STEP = "streams";
+
+/** Queries per second summed over instances between two readings (null if any is missing). */
+export const queryRate = (
+  start: readonly QueryReading[],
+  end: readonly QueryReading[],
+): number | null => {
+  let total = 0;
+  let ms = 0;
+  for (const e of end) {
+    const s = start.find((r) => r.instanceId === e.instanceId);
+    if (!s || s.queries === null || e.queries === null || e.at <= s.at) return null;
+    total += e.queries - s.queries;
+    ms = Math.max(ms, e.at - s.at);
+  }
+  return end.length === 0 || ms === 0 ? null : (total * 1000) / ms;
+};
+
+/** Heap growth per connection over the hold on one instance (Theil-Sen slope × hold). */
+export const heapPerConnection = (
+  h: HeapSeries,
+  connections: number,
+  holdMs: number,
+): number | null => {
+  const est = theilSen(h.points);
+  return est === null || connections === 0 ? null : (est.slope * holdMs) / connections;
+};
+
+const kb = (b: number) => `${Math.round(b / 1024)} KB`;
+
+/** Pure: the streams' fate, their memory and the database load they cost. */
+export const judgeStreams = (ev: StreamsEvidence): ProfileResult => {
+  const served = ev.streams.filter((s) => s.instanceId !== null);
+  const dropped = ev.streams.filter((s) => s.dropped);
+  const minEvents = ev.streams.reduce((m, s) => Math.min(m, s.events), Number.POSITIVE_INFINITY);
+  const byInstance = new Map<string, number>();
+  for (const s of served) {
+    byInstance.set(s.instanceId as string, (byInstance.get(s.instanceId as string) ?? 0) + 1);
+  }
+  const spread = [...byInstance].map(([id, n]) => `${id}: ${n}`).join(", ");
+  const heaps = ev.heap.map((h) => ({
+    h,
+    perConn: heapPerConnection(h, byInstance.get(h.instanceId) ?? 0, ev.holdMs),
+  }));
+  const measured = heaps.filter((x) => x.perConn !== null);
+  const worstHeap = measured.reduce(
+    (m, x) => Math.max(m, x.perConn as number),
+    Number.NEGATIVE_INFINITY,
+  );
+  const loaded = queryRate(ev.queries.holdStart, ev.queries.holdEnd);
+  const idle = queryRate(ev.queries.baselineStart, ev.queries.baselineEnd);
+  const perSubscriber =
+    loaded === null || idle === null || served.length === 0
+      ? null
+      : Math.max(0, loaded - idle) / served.length;
+  const round = (n: number) => Math.round(n * 1000) / 1000;
+  return {
+    checks: [
+      check(
+        STEP,
+        "streams.connected",
+        `= ${ev.connections}`,
+        served.length,
+        equals(ev.connections),
+        spread,
+      ),
+      check(
+        STEP,
+        "streams.dropped",
+        "= 0",
+        dropped.length,
+        equals(0),
+        dropped.length === 0
+          ? undefined
+          : dropped
+              .slice(0, 5)
+              .map((s) => `${s.instanceId ?? "?"} after ${s.events} events: ${s.detail ?? "ended"}`)
+              .join("; "),
+      ),
+      check(
+        STEP,
+        "streams.delivered",
+        `>= ${MIN_EVENTS} events on every stream`,
+        ev.streams.length === 0 ? 0 : minEvents,
+        atLeast(MIN_EVENTS),
+      ),
+      check(
+        STEP,
+        "streams.heap_per_connection",
+        `<= ${kb(HEAP_PER_CONNECTION_LIMIT)} over the hold`,
+        measured.length === 0 ? "not measured" : Math.round(worstHeap),
+        atMost(HEAP_PER_CONNECTION_LIMIT),
+        heaps
+          .map(
+            ({ h, perConn }) =>
+              `${h.instanceId} (${h.series}, ${h.points.length} samples): ${perConn === null ? "too few samples" : kb(perConn)}`,
+          )
+          .join("; "),
+      ),
+      check(
+        STEP,
+        "streams.queries_per_subscriber",
+        `<= ${QUERIES_PER_SUBSCRIBER_LIMIT}/s (scaleproof_pg_queries_total)`,
+        perSubscriber === null ? "not measured" : round(perSubscriber),
+        atMost(QUERIES_PER_SUBSCRIBER_LIMIT),
+        `${loaded === null ? "?" : round(loaded)}/s with ${served.length} subscribers, ${idle === null ? "?" : round(idle)}/s without`,
+      ),
+    ],
+    metrics: {
+      "streams.connections": served.length,
+      "streams.dropped": dropped.length,
+      "streams.instances": byInstance.size,
+      "streams.min_events": ev.streams.length === 0 ? 0 : minEvents,
+      ...(perSubscriber === null
+        ? {}
+        : { "streams.queries_per_subscriber_per_s": round(perSubscriber) }),
+      ...(loaded === null ? {} : { "streams.queries_per_s_held": round(loaded) }),
+      ...(idle === null ? {} : { "streams.queries_per_s_idle": round(idle) }),
+      ...(measured.length === 0
+        ? {}
+        : { "streams.heap_per_connection_bytes": Math.round(worstHeap) }),
+    },
+  };
+};
