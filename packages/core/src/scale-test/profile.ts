@@ -1,6 +1,7 @@
 import type { Effect } from "effect";
 import type { ProfileResult } from "./check.ts";
 import type { ProfileError } from "./errors.ts";
+import type { Streams } from "./profiles/streams/service.ts";
 import type { Plan } from "./progress/plan.ts";
 import type { ProfileName, RunParams } from "./schema.ts";
 import type { DbEvidence } from "./services/dbEvidence.ts";
@@ -9,7 +10,6 @@ import type { Faults } from "./services/faults.ts";
 import type { JobEvidence } from "./services/jobEvidence.ts";
 import type { MemoryEvidence } from "./services/memoryEvidence.ts";
 import type { Progress } from "./services/progress.ts";
-import type { Streams } from "./profiles/streams/service.ts";
 import type { Scaler } from "./services/scaler.ts";
 import type { Target } from "./services/target.ts";
 

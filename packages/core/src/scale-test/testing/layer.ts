@@ -1,11 +1,11 @@
 import { Layer } from "effect";
+import { Streams } from "../profiles/streams/service.ts";
 import { DbEvidence } from "../services/dbEvidence.ts";
 import { Evidence } from "../services/evidence.ts";
 import { Faults } from "../services/faults.ts";
 import { JobEvidence } from "../services/jobEvidence.ts";
 import { MemoryEvidence } from "../services/memoryEvidence.ts";
 import { Progress } from "../services/progress.ts";
-import { Streams } from "../profiles/streams/service.ts";
 import { Scaler } from "../services/scaler.ts";
 import { Target } from "../services/target.ts";
 import { World, type WorldOptions } from "./world.ts";
