@@ -1,6 +1,5 @@
 import { Effect } from "effect";
 import type { DbStats, ExplainedStatement, PoolReading, RelationSize } from "../dbData.ts";
-import type { WorldState } from "./world.ts";
 
 /** Switches for the in-memory database: each breaks one thing the preflight or the db profile checks. */
 export interface DbWorldOptions {
@@ -75,8 +74,14 @@ const RELATIONS: readonly RelationSize[] = [
   { name: "scale_test_runs_current", kind: "index", rows: 100_000 },
 ];
 
+/** The part of the `World` the in-memory database reads (structural: no import cycle). */
+interface DbWorld {
+  readonly options: { readonly db?: DbWorldOptions };
+  readonly instances: readonly string[];
+}
+
 /** The in-memory `DbEvidence` over the `World`'s instances. */
-export const dbWorld = (world: WorldState) => {
+export const dbWorld = (world: DbWorld) => {
   const o = world.options.db ?? {};
   const poolMax = o.poolMax ?? 10;
   let exhaustionReads = 0;
