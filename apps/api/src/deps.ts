@@ -10,6 +10,7 @@ import { ReadyChannel } from "./cache/readyChannel.ts";
 import { defineCacheScripts } from "./cache/scripts.ts";
 import { SharedCache } from "./cache/sharedCache.ts";
 import type { InstanceEnv } from "./config/env.ts";
+import { watchPoolExhaustion } from "./db-health/exhaustion.ts";
 import { FaultRegistry } from "./faults/registry.ts";
 import type { Identity } from "./instance/identity.ts";
 import { MemoryFaultEffects } from "./memory/faultEffects.ts";
@@ -55,15 +56,18 @@ export const openInstanceDeps = async (
 ): Promise<InstanceDeps> => {
   const metrics = createMetrics(identity);
   await ensureDatabase(env.DATABASE_URL);
-  const sql = countQueries(
-    connect(env.DATABASE_URL, {
-      applicationName: `scaleproof:${identity.instanceId}`,
-      max: env.DB_POOL_MAX,
-      idleTimeoutSec: env.DB_IDLE_TIMEOUT_S,
-      connectTimeoutSec: env.DB_CONNECT_TIMEOUT_S,
-    }),
+  const sql = watchPoolExhaustion(
+    countQueries(
+      connect(env.DATABASE_URL, {
+        applicationName: `scaleproof:${identity.instanceId}`,
+        max: env.DB_POOL_MAX,
+        idleTimeoutSec: env.DB_IDLE_TIMEOUT_S,
+        connectTimeoutSec: env.DB_CONNECT_TIMEOUT_S,
+      }),
+      metrics.registry,
+      env.DB_POOL_MAX,
+    ),
     metrics.registry,
-    env.DB_POOL_MAX,
   );
   await migrate(sql);
   const redis = new Redis(env.REDIS_URL, {

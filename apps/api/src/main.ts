@@ -1,5 +1,6 @@
 import { serve } from "@hono/node-server";
 import { loadInstanceEnv } from "./config/env.ts";
+import { publishPool } from "./db-health/publisher.ts";
 import { openInstanceDeps } from "./deps.ts";
 import { createApp } from "./http/app.ts";
 import { resolveIdentity } from "./instance/identity.ts";
@@ -18,6 +19,7 @@ const scaleTests = new ScaleTestCoordinator(deps);
 const jobs = new JobWorker(deps);
 await jobs.start();
 deps.sampler.start();
+const stopPoolPublisher = publishPool(deps);
 const stopPruner = startPruner(deps.sql, log, {
   days: env.RETENTION_DAYS,
   maxRows: env.RETENTION_MAX_ROWS,
@@ -63,6 +65,7 @@ const stop = async (signal: string) => {
   try {
     server.close();
     stopPruner();
+    stopPoolPublisher();
     await scaleTests.close();
     await jobs.close();
     await deps.close();

@@ -14,7 +14,12 @@ export const instanceEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   DATABASE_URL: z.string().url().default("postgres://postgres@127.0.0.1:5432/scaleproof"),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
-  /** Postgres pool: connections per instance (seed: 20 in production, 10 in development). */
+  /**
+   * Postgres pool: connections per instance (seed: 20 in production, 10 in development;
+   * the default follows NODE_ENV). postgres.js opens connections on demand and closes
+   * each after DB_IDLE_TIMEOUT_S idle: it has no minimum to keep open, so there is no
+   * DB_POOL_MIN.
+   */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Close a connection idle this long (seconds). */
   DB_IDLE_TIMEOUT_S: z.coerce.number().int().min(0).max(3_600).default(30),
@@ -114,7 +119,8 @@ export const instanceEnv = z.object({
 export type InstanceEnv = z.infer<typeof instanceEnv>;
 
 export const loadInstanceEnv = (source: NodeJS.ProcessEnv = process.env): InstanceEnv => {
-  const parsed = instanceEnv.safeParse(source);
+  const pool = source.NODE_ENV === "production" ? { DB_POOL_MAX: "20" } : {};
+  const parsed = instanceEnv.safeParse({ ...pool, ...source });
   if (!parsed.success) {
     // Names the offending variables, never their values (some are secrets).
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);

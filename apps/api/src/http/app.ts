@@ -15,6 +15,7 @@ import { adminOnly, BODY_LIMITS, limitBody, TRPC_MAX_BATCH } from "./limits.ts";
 import { mountBacktests } from "./routes/backtests.ts";
 import { mountBars } from "./routes/bars.ts";
 import { mountOps } from "./routes/ops.ts";
+import { mountPool } from "./routes/pool.ts";
 import { mountSnapshots } from "./routes/snapshots.ts";
 import { mountUploads } from "./routes/uploads.ts";
 import { mountWorkers } from "./routes/workers.ts";
@@ -65,6 +66,7 @@ export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator):
   mountBars(app, deps);
   mountBacktests(app, rest);
   mountOps(app, rest);
+  mountPool(app, rest);
   mountSnapshots(app, rest);
   mountUploads(app, rest);
   mountWorkers(app, rest);

@@ -14,6 +14,7 @@ import { faultInput } from "../faults/catalog.ts";
 import { VERSION } from "../instance/version.ts";
 import { publishRunChanged } from "../runs/progressFeed.ts";
 import { RunRefused } from "./errors.ts";
+import { dbEvidenceLayer } from "./dbEvidence.ts";
 import { evidenceLayer } from "./evidence.ts";
 import { jobEvidenceLayer } from "./jobEvidence.ts";
 import { memoryEvidenceLayer } from "./memoryEvidence.ts";
@@ -109,6 +110,7 @@ export class ScaleTestCoordinator {
       jobEvidenceLayer(deps.sql, row.id),
       memoryEvidenceLayer(deps.sql, deps.env, row.id),
       scalerLayer(deps.env),
+      dbEvidenceLayer(deps, row.id, targetUrl),
       streamsLayer(targetUrl, row.id, deps.env.ADMIN_TOKEN),
       Layer.succeed(
         Faults,
