@@ -110,4 +110,61 @@ describe("web UI", () => {
     await page.screenshot({ path: path.join(shots, "instances.png") });
     await page.close();
   });
+
+  it("the Calibration tab says how to calibrate before the first, then shows the latest matrix", async () => {
+    const page = await browser.newPage();
+    await signIn(page, ADMIN_TOKEN);
+    await page.getByRole("tab", { name: "Calibration" }).click();
+    await page.getByTestId("calibration-empty").waitFor();
+    const admin = adminClient(c.url);
+    await admin.calibration.record.mutate({
+      quick: true,
+      matrix: {
+        trustworthy: true,
+        counts: { caught: 1, missed: 1, passed: 1, "false alarm": 0, "no verdict": 0 },
+        rows: [
+          {
+            caseId: "control.cache",
+            defect: "none (healthy control)",
+            profile: "cache",
+            expected: "PASS",
+            verdict: "PASS",
+            outcome: "passed",
+            failedChecks: [],
+            runId: null,
+          },
+          {
+            caseId: "cache.no-redis-lock",
+            defect: "cross-instance lock broken, single-flight kept",
+            profile: "cache",
+            expected: "FAIL",
+            verdict: "FAIL",
+            outcome: "caught",
+            failedChecks: ["stampede.provider_fetch"],
+            runId: null,
+          },
+          {
+            caseId: "cache.no-single-flight",
+            defect: "single-flight broken",
+            profile: "cache",
+            expected: "FAIL",
+            verdict: "PASS",
+            outcome: "missed",
+            failedChecks: [],
+            runId: null,
+          },
+        ],
+      },
+    });
+    await page.reload();
+    await page.getByRole("tab", { name: "Calibration" }).click();
+    const rows = page.locator('[data-testid="calibration-matrix"] tbody tr');
+    await expect.poll(() => rows.count()).toBe(3);
+    // The server recomputes trustworthiness: a missed defect is never trustworthy.
+    await expect
+      .poll(() => page.getByTestId("calibration-verdict").textContent())
+      .toBe("NOT trustworthy");
+    await page.screenshot({ path: path.join(shots, "calibration.png"), fullPage: true });
+    await page.close();
+  });
 });
