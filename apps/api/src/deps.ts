@@ -11,6 +11,7 @@ import { defineCacheScripts } from "./cache/scripts.ts";
 import { SharedCache } from "./cache/sharedCache.ts";
 import type { InstanceEnv } from "./config/env.ts";
 import { watchPoolExhaustion } from "./db-health/exhaustion.ts";
+import { holderCrash } from "./faults/holderCrash.ts";
 import { FaultRegistry } from "./faults/registry.ts";
 import type { Identity } from "./instance/identity.ts";
 import { MemoryFaultEffects } from "./memory/faultEffects.ts";
@@ -112,7 +113,9 @@ export const openInstanceDeps = async (
     waitBudgetMs: env.CACHE_WAIT_BUDGET_MS,
     safetyPollMs: env.CACHE_SAFETY_POLL_MS,
     errors: providerErrorCodec(env.CACHE_ERROR_TTL_MS),
-    protectionEnabled: () => !faults.isOn("cache-no-lock"),
+    leaseEnabled: () => !faults.isOn("cache-no-lock") && !faults.isOn("cache-no-redis-lock"),
+    singleFlightEnabled: () =>
+      !faults.isOn("cache-no-lock") && !faults.isOn("cache-no-single-flight"),
     metrics: metrics.cache,
   });
   const events = new BarsEventSink(sql, log);
@@ -134,6 +137,7 @@ export const openInstanceDeps = async (
     identity,
     log,
     keyPrefix: env.CACHE_KEY_PREFIX,
+    afterFetch: holderCrash(faults, log),
   };
   return {
     env,

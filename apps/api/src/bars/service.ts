@@ -20,6 +20,11 @@ export interface BarsDeps {
   readonly identity: Identity;
   readonly log: Logger;
   readonly keyPrefix: string;
+  /**
+   * Called by the fetcher once its provider call has returned, before the fill: the
+   * `cache-holder-crash` fault kills the instance here (the holder dies mid-fetch).
+   */
+  readonly afterFetch?: (runId: string | undefined) => Promise<void>;
 }
 
 export interface BarsResponse extends CacheResult {
@@ -37,6 +42,7 @@ export const getBars = async (
   runId: string | undefined,
 ): Promise<BarsResponse> => {
   const started = performance.now();
+  const startedAt = new Date();
   const cacheKey = deps.keyPrefix + barsCacheKey(q);
   try {
     await deps.guard.check(q);
@@ -54,23 +60,29 @@ export const getBars = async (
         },
         signal,
       );
+      await deps.afterFetch?.(runId);
       const shaped = q.tf === "1m" ? bars : aggregateBars(bars, TIMEFRAME_NS[q.tf]);
       return { bytes: encodeBars(q, shaped), bytesIn };
     });
-    await record(deps, runId, cacheKey, started, r, null);
+    await record(deps, runId, cacheKey, started, startedAt, r, null);
     return { ...r, cacheKey };
   } catch (error) {
-    await record(deps, runId, cacheKey, started, undefined, error);
+    await record(deps, runId, cacheKey, started, startedAt, undefined, error);
     throw error;
   }
 };
 
-/** Counters are awaited (a run reads them right after its requests); events are batched. */
+/**
+ * Counters are awaited (a run reads them right after its requests); events are batched.
+ * Each event carries the instance's own timestamps and how the request was released, so
+ * a run can prove its concurrent requests overlapped one fetch (DESIGN section 3).
+ */
 const record = async (
   deps: BarsDeps,
   runId: string | undefined,
   cacheKey: string,
   started: number,
+  startedAt: Date,
   r: CacheResult | undefined,
   error: unknown,
 ): Promise<void> => {
@@ -95,6 +107,7 @@ const record = async (
       outcome: r?.outcome ?? "ERROR",
       coalesced: r?.coalesced ?? false,
       takeover: r?.takeover ?? false,
+      releasedBy: r?.releasedBy ?? "error",
       error: errorText,
     },
     "bars request",
@@ -115,6 +128,12 @@ const record = async (
     durationMs,
     error: errorText,
     at: new Date(),
+    startedAt: r ? new Date(r.startedAt) : startedAt,
+    finishedAt: r ? new Date(r.finishedAt) : new Date(),
+    releasedBy: r?.releasedBy ?? "error",
+    takeover: r?.takeover ?? false,
+    fetchStartedAt: r?.fetchStartedAt == null ? null : new Date(r.fetchStartedAt),
+    filledAt: r?.filledAt == null ? null : new Date(r.filledAt),
   });
   const counters: RunCounter[] =
     r === undefined

@@ -8,6 +8,16 @@ import { encodeReady, READY_CHANNEL, type ReadyChannel } from "./readyChannel.ts
 /** HIT: served from Redis at once. MISS: this request fetched. WAIT: waited for another's fetch. */
 export type CacheOutcome = "HIT" | "MISS" | "WAIT";
 
+/**
+ * How a request got its answer (persisted per request: the evidence that concurrent
+ * requests overlapped one fetch). `hit`: the value was there at its first look. `fetch`:
+ * it fetched and filled (a takeover too). `wake`: it waited on the lease and the fill's
+ * pub/sub message woke it. `poll`: it waited and found the value on a timed re-check
+ * (lease TTL or safety poll). `single-flight`: it shared a request already in flight on
+ * this instance, without touching Redis.
+ */
+export type Release = "hit" | "fetch" | "wake" | "poll" | "single-flight";
+
 export interface CacheResult {
   readonly bytes: Buffer;
   readonly outcome: CacheOutcome;
@@ -20,7 +30,17 @@ export interface CacheResult {
   /** The lease was taken over from a holder whose lease expired (it died or stalled). */
   readonly takeover: boolean;
   readonly bytesIn: number;
+  readonly releasedBy: Release;
+  /** This instance's clock (ms since the epoch): when the lookup began and was answered. */
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  /** The fetcher's own clock: its provider call began, and it sent the fill (null for others). */
+  readonly fetchStartedAt: number | null;
+  readonly filledAt: number | null;
 }
+
+/** A lookup's answer before its own start and end are stamped on it. */
+type Served = Omit<CacheResult, "startedAt" | "finishedAt">;
 
 export interface Loaded {
   readonly bytes: Buffer;
@@ -43,10 +63,13 @@ export interface SharedCacheOptions {
   readonly safetyPollMs: number;
   readonly errors: ErrorCodec;
   /**
-   * Fault switch (admin-only, faults enabled): when it answers false the lease is
-   * skipped, so every miss fetches. It exists to prove the cache profile catches it.
+   * Fault switches (admin-only, faults enabled), each answering false to break one layer
+   * of the protocol, so the cache profile can be shown to FAIL on it: without the lease
+   * every instance's miss fetches (single-flight still coalesces within an instance);
+   * without single-flight every request on an instance goes to Redis on its own.
    */
-  readonly protectionEnabled?: () => boolean;
+  readonly leaseEnabled?: () => boolean;
+  readonly singleFlightEnabled?: () => boolean;
   /** Told how each lookup was answered (Prometheus counters). */
   readonly metrics?: CacheMetrics;
 }
@@ -56,7 +79,7 @@ export interface SharedCacheOptions {
  * however many instances ask at once (DESIGN section 3).
  */
 export class SharedCache {
-  readonly #inflight = new Map<string, Promise<CacheResult>>();
+  readonly #inflight = new Map<string, Promise<Served>>();
 
   constructor(
     private readonly redis: Redis,
@@ -65,8 +88,9 @@ export class SharedCache {
   ) {}
 
   async get(key: string, load: (signal: AbortSignal) => Promise<Loaded>): Promise<CacheResult> {
+    const startedAt = Date.now();
     try {
-      const r = await this.#get(key, load);
+      const r: CacheResult = { ...(await this.#get(key, load)), startedAt, finishedAt: Date.now() };
       this.options.metrics?.served(r);
       return r;
     } catch (error) {
@@ -75,8 +99,11 @@ export class SharedCache {
     }
   }
 
-  async #get(key: string, load: (signal: AbortSignal) => Promise<Loaded>): Promise<CacheResult> {
-    if (this.options.protectionEnabled?.() === false) return this.#naive(key, load);
+  async #get(key: string, load: (signal: AbortSignal) => Promise<Loaded>): Promise<Served> {
+    const lease = this.options.leaseEnabled?.() !== false;
+    if (this.options.singleFlightEnabled?.() === false) {
+      return lease ? this.#resolve(key, load) : this.#unlocked(key, load);
+    }
     const leader = this.#inflight.get(key);
     if (leader) {
       const r = await leader;
@@ -88,23 +115,26 @@ export class SharedCache {
         coalesced: true,
         takeover: false,
         bytesIn: 0,
+        releasedBy: "single-flight",
+        fetchStartedAt: null,
+        filledAt: null,
       };
     }
-    const p = this.#resolve(key, load).finally(() => this.#inflight.delete(key));
+    const p = (lease ? this.#resolve(key, load) : this.#unlocked(key, load)).finally(() =>
+      this.#inflight.delete(key),
+    );
     this.#inflight.set(key, p);
     return p;
   }
 
-  async #resolve(
-    key: string,
-    load: (signal: AbortSignal) => Promise<Loaded>,
-  ): Promise<CacheResult> {
+  async #resolve(key: string, load: (signal: AbortSignal) => Promise<Loaded>): Promise<Served> {
     const lockKey = REDIS_KEYS.cacheLock(key);
     const errKey = REDIS_KEYS.cacheError(key);
     const token = randomBytes(12).toString("base64url");
     const waiter = this.ready.register(key);
     const started = Date.now();
     let waited = false;
+    let woken: Release = "poll";
     try {
       for (;;) {
         const [tag, payload] = await this.redis.cacheGetOrLockBuffer(
@@ -115,7 +145,7 @@ export class SharedCache {
           this.options.leaseMs,
         );
         if (tag === 1 && Buffer.isBuffer(payload)) {
-          return result(payload, waited ? "WAIT" : "HIT", false, 0, false);
+          return released(payload, waited ? woken : "hit");
         }
         if (tag === 2 && Buffer.isBuffer(payload))
           throw this.options.errors.decode(payload.toString());
@@ -130,19 +160,34 @@ export class SharedCache {
         // death: one waiter's SET NX wins the takeover), or at the safety poll.
         const m = await waiter.next(Math.min(pttl + 5, this.options.safetyPollMs, remaining));
         if (m?.kind === "error") throw this.options.errors.decode(m.error);
+        woken = m ? "wake" : "poll";
       }
     } finally {
       waiter.dispose();
     }
   }
 
-  /** Plain cache-aside with no lease and no single-flight: what the fault switch turns on. */
-  async #naive(key: string, load: (signal: AbortSignal) => Promise<Loaded>): Promise<CacheResult> {
+  /**
+   * Cache-aside with no lease (the fault switch): a miss fetches whoever else is fetching.
+   * The fill script still stores the value and publishes, so timings are recorded alike.
+   */
+  async #unlocked(key: string, load: (signal: AbortSignal) => Promise<Loaded>): Promise<Served> {
     const hit = await this.redis.getBuffer(key);
-    if (hit) return result(hit, "HIT", false, 0, false);
+    if (hit) return released(hit, "hit");
+    const fetchStartedAt = Date.now();
     const loaded = await load(new AbortController().signal);
-    await this.redis.set(key, loaded.bytes, "PX", this.options.valueTtlMs);
-    return result(loaded.bytes, "MISS", true, loaded.bytesIn, false);
+    const filledAt = Date.now();
+    const message = encodeReady({ key, kind: "ready" });
+    await this.redis.cacheFill(
+      key,
+      REDIS_KEYS.cacheLock(key),
+      "no-lease",
+      loaded.bytes,
+      this.options.valueTtlMs,
+      READY_CHANNEL,
+      message,
+    );
+    return fetched(loaded, false, false, fetchStartedAt, filledAt);
   }
 
   async #hold(
@@ -152,7 +197,7 @@ export class SharedCache {
     token: string,
     load: (signal: AbortSignal) => Promise<Loaded>,
     waited: boolean,
-  ): Promise<CacheResult> {
+  ): Promise<Served> {
     const { leaseMs } = this.options;
     const abort = new AbortController();
     const renew = setInterval(() => {
@@ -162,6 +207,7 @@ export class SharedCache {
     }, leaseMs / 3);
     try {
       let loaded: Loaded;
+      const fetchStartedAt = Date.now();
       try {
         loaded = await load(abort.signal);
       } catch (error) {
@@ -171,6 +217,9 @@ export class SharedCache {
         throw error;
       }
       const message = encodeReady({ key, kind: "ready" });
+      // The instance's own fill time, taken as the fill is sent: every waiter the fill
+      // releases was waiting before it.
+      const filledAt = Date.now();
       await this.redis.cacheFill(
         key,
         lockKey,
@@ -180,7 +229,7 @@ export class SharedCache {
         READY_CHANNEL,
         message,
       );
-      return result(loaded.bytes, "MISS", true, loaded.bytesIn, waited);
+      return fetched(loaded, true, waited, fetchStartedAt, filledAt);
     } finally {
       clearInterval(renew);
       abort.abort();
@@ -188,18 +237,36 @@ export class SharedCache {
   }
 }
 
-const result = (
-  bytes: Buffer,
-  outcome: CacheOutcome,
-  fetched: boolean,
-  bytesIn: number,
-  takeover: boolean,
-): CacheResult => ({
+/** Answered from Redis without fetching: at once, or after waiting on another's lease. */
+const released = (bytes: Buffer, releasedBy: "hit" | Release): Served => ({
   bytes,
-  outcome,
-  lockAcquired: fetched,
-  providerFetch: fetched,
+  outcome: releasedBy === "hit" ? "HIT" : "WAIT",
+  lockAcquired: false,
+  providerFetch: false,
+  coalesced: false,
+  takeover: false,
+  bytesIn: 0,
+  releasedBy,
+  fetchStartedAt: null,
+  filledAt: null,
+});
+
+/** This request fetched and filled (under the lease, or without one when it is switched off). */
+const fetched = (
+  loaded: Loaded,
+  lockAcquired: boolean,
+  takeover: boolean,
+  fetchStartedAt: number,
+  filledAt: number,
+): Served => ({
+  bytes: loaded.bytes,
+  outcome: "MISS",
+  lockAcquired,
+  providerFetch: true,
   coalesced: false,
   takeover,
-  bytesIn,
+  bytesIn: loaded.bytesIn,
+  releasedBy: "fetch",
+  fetchStartedAt,
+  filledAt,
 });

@@ -6,6 +6,9 @@ import { z } from "zod";
  */
 export const FAULT_NAMES = [
   "cache-no-lock",
+  "cache-no-redis-lock",
+  "cache-no-single-flight",
+  "cache-holder-crash",
   "crash",
   "stall-heartbeat",
   "jobs-no-lease",
@@ -31,6 +34,12 @@ export interface ActiveFault extends FaultInput {
 export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
   "cache-no-lock":
     "bars cache without stampede protection: no single-flight, no Redis lease (plain cache-aside)",
+  "cache-no-redis-lock":
+    "bars cache without the cross-instance Redis lease, single-flight kept: each instance's miss fetches on its own",
+  "cache-no-single-flight":
+    "bars cache without the in-process single-flight, Redis lease kept: every request on an instance goes to Redis on its own",
+  "cache-holder-crash":
+    "once: the instance whose bars request next fetches (of params.runId, if given) kills itself with SIGKILL after the provider answered, before the fill (the holder dies mid-fetch, holding its lease)",
   crash:
     "once: the instance that next runs a job (of params.runId, if given) kills itself with SIGKILL mid-job",
   "stall-heartbeat":

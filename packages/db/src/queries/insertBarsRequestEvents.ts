@@ -15,6 +15,15 @@ export interface BarsRequestEvent {
   readonly durationMs: number;
   readonly error: string | null;
   readonly at: Date;
+  /** On the instance's clock: the lookup began and was answered. */
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  /** hit | fetch | wake | poll | single-flight | error (see migration 00020). */
+  readonly releasedBy: string;
+  readonly takeover: boolean;
+  /** The fetcher's own: its provider call began, and it sent the fill. */
+  readonly fetchStartedAt: Date | null;
+  readonly filledAt: Date | null;
 }
 
 /** One multi-row insert for a batch of events (the writer batches them off the hot path). */
@@ -38,6 +47,12 @@ export const insertBarsRequestEvents = async (
     bytes_out: e.bytesOut,
     duration_ms: e.durationMs,
     error: e.error,
+    started_at: e.startedAt,
+    finished_at: e.finishedAt,
+    released_by: e.releasedBy,
+    takeover: e.takeover,
+    fetch_started_at: e.fetchStartedAt,
+    filled_at: e.filledAt,
   }));
   await sql`insert into bars_request_events ${sql(rows)}`;
 };
