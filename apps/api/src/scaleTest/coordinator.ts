@@ -122,11 +122,12 @@ export class ScaleTestCoordinator {
               instanceId: f.instanceId ?? null,
             })),
           ),
-          inject: (name, params) =>
+          inject: (name, params, instanceId) =>
             Effect.promise(async () => {
               // A fault armed by a run never takes down the run's own runner.
               const parsed = faultInput.safeParse({
                 name,
+                ...(instanceId === undefined ? {} : { instanceId }),
                 params: { ...params, spareInstance: deps.identity.instanceId },
               });
               if (!deps.env.FAULTS_ENABLED || !parsed.success) return false;
@@ -138,6 +139,7 @@ export class ScaleTestCoordinator {
               const parsed = faultInput.shape.name.safeParse(name);
               if (parsed.success) await deps.faults.clear(parsed.data);
             }),
+          spared: deps.identity.instanceId,
         }),
       ),
     );
@@ -193,6 +195,11 @@ export class ScaleTestCoordinator {
       // The lease keeps being renewed until the run's end is recorded: a database blip
       // while finishing must not let another instance call this runner dead.
       await recorder.flush();
+      // The evidence the verdict was judged from goes in before the run is seen to end,
+      // so an export made as soon as it has ended carries it.
+      if (Exit.isSuccess(exit) && exit.value.evidence) {
+        await recorder.saveEvidence(exit.value.evidence);
+      }
       const ending = endingOf(exit, recorder, local.reason);
       const ended = await ridingOutAsync(
         () => finishScaleTestRun(deps.sql, row.id, deps.identity.bootId, ending),

@@ -1,17 +1,25 @@
 import { barsCacheKey, nsToIso } from "@scaleproof/core/bars/request";
-import type { BarsRange } from "@scaleproof/core/scale-test/data";
+import type { BarsRange, BarsTiming } from "@scaleproof/core/scale-test/data";
 import { ProfileSetupFailed } from "@scaleproof/core/scale-test/errors";
 import { pollUntil } from "@scaleproof/core/scale-test/poll";
 import { Evidence } from "@scaleproof/core/scale-test/services/evidence";
+import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
 import { countBarsRequestEvents } from "@scaleproof/db/queries/countBarsRequestEvents";
+import { listBarsRequestTimeline } from "@scaleproof/db/queries/listBarsRequestTimeline";
+import { replayControl } from "@scaleproof/replay/client";
 import { Effect, Layer } from "effect";
 import { barsRequest } from "../bars/input.ts";
 import type { InstanceDeps } from "../deps.ts";
 import { readRunCounters } from "../runs/counters.ts";
+import { slowReplayFetches } from "./replayKnobs.ts";
 
 const EVENTS_WAIT_MS = 10_000;
 
-/** Evidence read where it lives: Redis counters and cache, Postgres events, the upstream's own count. */
+/**
+ * Evidence read where it lives: Redis counters and cache, Postgres events (with each
+ * request's timing), the upstream's own count. With the replay upstream the runner may
+ * also turn its latency knob, to make a stampede's requests overlap one fetch.
+ */
 export const evidenceLayer = (deps: InstanceDeps, runId: string): Layer.Layer<Evidence> => {
   const { env, redis, sql } = deps;
   // The same parsing and normalisation the bars endpoint applies, so keys and upstream
@@ -20,6 +28,12 @@ export const evidenceLayer = (deps: InstanceDeps, runId: string): Layer.Layer<Ev
     const parsed = barsRequest.safeParse(range);
     return parsed.success ? { ...parsed.data, dataset: env.BARS_DATASET } : undefined;
   };
+  /** The range as the instances ask the upstream for it (symbol as sent, ISO instants). */
+  const upstreamMatch = (range: BarsRange) => {
+    const q = query(range);
+    return q && { symbol: q.symbol.symbol, start: nsToIso(q.start), end: nsToIso(q.end) };
+  };
+  const replay = env.BARS_PROVIDER === "replay" ? replayControl(env.DATABENTO_BASE_URL) : null;
   return Layer.succeed(
     Evidence,
     Evidence.of({
@@ -32,19 +46,28 @@ export const evidenceLayer = (deps: InstanceDeps, runId: string): Layer.Layer<Ev
           "100 millis",
           `${EVENTS_WAIT_MS} millis`,
         ),
+      barsTimeline: (cacheKey, atLeast) =>
+        pollUntil(
+          Effect.promise(() => listBarsRequestTimeline(sql, runId, cacheKey)),
+          (rows) => rows.length >= atLeast,
+          "100 millis",
+          `${EVENTS_WAIT_MS} millis`,
+        ).pipe(Effect.map((rows) => rows as readonly BarsTiming[])),
       upstreamFetches: (range) =>
         Effect.promise(async () => {
-          const q = query(range);
-          if (env.BARS_PROVIDER !== "replay" || !q) return null;
-          const u = new URL("/_replay/stats", env.DATABENTO_BASE_URL);
-          u.searchParams.set("symbol", q.symbol.symbol);
-          u.searchParams.set("start", nsToIso(q.start));
-          u.searchParams.set("end", nsToIso(q.end));
-          const res = await fetch(u);
-          if (!res.ok) return null;
-          const body = (await res.json()) as { matched?: { get_range?: number } };
-          return body.matched?.get_range ?? 0;
+          const m = upstreamMatch(range);
+          if (!replay || !m) return null;
+          return await replay.count(m).catch(() => null);
         }),
+      upstream: replay ? "replay" : "provider",
+      slowFetches: (range, latencyMs) => {
+        const m = upstreamMatch(range);
+        return replay && m
+          ? slowReplayFetches(replay, m, latencyMs, deps.log)
+          : Effect.succeed(false);
+      },
+      leased: (cacheKey) =>
+        Effect.promise(async () => (await redis.exists(REDIS_KEYS.cacheLock(cacheKey))) === 1),
       cachedBytes: (cacheKey) =>
         Effect.promise(async () => {
           const n = await redis.strlen(cacheKey);

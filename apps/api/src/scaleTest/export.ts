@@ -3,16 +3,23 @@ import {
   type RunExport,
   runExport,
 } from "@scaleproof/core/scale-test/schema";
+import { runEvidence } from "@scaleproof/core/scale-test/verdict/schema";
+import { getScaleTestRunEvidence } from "@scaleproof/db/queries/getScaleTestRunEvidence";
 import type { ScaleTestRunRow } from "@scaleproof/db/queries/scaleTestRunRow";
 import { summariseScaleTestEvents } from "@scaleproof/db/queries/summariseScaleTestEvents";
 import type { InstanceDeps } from "../deps.ts";
 
-/** The versioned JSON export of one run, checked against its own schema before it leaves. */
+/**
+ * The versioned JSON export of one run, checked against its own schema before it leaves,
+ * with the evidence its checks were judged from (null when none was recorded, or it no
+ * longer reads as this version's evidence: the export never fails for it).
+ */
 export const buildRunExport = async (
   deps: InstanceDeps,
   row: ScaleTestRunRow,
 ): Promise<RunExport> => {
   const events = await summariseScaleTestEvents(deps.sql, row.id);
+  const stored = runEvidence.safeParse(await getScaleTestRunEvidence(deps.sql, row.id));
   const provider =
     deps.env.BARS_PROVIDER === "replay"
       ? "replay upstream (real recorded bars)"
@@ -44,5 +51,6 @@ export const buildRunExport = async (
     checks: row.checks,
     metrics: row.metrics,
     events: { total: events.total, byKind: events.byKind, byStep: events.byStep },
+    evidence: stored.success ? stored.data : null,
   });
 };

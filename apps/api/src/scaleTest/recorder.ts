@@ -1,10 +1,12 @@
 import type { Check, Metrics } from "@scaleproof/core/scale-test/schema";
 import { Progress } from "@scaleproof/core/scale-test/services/progress";
+import type { RunEvidence } from "@scaleproof/core/scale-test/verdict/evidence";
 import type { Sql } from "@scaleproof/db/client";
 import {
   insertScaleTestEvents,
   type ScaleTestEvent,
 } from "@scaleproof/db/queries/insertScaleTestEvents";
+import { saveScaleTestRunEvidence } from "@scaleproof/db/queries/saveScaleTestRunEvidence";
 import { updateScaleTestRunProgress } from "@scaleproof/db/queries/updateScaleTestRunProgress";
 import { Effect, Layer } from "effect";
 import type { Logger } from "pino";
@@ -79,6 +81,19 @@ export class RunRecorder {
       }
     });
     return this.#writing;
+  }
+
+  /**
+   * When the run ends: the evidence its verdict was judged from, kept with the run for
+   * the export (`scaleproof judge` re-computes the verdict from it). A failure is logged;
+   * the run still ends with its verdict, only without re-judgeable evidence.
+   */
+  async saveEvidence(evidence: RunEvidence): Promise<void> {
+    try {
+      await saveScaleTestRunEvidence(this.sql, this.runId, evidence);
+    } catch (error) {
+      this.log.error({ err: error, runId: this.runId }, "could not record the run's evidence");
+    }
   }
 
   layer(): Layer.Layer<Progress> {

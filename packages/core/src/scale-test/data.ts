@@ -50,6 +50,31 @@ export interface PersistedBarsEvents {
   readonly instances: readonly string[];
 }
 
+/**
+ * How a bars request got its answer, as its instance recorded it: `hit` (stored value at
+ * its first look), `fetch` (it fetched and filled: the holder, or a takeover), `wake` (it
+ * waited on the lease and the fill's pub/sub message woke it), `poll` (it waited and a
+ * timed re-check found the value), `single-flight` (it shared a request in flight on its
+ * instance), `error`.
+ */
+export type Release = "hit" | "fetch" | "wake" | "poll" | "single-flight" | "error";
+
+/** One persisted bars request with its instance's own timestamps (ms since the epoch). */
+export interface BarsTiming {
+  readonly instanceId: string;
+  readonly bootId: string;
+  readonly outcome: "HIT" | "MISS" | "WAIT" | "ERROR";
+  readonly releasedBy: Release;
+  readonly providerFetch: boolean;
+  /** It fetched after taking over the lease of a holder whose lease expired. */
+  readonly takeover: boolean;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  /** The fetcher's own: its provider call began, and it sent the fill (null for everyone else). */
+  readonly fetchStartedAt: number | null;
+  readonly filledAt: number | null;
+}
+
 export interface BarsRange {
   readonly symbol: string;
   readonly tf: "1m" | "5m";

@@ -12,6 +12,7 @@ import type { MemoryEvidence } from "./services/memoryEvidence.ts";
 import type { Progress } from "./services/progress.ts";
 import type { Scaler } from "./services/scaler.ts";
 import type { Target } from "./services/target.ts";
+import type { RunEvidence } from "./verdict/evidence.ts";
 
 export type ProfileServices =
   | Target
@@ -23,6 +24,15 @@ export type ProfileServices =
   | Scaler
   | DbEvidence
   | Streams;
+
+/**
+ * A profile's findings and the evidence its pure judge computed them from (persisted with
+ * the run and exported, so `scaleproof judge` can re-compute the verdict from the file).
+ * Every profile here returns it; one that does not cannot be re-judged.
+ */
+export interface Judged extends ProfileResult {
+  readonly evidence?: RunEvidence;
+}
 
 /**
  * A scale-test profile: a program over the runner's services. Adding one is a folder in
@@ -37,5 +47,5 @@ export interface Profile {
   readonly defaultDurationMin: number;
   /** Its steps and the time each is planned to take with these params; progress is weighted by it. */
   readonly plan: (params: RunParams) => Plan;
-  readonly run: (params: RunParams) => Effect.Effect<ProfileResult, ProfileError, ProfileServices>;
+  readonly run: (params: RunParams) => Effect.Effect<Judged, ProfileError, ProfileServices>;
 }

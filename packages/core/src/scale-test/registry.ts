@@ -1,8 +1,7 @@
 import type { Effect } from "effect";
-import type { ProfileResult } from "./check.ts";
 import type { ProfileError } from "./errors.ts";
 import { withPreflight } from "./preflight/step.ts";
-import type { Profile, ProfileServices } from "./profile.ts";
+import type { Judged, Profile, ProfileServices } from "./profile.ts";
 import { cacheProfile } from "./profiles/cache/profile.ts";
 import { dbProfile } from "./profiles/db/profile.ts";
 import { fullProfile } from "./profiles/full/profile.ts";
@@ -22,7 +21,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   streams: streamsProfile,
 };
 
-export interface RunOutcome extends ProfileResult {
+export interface RunOutcome extends Judged {
   readonly verdict: Verdict;
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dbGatesInput } from "./profiles/db/gates.ts";
+import { runEvidence } from "./verdict/schema.ts";
 
 /**
  * The scale-test wire shapes, shared by the API (validation), the CLI and the web UI
@@ -160,5 +161,11 @@ export const runExport = z.object({
     byKind: z.record(z.string(), z.number().int()),
     byStep: z.record(z.string(), z.number().int()),
   }),
+  /**
+   * The evidence the profile's pure judges computed `checks` from (for the full profile,
+   * each part's): `scaleproof judge` re-computes the verdict from it alone. Null for a run
+   * that ended without a verdict (aborted); absent from exports made before it existed.
+   */
+  evidence: runEvidence.nullable().optional(),
 });
 export type RunExport = z.infer<typeof runExport>;

@@ -22,6 +22,7 @@ describe("cache profile (quick, in memory, on the test clock)", () => {
         "warmup",
         "hit",
         "stampede",
+        "takeover",
         "cross-instance",
         "sustain",
         "verdict",
@@ -33,7 +34,7 @@ describe("cache profile (quick, in memory, on the test clock)", () => {
 
   it.effect("FAILs on the stampede when the lock is off, reporting the real fetch count", () =>
     Effect.gen(function* () {
-      const r = yield* run({ lock: false });
+      const r = yield* run({ lock: false, singleFlight: false });
       expect(r.verdict).toBe("FAIL");
       const c = checkNamed(r, "stampede.provider_fetch");
       expect(c.pass).toBe(false);

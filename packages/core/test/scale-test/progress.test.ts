@@ -13,7 +13,8 @@ describe("time-weighted progress", () => {
     const p = plan({ profile: "cache" });
     expect(p.reduce((a, s) => a + s.ms, 0)).toBe(10 * MIN + 1_000);
     expect(reportAt(p, "sustain", 0.5, 5 * MIN).fraction).toBeCloseTo(0.5, 1);
-    expect(reportAt(p, "cross-instance", 1, 10_000).fraction).toBeLessThan(0.02);
+    // the short steps (the takeover waits out a dead holder's lease) are a few % of it
+    expect(reportAt(p, "cross-instance", 1, 20_000).fraction).toBeLessThan(0.04);
   });
 
   it("the full profile halfway through cache's sustain is ~8 %, not the 24 % of per-part weighting", () => {
@@ -24,7 +25,7 @@ describe("time-weighted progress", () => {
     const r = reportAt(p, "cache/sustain", 0.5, 5 * MIN);
     expect(r.fraction).toBeGreaterThan(0.07);
     expect(r.fraction).toBeLessThan(0.09);
-    expect(r.remainingMs).toBeCloseTo(total - 5 * MIN - 5_000, -4);
+    expect(r.remainingMs).toBeCloseTo(total - 5 * MIN - 10_000, -4);
     // the memory soak (35 of 60 minutes) starts past the 40 % mark
     expect(reportAt(p, "memory/soak", 0, 26 * MIN).fraction).toBeCloseTo(26 / 62, 1);
   });

@@ -2,6 +2,7 @@ import { Effect } from "effect";
 import { combine, type ProfileResult, verdictOf } from "../check.ts";
 import type { Answer } from "../data.ts";
 import { ask } from "../poll.ts";
+import type { Judged } from "../profile.ts";
 import { gatesOf } from "../profiles/db/gates.ts";
 import { type Plan, reportAt } from "../progress/plan.ts";
 import { publish } from "../publish.ts";
@@ -62,31 +63,34 @@ export interface Preflight {
   readonly refused: string | null;
   /** The cluster's pool-exhaustion count when the run began. */
   readonly exhaustionBefore: number | null;
+  /** What the rules were judged from (kept with the run's evidence, for a re-judge). */
+  readonly evidence: PreflightEvidence;
 }
 
 /** The first step of every run: its checks are published, and a refusal says why in numbers. */
 export const preflight = Effect.fn("preflight")(function* (params: RunParams, plan: Plan) {
   yield* (yield* Progress).report(reportAt(plan, "preflight", 0, 0));
   const exhaustionBefore = yield* (yield* DbEvidence).exhaustionEvents;
-  const verdict = judgePreflight(yield* gatherPreflight(params));
+  const evidence = yield* gatherPreflight(params);
+  const verdict = judgePreflight(evidence);
   const metrics = verdict.refused
     ? { ...verdict.result.metrics, "preflight.refused": verdict.refused }
     : verdict.result.metrics;
   const result = yield* publish({ checks: verdict.result.checks, metrics });
-  return { result, refused: verdict.refused, exhaustionBefore } satisfies Preflight;
+  return { result, refused: verdict.refused, exhaustionBefore, evidence } satisfies Preflight;
 });
 
 /** What every run ends with: its pool-exhaustion events, counted by the cluster itself. */
 export const postflight = Effect.fn("postflight")(function* (before: Preflight) {
   const after = yield* (yield* DbEvidence).exhaustionEvents;
-  return yield* publish(judgeExhaustion(before.exhaustionBefore, after));
+  return { result: yield* publish(judgeExhaustion(before.exhaustionBefore, after)), after };
 });
 
 /**
  * A profile's program with the preflight before it and the exhaustion check after it:
  * a refused run sends no traffic and ends FAIL with the preflight's findings.
  */
-export const withPreflight = <A extends ProfileResult, E, R>(
+export const withPreflight = <A extends Judged, E, R>(
   params: RunParams,
   plan: Plan,
   program: Effect.Effect<A, E, R>,
@@ -97,7 +101,16 @@ export const withPreflight = <A extends ProfileResult, E, R>(
       return { ...pre.result, verdict: "FAIL" as Verdict } as Partial<A> &
         ProfileResult & { verdict: Verdict };
     const result = yield* program;
-    const all = combine(pre.result, result, yield* postflight(pre));
-    // the profile's own fields (its evidence) are kept; checks and metrics are the run's
-    return { ...result, ...all, verdict: verdictOf(all.checks) };
+    const post = yield* postflight(pre);
+    const all = combine(pre.result, result, post.result);
+    // the profile's own fields are kept; checks and metrics are the run's, and so is the
+    // evidence: the profile's, with what the preflight and the exhaustion count saw
+    const evidence = result.evidence && {
+      ...result.evidence,
+      preflight: {
+        evidence: pre.evidence,
+        exhaustion: { before: pre.exhaustionBefore, after: post.after },
+      },
+    };
+    return { ...result, ...all, ...(evidence ? { evidence } : {}), verdict: verdictOf(all.checks) };
   });

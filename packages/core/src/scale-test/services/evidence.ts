@@ -1,5 +1,5 @@
-import { Context, Effect, Layer } from "effect";
-import type { BarsRange, PersistedBarsEvents, RunCounters } from "../data.ts";
+import { Clock, Context, Effect, Layer, type Scope } from "effect";
+import type { BarsRange, BarsTiming, PersistedBarsEvents, RunCounters } from "../data.ts";
 import type { ProfileSetupFailed } from "../errors.ts";
 import { World } from "../testing/world.ts";
 
@@ -14,8 +14,32 @@ export class Evidence extends Context.Service<
     readonly runCounters: Effect.Effect<RunCounters>;
     /** Persisted bars events of this run for one cache key, once at least `atLeast` have landed (bounded wait). */
     readonly barsEvents: (cacheKey: string, atLeast: number) => Effect.Effect<PersistedBarsEvents>;
+    /**
+     * This run's persisted requests for one key, each with how it was released and its
+     * instance's own timestamps, once at least `atLeast` have landed (bounded wait).
+     */
+    readonly barsTimeline: (
+      cacheKey: string,
+      atLeast: number,
+    ) => Effect.Effect<readonly BarsTiming[]>;
     /** get_range requests the upstream itself counted for this range; null when it cannot tell (real Databento). */
     readonly upstreamFetches: (range: BarsRange) => Effect.Effect<number | null>;
+    /**
+     * What answers the instances' fetches: the replay upstream (it counts its own requests
+     * and has a latency knob) or a real provider (measured as it is).
+     */
+    readonly upstream: "replay" | "provider";
+    /**
+     * Replay only: get_range requests for this range take `latencyMs` until the scope
+     * closes (the knobs in force before come back), so concurrent requests overlap the
+     * fetch. False against a real provider, which cannot be slowed.
+     */
+    readonly slowFetches: (
+      range: BarsRange,
+      latencyMs: number,
+    ) => Effect.Effect<boolean, never, Scope.Scope>;
+    /** A fetch holds this key's lease right now. */
+    readonly leased: (cacheKey: string) => Effect.Effect<boolean>;
     /** Bytes stored in the shared cache under this key; null when nothing is stored. */
     readonly cachedBytes: (cacheKey: string) => Effect.Effect<number | null>;
     /** Drops the cached value (and any cached error) for a range, so the next request is a real MISS. Returns the key. */
@@ -47,6 +71,40 @@ export class Evidence extends Context.Service<
               instances: [...new Set(mine.map((e) => e.instance))],
             };
           }),
+        barsTimeline: (key) =>
+          Effect.sync(() =>
+            world.barsEvents
+              .filter((e) => e.key === key)
+              .map(
+                (e): BarsTiming => ({
+                  instanceId: e.instance,
+                  bootId: `boot-${e.instance}`,
+                  outcome: e.outcome,
+                  releasedBy: e.releasedBy,
+                  providerFetch: e.fetch,
+                  takeover: e.takeover,
+                  startedAt: e.startedAt,
+                  finishedAt: e.finishedAt,
+                  fetchStartedAt: e.fetchStartedAt,
+                  filledAt: e.filledAt,
+                }),
+              ),
+          ),
+        upstream: world.options.upstreamBlind ? "provider" : "replay",
+        slowFetches: (range, latencyMs) =>
+          world.options.upstreamBlind
+            ? Effect.succeed(false)
+            : Effect.acquireRelease(
+                Effect.sync(() => {
+                  world.latency.set(keyOf(range), latencyMs);
+                  return true;
+                }),
+                () => Effect.sync(() => world.latency.delete(keyOf(range))),
+              ),
+        leased: (key) =>
+          Clock.currentTimeMillis.pipe(
+            Effect.map((now) => (world.leases.get(key)?.expiresAt ?? 0) > now),
+          ),
         upstreamFetches: (range) =>
           Effect.sync(() =>
             world.options.upstreamBlind ? null : (world.upstream.get(keyOf(range)) ?? 0),

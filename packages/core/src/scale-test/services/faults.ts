@@ -7,11 +7,17 @@ export class Faults extends Context.Service<
   Faults,
   {
     readonly active: Effect.Effect<readonly ActiveFault[]>;
-    /** Arms a fault; false when this deployment does not allow fault injection. */
+    /**
+     * Arms a fault (on one instance, or on all); false when this deployment does not
+     * allow fault injection. A run's faults never hit its runner (`spared`).
+     */
     readonly inject: (
       name: string,
       params: Readonly<Record<string, string | number>>,
+      instanceId?: string,
     ) => Effect.Effect<boolean>;
+    /** The instance armed faults spare: the runner's own (null when it cannot tell). */
+    readonly spared: string | null;
     readonly clear: (name: string) => Effect.Effect<void>;
   }
 >()("@scaleproof/core/Faults") {
@@ -21,12 +27,14 @@ export class Faults extends Context.Service<
     World.useSync((world) =>
       Faults.of({
         active: Effect.succeed([]),
-        inject: (name) =>
+        inject: (name, _params, instanceId) =>
           Effect.sync(() => {
             if (world.options.faultsEnabled === false) return false;
             world.armed.push(name);
+            world.aims.set(name, instanceId ?? null);
             return true;
           }),
+        spared: world.options.runner ?? "i1",
         clear: (name) =>
           Effect.sync(() => {
             const i = world.armed.indexOf(name);

@@ -1,7 +1,7 @@
-import { Deferred, Effect } from "effect";
-import type { TargetRequest, TargetResponse } from "../data.ts";
+import { Clock, Deferred, Effect, Option } from "effect";
+import type { Release, TargetRequest, TargetResponse } from "../data.ts";
 import { TargetUnreachable } from "../errors.ts";
-import type { WorldState } from "./world.ts";
+import type { Lease, Served, WorldState } from "./world.ts";
 
 const response = (over: Partial<TargetResponse> & { status: number }): TargetResponse => ({
   cache: null,
@@ -18,30 +18,103 @@ const response = (over: Partial<TargetResponse> & { status: number }): TargetRes
 const keyOf = (q: Readonly<Record<string, string>>) =>
   `bars:${q.symbol}:${q.tf}:${q.start}:${q.end}`;
 
-/** The shared cache: a HIT, the one MISS that fetches (holding the lock), or a WAIT on it. */
-const serveBars = (world: WorldState, key: string) =>
+/** The lease a real holder takes (CACHE_LEASE_MS); a dead holder's expires after it. */
+export const LEASE_MS = 5_000;
+const FETCH_MS = 5;
+
+/**
+ * One fetch, as the instance's holder makes it: counted before the call (as the real
+ * instance and the upstream do), then the upstream's latency. An armed
+ * `cache-holder-crash` aimed at this instance kills it here, before the fill.
+ */
+const fetchFor = (world: WorldState, instance: string, key: string) =>
   Effect.gen(function* () {
-    const fetchUpstream = Effect.gen(function* () {
-      world.counters.provider_fetch++;
-      world.upstream.set(key, (world.upstream.get(key) ?? 0) + 1);
-      yield* Effect.sleep("5 millis");
-      const bytes = 1000 + key.length;
-      if (!world.options.noStore) world.cache.set(key, bytes);
-      return { cache: "MISS" as const, bytes, fetch: true };
-    });
-    const cached = world.cache.get(key);
-    if (cached !== undefined) return { cache: "HIT" as const, bytes: cached, fetch: false };
-    if (world.options.lock === false) return yield* fetchUpstream;
-    const waiting = world.inflight.get(key);
-    if (waiting) {
-      const bytes = yield* Deferred.await(waiting);
-      return { cache: "WAIT" as const, bytes, fetch: false };
+    const fetchStartedAt = yield* Clock.currentTimeMillis;
+    world.counters.provider_fetch++;
+    world.upstream.set(key, (world.upstream.get(key) ?? 0) + 1);
+    yield* Effect.sleep(world.latency.get(key) ?? FETCH_MS);
+    const aim = world.aims.get("cache-holder-crash");
+    const armed = world.armed.indexOf("cache-holder-crash");
+    const spared = world.options.runner ?? "i1";
+    if (armed >= 0 && instance !== spared && (aim === null || aim === instance)) {
+      world.armed.splice(armed, 1);
+      return null; // SIGKILL: no fill, the lease is left to expire
     }
-    const filled = yield* Deferred.make<number>();
-    world.inflight.set(key, filled);
-    const r = yield* fetchUpstream;
-    world.inflight.delete(key);
-    yield* Deferred.succeed(filled, r.bytes);
+    const bytes = 1000 + key.length;
+    if (!world.options.noStore) world.cache.set(key, bytes);
+    return { bytes, fetchStartedAt, filledAt: yield* Clock.currentTimeMillis };
+  });
+
+const fetched = (
+  r: { bytes: number; fetchStartedAt: number; filledAt: number },
+  takeover: boolean,
+): Served => ({ cache: "MISS", fetch: true, releasedBy: "fetch", takeover, ...r });
+
+const released = (
+  bytes: number,
+  releasedBy: Release,
+  cache: "HIT" | "WAIT" = releasedBy === "hit" ? "HIT" : "WAIT",
+): Served => ({
+  cache,
+  bytes,
+  fetch: false,
+  releasedBy,
+  takeover: false,
+  fetchStartedAt: null,
+  filledAt: null,
+});
+
+/**
+ * The lease protocol: a HIT; the one request that takes the lease fetches (MISS); the
+ * others wait on it, woken by its fill or, if its holder died, re-checking when the
+ * lease expires, where exactly one of them takes it over.
+ */
+const viaLease = (world: WorldState, instance: string, key: string) =>
+  Effect.gen(function* () {
+    let waited = false;
+    let woken: Release = "poll";
+    for (;;) {
+      const cached = world.cache.get(key);
+      if (cached !== undefined) return released(cached, waited ? woken : "hit");
+      if (world.options.lock === false) {
+        const r = yield* fetchFor(world, instance, key);
+        return r ? fetched(r, false) : ({ cache: "DIED" } as const);
+      }
+      const now = yield* Clock.currentTimeMillis;
+      const lease = world.leases.get(key);
+      if (lease === undefined || lease.expiresAt <= now) {
+        const mine: Lease = { filled: yield* Deferred.make<number>(), expiresAt: now + LEASE_MS };
+        world.leases.set(key, mine);
+        const r = yield* fetchFor(world, instance, key);
+        if (!r) return { cache: "DIED" } as const;
+        if (world.leases.get(key) === mine) world.leases.delete(key);
+        yield* Deferred.succeed(mine.filled, r.bytes);
+        return fetched(r, waited);
+      }
+      waited = true;
+      const woke = yield* Deferred.await(lease.filled).pipe(
+        Effect.timeoutOption(Math.max(1, lease.expiresAt - now + 5)),
+      );
+      woken = Option.isSome(woke) ? "wake" : "poll";
+    }
+  });
+
+/** Single-flight: a request already in flight for the key on this instance is shared. */
+const serveBars = (world: WorldState, instance: string, key: string) =>
+  Effect.gen(function* () {
+    if (world.options.singleFlight === false) return yield* viaLease(world, instance, key);
+    const slot = `${instance}|${key}`;
+    const leader = world.flights.get(slot);
+    if (leader) {
+      const r = yield* Deferred.await(leader);
+      if (r.cache === "DIED") return r;
+      return released(r.bytes, "single-flight", r.cache === "HIT" ? "HIT" : "WAIT");
+    }
+    const mine = yield* Deferred.make<Served>();
+    world.flights.set(slot, mine);
+    const r = yield* viaLease(world, instance, key);
+    world.flights.delete(slot);
+    yield* Deferred.succeed(mine, r);
     return r;
   });
 
@@ -55,7 +128,11 @@ const bars = (world: WorldState, req: TargetRequest) =>
             balancer.next++ % Math.min(instances.length, balancer.limit ?? instances.length)
           ] ?? "i1");
     const key = keyOf(req.query ?? {});
-    const r = yield* serveBars(world, key);
+    const startedAt = yield* Clock.currentTimeMillis;
+    const r = yield* serveBars(world, instance, key);
+    if (r.cache === "DIED") {
+      return yield* new TargetUnreachable({ url: "http://fake", message: "empty reply" });
+    }
     if (r.cache === "MISS") world.counters.cache_miss++;
     else world.counters.cache_hit++;
     if (r.cache === "WAIT") world.counters.lock_waits++;
@@ -64,6 +141,12 @@ const bars = (world: WorldState, req: TargetRequest) =>
       instance,
       outcome: r.cache,
       fetch: r.fetch && !world.options.dropFetchEvents,
+      releasedBy: r.releasedBy,
+      takeover: r.takeover,
+      startedAt,
+      finishedAt: yield* Clock.currentTimeMillis,
+      fetchStartedAt: r.fetchStartedAt,
+      filledAt: r.filledAt,
     });
     return response({
       status: 200,
@@ -119,7 +202,8 @@ export const fakeTarget = (world: WorldState) => ({
         const next = world.instances[(n - 1) % world.instances.length] ?? "i1";
         return response({ status: 200, instanceId: req.pin ?? next, bootId: "b-restarted" });
       }
-      return yield* bars(world, req);
+      const served = bars(world, req);
+      return yield* world.options.serialArrivals ? world.gate.withPermits(1)(served) : served;
     }),
   post: (req: {
     readonly path: string;

@@ -1,6 +1,6 @@
-import { Context, type Deferred, Layer } from "effect";
+import { Context, type Deferred, Layer, Semaphore } from "effect";
 import type { ExecutionEvent, JobRecord } from "../../jobs/events.ts";
-import type { MemoryPoint } from "../data.ts";
+import type { MemoryPoint, Release } from "../data.ts";
 import type { ProgressReport } from "../progress/plan.ts";
 import type { Check, Metrics } from "../schema.ts";
 import type { DbWorldOptions } from "./db.ts";
@@ -10,13 +10,23 @@ import { healthyPoint } from "./memory.ts";
 /**
  * An in-memory model of the system under test, shared by the services' `layerTest`:
  * N instances behind a round-robin balancer, one shared cache with (or without) the
- * stampede lock, the evidence sources, a job queue and memory samplers. Switches break
- * one property at a time; tests read what the profile did from it.
+ * stampede protocol's two layers (per-instance single-flight, cross-instance lease), the
+ * evidence sources, a job queue and memory samplers. Switches break one property at a
+ * time; tests read what the profile did from it.
  */
 export interface WorldOptions {
   readonly instances?: number;
-  /** Stampede protection: without it every concurrent miss fetches. */
+  /** The cross-instance lease: without it each instance's miss fetches on its own. */
   readonly lock?: boolean;
+  /** The per-instance single-flight: without it every request goes to the lease on its own. */
+  readonly singleFlight?: boolean;
+  /**
+   * The balancer delivers bars requests one at a time, each after the last was answered:
+   * a fast upstream whose fill beats the next request, so nothing overlaps the fetch.
+   */
+  readonly serialArrivals?: boolean;
+  /** The runner's own instance, which armed faults spare (default i1). */
+  readonly runner?: string;
   /** Persisted events silently lose provider fetches (a broken evidence path). */
   readonly dropFetchEvents?: boolean;
   /** The cache answers but never stores (every request is a MISS). */
@@ -49,14 +59,47 @@ export interface BarsEvent {
   readonly instance: string;
   readonly outcome: "HIT" | "MISS" | "WAIT";
   readonly fetch: boolean;
+  readonly releasedBy: Release;
+  readonly takeover: boolean;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly fetchStartedAt: number | null;
+  readonly filledAt: number | null;
 }
+
+/** A fetch's lease on a key: released by its fill, or left to expire when its holder died. */
+export interface Lease {
+  readonly filled: Deferred.Deferred<number>;
+  readonly expiresAt: number;
+}
+
+/** How a request for a key went, before its own start and end are stamped on it. */
+export type Served =
+  | {
+      readonly cache: "HIT" | "MISS" | "WAIT";
+      readonly bytes: number;
+      readonly fetch: boolean;
+      readonly releasedBy: Release;
+      readonly takeover: boolean;
+      readonly fetchStartedAt: number | null;
+      readonly filledAt: number | null;
+    }
+  | { readonly cache: "DIED" };
 
 export interface WorldState {
   readonly options: WorldOptions;
   /** Mutable: the Scaler's test layer adds and stops instances. */
   readonly instances: string[];
   readonly cache: Map<string, number>;
-  readonly inflight: Map<string, Deferred.Deferred<number>>;
+  /** Single-flight: a request in flight per `instance|key`. */
+  readonly flights: Map<string, Deferred.Deferred<Served>>;
+  /** The lease per key, and the upstream latency per key (the replay's knob). */
+  readonly leases: Map<string, Lease>;
+  readonly latency: Map<string, number>;
+  /** One permit: with `serialArrivals` each bars request holds it while it is served. */
+  readonly gate: Semaphore.Semaphore;
+  /** The instance an armed fault is aimed at (null: any but the runner's). */
+  readonly aims: Map<string, string | null>;
   readonly counters: {
     cache_hit: number;
     cache_miss: number;
@@ -84,7 +127,11 @@ export const makeWorld = (options: WorldOptions = {}): WorldState => ({
   options,
   instances: Array.from({ length: options.instances ?? 2 }, (_, i) => `i${i + 1}`),
   cache: new Map(),
-  inflight: new Map(),
+  flights: new Map(),
+  leases: new Map(),
+  latency: new Map(),
+  gate: Semaphore.makeUnsafe(1),
+  aims: new Map(),
   counters: { cache_hit: 0, cache_miss: 0, provider_fetch: 0, lock_waits: 0 },
   barsEvents: [],
   upstream: new Map(),

@@ -15,13 +15,22 @@ describe("cache judge on a recorded 10-minute run", () => {
       "hit.same_key_all_hit",
       "stampede.provider_fetch",
       "stampede.released_after_fill",
+      "stampede.overlap",
+      "stampede.single_flight",
       "stampede.evidence_agrees",
+      "takeover.holder_died",
+      "takeover.one_takeover_fetch",
+      "takeover.waiters_answered",
+      "takeover.evidence_agrees",
       "cache.hit_rate_after_warmup",
       "cross.instances_seen",
       "cross.instances_hitting_one_key",
       "run.evidence_agrees",
+      "run.one_fetch_per_key",
       "requests.all_ok",
     ]);
+    expect(checkNamed(r, "stampede.overlap").actual).toBe(2);
+    expect(checkNamed(r, "run.one_fetch_per_key").actual).toBe("redis 4, upstream 4");
     expect(r.metrics.requests).toBe(1204);
     expect(r.metrics["latency.p95_ms"]).toBe(8);
   });

@@ -1,6 +1,7 @@
 import type { ExecutionEvent, JobRecord } from "../../../src/jobs/events.ts";
 import type {
   Answer,
+  BarsTiming,
   MemoryPoint,
   RunCounters,
   TargetResponse,
@@ -8,6 +9,7 @@ import type {
 import type {
   CacheEvidence,
   CacheRequest,
+  TakeoverEvidence,
 } from "../../../src/scale-test/profiles/cache/evidence.ts";
 import type { JobsEvidence, Wave } from "../../../src/scale-test/profiles/jobs/evidence.ts";
 import { healthyPoint } from "../../../src/scale-test/testing/memory.ts";
@@ -41,7 +43,73 @@ const counters = (hit: number, miss: number, fetch: number, waits = 0): RunCount
   lock_waits: waits,
 });
 
-/** A 10-minute cache run: warm-up, 5 hits, a 10-way stampede, cross-instance, ~590 s of sustain. */
+/** One persisted request as its instance timed it. */
+export const timing = (
+  instanceId: string,
+  releasedBy: BarsTiming["releasedBy"],
+  startedAt: number,
+  finishedAt: number,
+  fill?: { fetchStartedAt: number; filledAt: number; takeover?: boolean },
+): BarsTiming => ({
+  instanceId,
+  bootId: `${instanceId}-b`,
+  outcome: releasedBy === "fetch" ? "MISS" : releasedBy === "hit" ? "HIT" : "WAIT",
+  releasedBy,
+  providerFetch: releasedBy === "fetch",
+  takeover: fill?.takeover ?? false,
+  startedAt,
+  finishedAt,
+  fetchStartedAt: fill?.fetchStartedAt ?? null,
+  filledAt: fill?.filledAt ?? null,
+});
+
+/**
+ * The stampede's timeline: i1's request fetched (its fill sent 150 ms in), i1's other 5
+ * shared it (single-flight), i2's first request waited on the lease and was woken by the
+ * fill, its other 3 shared that one.
+ */
+export const stampedeTimeline = (t0 = 100_000): BarsTiming[] => [
+  timing("i1", "fetch", t0, t0 + 152, { fetchStartedAt: t0 + 2, filledAt: t0 + 150 }),
+  ...Array.from({ length: 5 }, (_, i) => timing("i1", "single-flight", t0 + 1 + i, t0 + 152)),
+  timing("i2", "wake", t0 + 1, t0 + 151),
+  ...Array.from({ length: 3 }, (_, i) => timing("i2", "single-flight", t0 + 2 + i, t0 + 151)),
+];
+
+/**
+ * The takeover: i2 took key C's lease and died after its fetch (counted, never
+ * persisted); 10 waiters on i1 (one leader, 9 sharing it) and i2's own request, retried
+ * there by the balancer; the leader took the lease over when it expired.
+ */
+export const takeoverRun = (before: RunCounters, t0 = 200_000): TakeoverEvidence => {
+  const fill = { fetchStartedAt: t0 + 5_100, filledAt: t0 + 5_250, takeover: true };
+  return {
+    notRun: null,
+    victim: "i2",
+    victimBoot: "i2-b",
+    victimAnswer: ok({ cache: "WAIT", cacheKey: "bars:C", instanceId: "i1" }),
+    waiters: Array.from({ length: 10 }, (_, i) =>
+      ok({ cache: i ? "WAIT" : "MISS", cacheKey: "bars:C", durationMs: 5_250 }),
+    ),
+    before,
+    after: {
+      cache_hit: before.cache_hit + 10,
+      cache_miss: before.cache_miss + 1,
+      provider_fetch: before.provider_fetch + 2,
+      lock_waits: before.lock_waits + 10,
+    },
+    upstream: 2,
+    timeline: [
+      timing("i1", "fetch", t0 + 10, t0 + 5_252, fill),
+      ...Array.from({ length: 9 }, (_, i) =>
+        timing("i1", "single-flight", t0 + 11 + i, t0 + 5_252),
+      ),
+      timing("i1", "single-flight", t0 + 1_600, t0 + 5_252),
+    ],
+    restartedBoot: "i2-b2",
+  };
+};
+
+/** A 10-minute cache run: warm-up, 5 hits, a 10-way stampede, a takeover, cross-instance, ~590 s of sustain. */
 export const cacheRun = (sustainTicks = 590): CacheEvidence => {
   const inst = (i: number) => `i${(i % 2) + 1}`;
   const warm = response({ cache: "MISS", durationMs: 180 });
@@ -79,6 +147,7 @@ export const cacheRun = (sustainTicks = 590): CacheEvidence => {
     ),
   ];
   const hits = requests.length - 2;
+  const takeover = takeoverRun(counters(14, 2, 2, 9));
   return {
     range: { start: "2013-10-02T00:00:00.000Z", end: "2013-10-11T21:15:00.000Z" },
     faultsActive: [],
@@ -92,11 +161,15 @@ export const cacheRun = (sustainTicks = 590): CacheEvidence => {
       burst: requests.filter((r) => r.step === "stampede").map((r) => r.answer),
       persistedFetches: 1,
       upstream: 1,
+      upstreamKind: "replay",
+      slowedMs: 1500,
+      timeline: stampedeTimeline(),
     },
+    takeover,
     expectedInstances: 2,
     requests,
     countersAfterWarmup: counters(0, 1, 1),
-    countersAtEnd: counters(hits, 2, 2, 9),
+    countersAtEnd: counters(hits + 10, 3, 4, 19),
     persistedFetches: 2,
     upstreamTotal: 2,
   };

@@ -1,8 +1,8 @@
 import { responsesOf } from "../../answers.ts";
-import type { Answer, RunCounters, TargetResponse } from "../../data.ts";
+import type { Answer, BarsTiming, RunCounters, TargetResponse } from "../../data.ts";
 
-/** A: warm-up, hits, cross-instance. B: the stampede (and cross-instance). */
-export type Key = "A" | "B";
+/** A: warm-up, hits, cross-instance. B: the stampede (and cross-instance). C: the takeover. */
+export type Key = "A" | "B" | "C";
 
 /** One request of the run: which key, in which step, and what came of it. */
 export interface CacheRequest {
@@ -21,6 +21,38 @@ export interface StampedeEvidence {
   readonly persistedFetches: number;
   /** The upstream's own count of the burst's fetches; null when it cannot tell. */
   readonly upstream: number | null;
+  /** What answered the fetches, and the latency the runner gave this key's fetch (null: not slowed). */
+  readonly upstreamKind: "replay" | "provider";
+  readonly slowedMs: number | null;
+  /**
+   * The persisted requests for the key, each with how it was released and its
+   * instance's own timestamps: the evidence that they overlapped the single fetch.
+   */
+  readonly timeline: readonly BarsTiming[];
+}
+
+/**
+ * The holder of a new key's lease dies mid-fetch (fault `cache-holder-crash`, aimed at an
+ * instance that is not the runner's); concurrent requests on the other instances wait.
+ */
+export interface TakeoverEvidence {
+  /** Why the holder could not be made to die (no instance to crash, faults disabled); null when the fault was armed. */
+  readonly notRun: string | null;
+  /** The instance the fault was aimed at, and its boot id before. */
+  readonly victim: string | null;
+  readonly victimBoot: string | null;
+  /** The request sent to it first (it took the lease); null when the step did not run. */
+  readonly victimAnswer: Answer | null;
+  /** Requests sent to the other instances once the lease was held. */
+  readonly waiters: readonly Answer[];
+  readonly before: RunCounters;
+  readonly after: RunCounters;
+  /** The upstream's own count of the key's fetches; null when it cannot tell. */
+  readonly upstream: number | null;
+  /** The persisted requests for the key (the dead holder's never landed). */
+  readonly timeline: readonly BarsTiming[];
+  /** The victim's boot id once it was back (null: not seen back). */
+  readonly restartedBoot: string | null;
 }
 
 /** Everything the cache profile measured: plain data, judged by `judge.ts`. */
@@ -33,8 +65,10 @@ export interface CacheEvidence {
   /** The instance that served the warm-up (the hit step pins to it). */
   readonly pin: string | null;
   readonly stampede: StampedeEvidence;
+  /** Null when the run was asked not to crash anything (`crash: false`). */
+  readonly takeover: TakeoverEvidence | null;
   readonly expectedInstances: number | null;
-  /** Every request in order, the warm-up first. */
+  /** Every request of keys A and B in order, the warm-up first (the takeover's are its own). */
   readonly requests: readonly CacheRequest[];
   readonly countersAfterWarmup: RunCounters;
   readonly countersAtEnd: RunCounters;

@@ -2,21 +2,32 @@ import type { Plan } from "../../progress/plan.ts";
 import type { RunParams } from "../../schema.ts";
 
 export const CACHE_DEFAULT_MIN = 10;
+/**
+ * With the replay upstream the runner slows the stampede's and the takeover's fetch to
+ * this, so the concurrent requests reach every instance while it is in flight.
+ */
+export const OVERLAP_LATENCY_MS = 1_500;
+/** The takeover step waits this long at most for the holder's lease, and for the crashed instance to come back. */
+export const LEASE_WAIT_MS = 5_000;
+export const RESTART_WAIT_MS = 60_000;
 
 /** The short steps' planned time; the sustain takes the rest of the run's duration. */
-const SHORT: Plan = [
+const short = (params: RunParams): Plan => [
   { name: "setup", ms: 1_000 },
   { name: "warmup", ms: 1_000 },
   { name: "hit", ms: 1_000 },
   { name: "stampede", ms: 2_000 },
+  // the dead holder's lease expires (5 s), one waiter takes over and fetches, the instance restarts
+  { name: "takeover", ms: params.crash ? 10_000 : 0 },
   { name: "cross-instance", ms: 5_000 },
 ];
 
 export const cachePlan = (params: RunParams): Plan => {
   const durationMs = (params.durationMin ?? CACHE_DEFAULT_MIN) * 60_000;
-  const before = SHORT.reduce((a, s) => a + s.ms, 0);
+  const steps = short(params);
+  const before = steps.reduce((a, s) => a + s.ms, 0);
   return [
-    ...SHORT,
+    ...steps,
     { name: "sustain", ms: params.quick ? 0 : Math.max(0, durationMs - before) },
     { name: "verdict", ms: 1_000 },
   ];

@@ -1,5 +1,5 @@
 import { Effect } from "effect";
-import type { Profile } from "../../profile.ts";
+import type { Judged, Profile } from "../../profile.ts";
 import { makeTracker } from "../../progress/tracker.ts";
 import { publish } from "../../publish.ts";
 import type { RunParams } from "../../schema.ts";
@@ -12,13 +12,18 @@ import { chooseRanges } from "./ranges.ts";
 import { makeRequestLog } from "./requests.ts";
 import { crossInstanceStep, sustainStep } from "./spread.ts";
 import { stampedeStep } from "./stampede.ts";
+import { takeoverStep } from "./takeover.ts";
+import { judgeTakeover } from "./takeoverJudge.ts";
 
 /**
  * Seed PROFILE 1: the bars cache is shared by every instance and a stampede costs one
  * upstream fetch. Every figure is read back from the responses, the run's Redis
  * counters, the persisted events and (with the replay upstream) the upstream's own
- * count, and the three sources must agree. Each step's checks are published as soon as
- * they are decided; `judgeCache` gives the same verdict from the evidence alone.
+ * count, and the three sources must agree. The stampede counts only if its requests
+ * overlapped the one fetch on >= 2 instances (the instances' own timings); a holder that
+ * dies mid-fetch must be taken over by exactly one waiter. Each step's checks are
+ * published as soon as they are decided; `judgeCache` gives the same verdict from the
+ * evidence alone, which the run returns to be persisted and exported.
  */
 export const cacheProfile: Profile = {
   name: "cache",
@@ -70,6 +75,11 @@ const runCache = Effect.fn("cacheProfile")(function* (params: RunParams) {
   );
   yield* publish(judgeStampede(stampede));
 
+  // takeover: the holder of key C's lease dies mid-fetch; exactly one waiter takes over.
+  yield* tracker.at("takeover");
+  const takeover = params.crash ? yield* takeoverStep(log, ranges.C, params.concurrency) : null;
+  yield* publish(judgeTakeover(takeover));
+
   yield* tracker.at("cross-instance");
   const expectedInstances = yield* evidence.expectedInstances;
   yield* crossInstanceStep(log, ranges, params.quick ? 12 : 40, expectedInstances);
@@ -92,6 +102,7 @@ const runCache = Effect.fn("cacheProfile")(function* (params: RunParams) {
     storedBytes,
     pin,
     stampede,
+    takeover,
     expectedInstances,
     requests: log.requests,
     countersAfterWarmup,
@@ -106,5 +117,5 @@ const runCache = Effect.fn("cacheProfile")(function* (params: RunParams) {
         : upstreamA - upstreamBefore.A + (upstreamB - upstreamBefore.B),
   };
   yield* publish(judgeRun(ev));
-  return judgeCache(ev);
+  return { ...judgeCache(ev), evidence: { profile: "cache", cache: ev } } satisfies Judged;
 });

@@ -7,7 +7,10 @@ import { lastTradingDays } from "../../tradingDays.ts";
 
 const MIN_RANGE_MS = 10 * 60_000;
 
-/** A (warm-up/hits) and B (stampede): the given ranges, or the last 7 trading days and its first half. */
+/**
+ * A (warm-up/hits), B (stampede) and C (takeover): the given ranges, or the last 7 trading
+ * days, its first half and its second half (three distinct keys).
+ */
 export const chooseRanges = Effect.fn("cacheProfile.chooseRanges")(function* (params: RunParams) {
   const evidence = yield* Evidence;
   const base = params.ranges?.[0] ?? lastTradingDays(yield* evidence.availableRange, 7);
@@ -20,11 +23,12 @@ export const chooseRanges = Effect.fn("cacheProfile.chooseRanges")(function* (pa
   }
   const half = Math.floor((Date.parse(base.start) + span / 2) / 300_000) * 300_000;
   const second = params.ranges?.[1] ?? { start: base.start, end: new Date(half).toISOString() };
+  const third = params.ranges?.[2] ?? { start: new Date(half).toISOString(), end: base.end };
   const range = (r: { start: string; end: string }): BarsRange => ({
     symbol: params.symbol,
     tf: params.tf,
     start: r.start,
     end: r.end,
   });
-  return { A: range(base), B: range(second) } as const;
+  return { A: range(base), B: range(second), C: range(third) } as const;
 });

@@ -31,6 +31,13 @@ export const makeRequestLog = Effect.gen(function* () {
     /** Any other request: unanswered is evidence (a failed request), never an abort. */
     send: (step: string, range: BarsRange, key: Key, pin: string | null = null) =>
       ask(get(range, pin)).pipe(Effect.tap((a) => record(step, key, a))),
+    /** A request observed like the others but kept out of the run's list (the takeover's: its step judges it). */
+    sendApart: (step: string, range: BarsRange, key: Key, pin: string | null) =>
+      ask(get(range, pin)).pipe(
+        Effect.tap((a) =>
+          a._tag === "Answered" ? progress.observe(step, a.response, key) : Effect.void,
+        ),
+      ),
   };
 });
 

@@ -3,17 +3,11 @@ import { check, type ProfileResult, verdictOf } from "../../check.ts";
 import type { Answer } from "../../data.ts";
 import type { Check, Metrics } from "../../schema.ts";
 import { percentile, round } from "../../stats.ts";
+import type { ScalingEvidence } from "./evidence.ts";
 
 export interface PartResult {
   readonly name: string;
   readonly result: ProfileResult;
-}
-
-/** p95 at a fixed rate with the balancer narrowed to one instance, then with all of them. */
-export interface ScalingEvidence {
-  readonly ratePerS: number;
-  readonly one: readonly Answer[];
-  readonly all: readonly Answer[];
 }
 
 /** A part's check as the full profile reports it: `cache/stampede.provider_fetch`. */

@@ -3,6 +3,7 @@ import type { Profile } from "../../profile.ts";
 import { type Plan, reportAt } from "../../progress/plan.ts";
 import type { RunParams } from "../../schema.ts";
 import { Progress } from "../../services/progress.ts";
+import type { PartEvidence } from "../../verdict/evidence.ts";
 import { prefixed } from "./judge.ts";
 import { partParams } from "./plan.ts";
 
@@ -31,8 +32,11 @@ export const runPart = Effect.fn("fullProfile.part")(function* (
     metric: (name, value) => progress.metric(`${part.name}/${name}`, value),
     observe: (step, r, label) => progress.observe(`${part.name}/${step}`, r, label),
   });
-  const result = yield* part
+  const { evidence, ...result } = yield* part
     .run(partParams(params, part))
     .pipe(Effect.provideService(Progress, scoped));
-  return { name: part.name, result };
+  // A part's own evidence (a part is never a full run itself).
+  const parts: readonly PartEvidence[] =
+    evidence === undefined ? [] : evidence.profile === "full" ? evidence.parts : [evidence];
+  return { name: part.name, result, evidence: parts };
 });

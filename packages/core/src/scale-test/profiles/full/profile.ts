@@ -1,10 +1,11 @@
 import { Effect } from "effect";
 import { verdictOf } from "../../check.ts";
-import type { Profile } from "../../profile.ts";
+import type { Judged, Profile } from "../../profile.ts";
 import { makeTracker } from "../../progress/tracker.ts";
 import { publish } from "../../publish.ts";
 import type { RunParams } from "../../schema.ts";
 import { Progress } from "../../services/progress.ts";
+import type { PartEvidence } from "../../verdict/evidence.ts";
 import { judgeFull, type PartResult, readiness, scalingMetrics } from "./judge.ts";
 import { runPart } from "./parts.ts";
 import { FULL_DEFAULT_MIN, fullPlan, PARTS } from "./plan.ts";
@@ -31,9 +32,11 @@ const runFull = Effect.fn("fullProfile")(function* (params: RunParams) {
   const plan = fullPlan(params);
   const tracker = yield* makeTracker(plan);
   const parts: PartResult[] = [];
+  const evidence: PartEvidence[] = [];
   for (const part of PARTS) {
     const done = yield* runPart(part, params, plan, tracker.startedAt);
     parts.push(done);
+    evidence.push(...done.evidence);
     yield* progress.metric(`verdict.${part.name}`, verdictOf(done.result.checks));
   }
   yield* tracker.at("scaling");
@@ -45,5 +48,8 @@ const runFull = Effect.fn("fullProfile")(function* (params: RunParams) {
     checks: ready.checks,
     metrics: { ...scalingMetrics(scaling), ...ready.metrics },
   });
-  return judgeFull(parts, scaling);
+  return {
+    ...judgeFull(parts, scaling),
+    evidence: { profile: "full", parts: evidence, scaling },
+  } satisfies Judged;
 });

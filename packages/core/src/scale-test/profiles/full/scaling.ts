@@ -6,7 +6,7 @@ import { Evidence } from "../../services/evidence.ts";
 import { Scaler } from "../../services/scaler.ts";
 import { Target } from "../../services/target.ts";
 import { lastTradingDays } from "../../tradingDays.ts";
-import type { ScalingEvidence } from "./judge.ts";
+import type { ScalingEvidence } from "./evidence.ts";
 import { SCALING_RATE_PER_S, scalingSeconds } from "./plan.ts";
 
 /**

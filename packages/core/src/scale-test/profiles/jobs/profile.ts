@@ -1,5 +1,5 @@
 import { Effect } from "effect";
-import type { Profile } from "../../profile.ts";
+import type { Judged, Profile } from "../../profile.ts";
 import { makeTracker } from "../../progress/tracker.ts";
 import { publish } from "../../publish.ts";
 import type { RunParams } from "../../schema.ts";
@@ -82,7 +82,7 @@ const runJobs = Effect.fn("jobsProfile")(function* (params: RunParams) {
     };
     const result = yield* publish(judgeJobs(ev));
     yield* tracker.at("verdict");
-    return result;
+    return { ...result, evidence: { profile: "jobs", jobs: ev } } satisfies Judged;
   });
   return yield* body.pipe(
     Effect.ensuring(Effect.forEach(armed, (f) => faults.clear(f), { discard: true })),

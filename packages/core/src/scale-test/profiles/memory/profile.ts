@@ -1,5 +1,5 @@
 import { Duration, Effect } from "effect";
-import type { Profile } from "../../profile.ts";
+import type { Judged, Profile } from "../../profile.ts";
 import { makeTracker } from "../../progress/tracker.ts";
 import { publish } from "../../publish.ts";
 import type { RunParams } from "../../schema.ts";
@@ -44,7 +44,7 @@ const runMemory = Effect.fn("memoryProfile")(function* (params: RunParams) {
   const counters = yield* evidence.runCounters;
 
   yield* tracker.at("verdict");
-  return yield* publish(
-    judgeMemory({ quick: params.quick, samples, answers, shedCounted: counters.shed ?? 0 }),
-  );
+  const soak = { quick: params.quick, samples, answers, shedCounted: counters.shed ?? 0 };
+  const result = yield* publish(judgeMemory(soak));
+  return { ...result, evidence: { profile: "memory", memory: soak } } satisfies Judged;
 });

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import type { ExecutionEvent, JobRecord } from "../../../jobs/events.ts";
+import { instantRange } from "../../dataSchema.ts";
+import type { JobsEvidence } from "./evidence.ts";
+
+const jobRecord: z.ZodType<JobRecord> = z.object({
+  id: z.string(),
+  status: z.enum(["queued", "running", "completed", "failed"]),
+  attemptCount: z.number(),
+});
+
+const executionEvent: z.ZodType<ExecutionEvent> = z.object({
+  jobId: z.string(),
+  attempt: z.number(),
+  kind: z.enum(["start", "finish", "lease_lost", "completion_rejected", "failed"]),
+  at: z.number(),
+  instanceId: z.string(),
+  bootId: z.string(),
+  previousLeaseExpiresAt: z.number().nullable().exactOptional(),
+});
+
+/** The jobs profile's evidence as JSON (see `JobsEvidence`). */
+export const jobsEvidence: z.ZodType<JobsEvidence> = z.object({
+  range: instantRange,
+  armed: z.array(z.string()),
+  notArmed: z.array(z.string()),
+  jobsPerWave: z.number(),
+  waves: z.array(z.object({ accepted: z.array(z.string()), refused: z.array(z.string()) })),
+  ended: z.number(),
+  history: z.object({ jobs: z.array(jobRecord), events: z.array(executionEvent) }),
+  restart: z
+    .object({ instanceId: z.string(), crashedBoot: z.string(), seenBoot: z.string().nullable() })
+    .nullable(),
+});

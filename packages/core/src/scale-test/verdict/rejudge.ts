@@ -1,0 +1,82 @@
+import { combine, type ProfileResult, verdictOf } from "../check.ts";
+import { judgeExhaustion, judgePreflight } from "../preflight/judge.ts";
+import { judgeCache } from "../profiles/cache/judge.ts";
+import { judgeFull } from "../profiles/full/judge.ts";
+import { judgeJobs } from "../profiles/jobs/judge.ts";
+import { judgeMemory } from "../profiles/memory/judge.ts";
+import type { Check, Verdict } from "../schema.ts";
+import type { ProfileEvidence, RunEvidence } from "./evidence.ts";
+
+/** A profile's findings from its evidence alone, with the same pure judges the run used. */
+export const judgeProfile = (e: ProfileEvidence): ProfileResult => {
+  switch (e.profile) {
+    case "cache":
+      return judgeCache(e.cache);
+    case "jobs":
+      return judgeJobs(e.jobs);
+    case "memory":
+      return judgeMemory(e.memory);
+    case "full":
+      return judgeFull(
+        e.parts.map((p) => ({ name: p.profile, result: judgeProfile(p) })),
+        e.scaling,
+      );
+  }
+};
+
+/**
+ * The run's findings from its evidence alone, in the order the run reported them: the
+ * preflight's, the profile's, then the pool-exhaustion count (registry's `withPreflight`).
+ */
+export const judgeEvidence = (e: RunEvidence): ProfileResult =>
+  e.preflight
+    ? combine(
+        judgePreflight(e.preflight.evidence).result,
+        judgeProfile(e),
+        judgeExhaustion(e.preflight.exhaustion.before, e.preflight.exhaustion.after),
+      )
+    : judgeProfile(e);
+
+/** One check as stored next to the same check re-computed (null: absent on that side). */
+export interface CheckAgreement {
+  readonly name: string;
+  readonly stored: Check | null;
+  readonly recomputed: Check | null;
+  readonly agrees: boolean;
+}
+
+export interface Rejudged {
+  readonly storedVerdict: Verdict | null;
+  readonly verdict: Verdict;
+  readonly checks: readonly CheckAgreement[];
+  /** The verdict and every check (every field of it) came out the same. */
+  readonly agrees: boolean;
+}
+
+/** Every field alike: step, expectation, value, PASS/FAIL (and zone), detail. */
+const same = (a: Check, b: Check) => {
+  const x: Record<string, unknown> = a;
+  const y: Record<string, unknown> = b;
+  return [...new Set([...Object.keys(x), ...Object.keys(y)])].every((k) => x[k] === y[k]);
+};
+
+/** Re-judges a run from its evidence and compares, check by check, with what it stored. */
+export const rejudge = (
+  stored: { readonly verdict: Verdict | null; readonly checks: readonly Check[] },
+  evidence: RunEvidence,
+): Rejudged => {
+  const recomputed = judgeEvidence(evidence).checks;
+  const names = [...new Set([...stored.checks, ...recomputed].map((c) => c.name))];
+  const checks = names.map((name): CheckAgreement => {
+    const s = stored.checks.find((c) => c.name === name) ?? null;
+    const r = recomputed.find((c) => c.name === name) ?? null;
+    return { name, stored: s, recomputed: r, agrees: s !== null && r !== null && same(s, r) };
+  });
+  const verdict = verdictOf(recomputed);
+  return {
+    storedVerdict: stored.verdict,
+    verdict,
+    checks,
+    agrees: verdict === stored.verdict && checks.every((c) => c.agrees),
+  };
+};

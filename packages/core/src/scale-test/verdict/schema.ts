@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { preflightEvidence } from "../preflight/evidenceSchema.ts";
+import { cacheEvidence } from "../profiles/cache/evidenceSchema.ts";
+import { scalingEvidence } from "../profiles/full/evidenceSchema.ts";
+import { jobsEvidence } from "../profiles/jobs/evidenceSchema.ts";
+import { soakEvidence } from "../profiles/memory/evidenceSchema.ts";
+import type { PartEvidence, PreflightRecord, RunEvidence } from "./evidence.ts";
+
+const part = z.discriminatedUnion("profile", [
+  z.object({ profile: z.literal("cache"), cache: cacheEvidence }),
+  z.object({ profile: z.literal("jobs"), jobs: jobsEvidence }),
+  z.object({ profile: z.literal("memory"), memory: soakEvidence }),
+]);
+export const partEvidence: z.ZodType<PartEvidence> = part;
+
+const preflight: z.ZodType<PreflightRecord> = z.object({
+  evidence: preflightEvidence,
+  exhaustion: z.object({ before: z.number().nullable(), after: z.number().nullable() }),
+});
+const around = { preflight: preflight.exactOptional() };
+
+/**
+ * A run's evidence as JSON (`RunEvidence`): what the export's `evidence` holds. Plain
+ * numbers, strings and booleans only (instants are ms since the epoch), so a parsed
+ * document serialises back to the same JSON.
+ */
+export const runEvidence: z.ZodType<RunEvidence> = z.discriminatedUnion("profile", [
+  z.object({ profile: z.literal("cache"), cache: cacheEvidence, ...around }),
+  z.object({ profile: z.literal("jobs"), jobs: jobsEvidence, ...around }),
+  z.object({ profile: z.literal("memory"), memory: soakEvidence, ...around }),
+  z.object({
+    profile: z.literal("full"),
+    parts: z.array(part),
+    scaling: scalingEvidence.nullable(),
+    ...around,
+  }),
+]);
