@@ -42,6 +42,9 @@ export const startTestCluster = async (
         REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
         CACHE_KEY_PREFIX: keyPrefix,
         LOG_LEVEL: "info",
+        // Many test clusters share one Postgres (max_connections 100): small pools keep
+        // the suite within it (a test that needs the seed's pool says so in its env).
+        DB_POOL_MAX: "4",
         ...options.env,
       },
       databentoApiKey: undefined,
