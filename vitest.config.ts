@@ -30,8 +30,9 @@ export default defineConfig({
           name: "platform",
           root: "apps/platform",
           include: ["test/**/*.test.ts"],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
+          // Real runs on a shared 2-core machine: a safety net, not a speed gate.
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
         },
       },
       {
@@ -39,8 +40,9 @@ export default defineConfig({
           name: "api",
           root: "apps/api",
           include: ["test/**/*.test.ts"],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
+          // Real runs on a shared 2-core machine: a safety net, not a speed gate.
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
         },
       },
       {
@@ -48,8 +50,9 @@ export default defineConfig({
           name: "cli",
           root: "apps/cli",
           include: ["test/**/*.test.ts"],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
+          // Real runs on a shared 2-core machine: a safety net, not a speed gate.
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
         },
       },
     ],

@@ -30,7 +30,7 @@ const ESCAPES = /\x1b\[/;
 /** A quick cache run started and finished through the API, for the commands that read runs. */
 const quickRun = async () => {
   const { id } = await admin().scaleTest.run.mutate({ profile: "cache", quick: true });
-  expect((await waitForRun(admin(), id, { intervalMs: 250, timeoutMs: 60_000 })).status).toBe(
+  expect((await waitForRun(admin(), id, { intervalMs: 250, timeoutMs: 300_000 })).status).toBe(
     "passed",
   );
   return id;
@@ -184,7 +184,7 @@ describe("Ctrl-C and cancel", () => {
     await admin()
       .scaleTest.cancel.mutate({ runId })
       .catch(() => undefined);
-    expect((await waitForRun(admin(), runId, { intervalMs: 250, timeoutMs: 60_000 })).status).toBe(
+    expect((await waitForRun(admin(), runId, { intervalMs: 250, timeoutMs: 300_000 })).status).toBe(
       "aborted",
     );
   });
@@ -194,7 +194,7 @@ describe("Ctrl-C and cancel", () => {
     const r = await runCli(["cancel", runId], env());
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(r.stdout).toMatch(new RegExp(`^cancel requested for run ${runId} \\(cache, running\\)`));
-    const ended = await waitForRun(admin(), runId, { intervalMs: 250, timeoutMs: 60_000 });
+    const ended = await waitForRun(admin(), runId, { intervalMs: 250, timeoutMs: 300_000 });
     expect(ended).toMatchObject({ status: "aborted", reason: "cancelled by an admin" });
     const again = await runCli(["cancel", runId], env());
     expect(again.code).toBe(2);

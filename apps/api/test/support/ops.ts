@@ -15,7 +15,7 @@ export const waitForRun = async (
   client: Client,
   runId: string,
   until: (run: RunView) => boolean = (r) => isTerminal(r.status),
-  timeoutMs = 90_000,
+  timeoutMs = 300_000,
 ): Promise<RunView> => {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
