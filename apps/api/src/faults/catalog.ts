@@ -12,6 +12,9 @@ export const FAULT_NAMES = [
   "crash",
   "stall-heartbeat",
   "jobs-no-lease",
+  "jobs-no-fence",
+  "jobs-claim-live",
+  "shed-off",
   "ballast",
   "leak",
   "ingest-ack-before-flush",
@@ -46,6 +49,12 @@ export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
     "once: the worker that next runs a job (of params.runId, if given) stops heartbeating, keeps working, and completes late (a zombie)",
   "jobs-no-lease":
     "job queue without leases: claims running jobs regardless of their lease, without skip locked, and completes without fencing",
+  "jobs-no-fence":
+    "job completion without fencing (claims still respect leases): a zombie's late completion is accepted",
+  "jobs-claim-live":
+    "job claims ignore live leases (completion still fenced): two workers run one job at once",
+  "shed-off":
+    "the load shedder never sheds: heavy requests are served whatever the memory pressure",
   ballast: "hold params.mb MB of V8 heap until cleared (push heap pressure up; set instanceId)",
   leak: "retain params.kbPerSec KB of V8 heap every second until cleared (set instanceId)",
   "ingest-ack-before-flush":

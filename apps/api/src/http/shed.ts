@@ -22,13 +22,17 @@ export const countShed = async (deps: InstanceDeps, runId: string | null | undef
   if (runId) await bumpRunCounters(deps.redis, runId, ["shed"]).catch(() => {});
 };
 
+/** Whether heavy requests are refused right now (the `shed-off` fault switches that off). */
+export const sheddingNow = (deps: InstanceDeps): boolean =>
+  deps.shedder.state().shedding && !deps.faults.isOn("shed-off");
+
 /**
  * Guard for heavy endpoints (bars, backtest enqueue): under memory pressure they answer
  * `503 {code: "MEMORY_PRESSURE"}` with Retry-After instead of risking the process.
  * Light endpoints (health, status, results) never pass through here.
  */
 export const shedHeavy = (deps: InstanceDeps) => async (c: Context, next: Next) => {
-  if (!deps.shedder.state().shedding) return next();
+  if (!sheddingNow(deps)) return next();
   const run = await runEvidenceOf(deps, c.req.raw);
   await countShed(deps, run.ok ? run.runId : undefined);
   return sendFailure(c, deps.log, shedError(deps));

@@ -100,7 +100,9 @@ export class JobWorker {
         worker,
         leaseMs: env.JOBS_LEASE_MS,
         limit: free,
-        guarded: !this.deps.faults.isOn("jobs-no-lease"),
+        guarded: !(
+          this.deps.faults.isOn("jobs-no-lease") || this.deps.faults.isOn("jobs-claim-live")
+        ),
       });
       this.deps.metrics.jobs.claimed.inc(jobs.length);
       for (const job of jobs) {
@@ -222,7 +224,7 @@ export class JobWorker {
         sql,
         h,
         { ...result },
-        { fenced: !faults.isOn("jobs-no-lease") },
+        { fenced: !(faults.isOn("jobs-no-lease") || faults.isOn("jobs-no-fence")) },
       );
       if (!accepted)
         throw new LeaseConflict({ jobId: h.jobId, attempt: h.attempt, owner: h.owner });

@@ -4,7 +4,7 @@ import type { Principal } from "../auth/tokens.ts";
 import type { InstanceDeps } from "../deps.ts";
 import { asTrpcError, formatError } from "../edge/trpc.ts";
 import { runEvidenceOf } from "../http/evidence.ts";
-import { countShed, shedError } from "../http/shed.ts";
+import { countShed, sheddingNow, shedError } from "../http/shed.ts";
 import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 
 export interface TrpcContext {
@@ -51,7 +51,7 @@ export const heavyProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const run = await runEvidenceOf(ctx.deps, ctx.request);
   if (!run.ok)
     throw new TRPCError({ code: "BAD_REQUEST", message: "invalid input", cause: run.error });
-  if (ctx.deps.shedder.state().shedding) {
+  if (sheddingNow(ctx.deps)) {
     await countShed(ctx.deps, run.runId);
     throw asTrpcError(shedError(ctx.deps));
   }
