@@ -74,13 +74,13 @@ export const runLevel = async (o: LevelOptions): Promise<LevelResult> => {
     pending.add(p);
     held++;
     tally.onSent(p.req.kind, performance.now() - p.intended);
-    p.exchange = send(pool, p.req, o.headersFor, (outcome) => {
+    p.exchange = send(pool, p.req, o.headersFor, (outcome, by) => {
       held--;
       if (p.done) return;
       const latency = performance.now() - p.intended;
       settle(p);
       if (latency >= timeoutMs) tally.onTimeout(timeoutMs);
-      else tally.onOutcome(p.req.kind, outcome, latency);
+      else tally.onOutcome(p.req.kind, outcome, latency, by);
     });
   };
 

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type { Dispatcher } from "undici";
 import type { HeadersFor } from "./types.ts";
 import type { LoadRequest } from "./workload.ts";
@@ -8,6 +9,17 @@ export type Outcome =
   | { readonly kind: "failed"; readonly status: number }
   | { readonly kind: "shed"; readonly code: string }
   | { readonly kind: "error"; readonly reason: string };
+
+/** Which instance (and which boot of it) answered, from its `x-instance-id` / `x-boot-id` headers. */
+export interface ServedBy {
+  readonly instanceId: string;
+  readonly bootId: string | null;
+}
+
+const header = (h: IncomingHttpHeaders, name: string) => {
+  const v = h[name];
+  return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
+};
 
 const JSON_TYPE = { "content-type": "application/json" };
 const NO_HEADERS = {};
@@ -39,9 +51,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #aborted: Error | null = null;
   #status = 0;
   #chunks: Buffer[] | null = null;
+  #by: ServedBy | null = null;
   #done = false;
 
-  constructor(private readonly onDone: (outcome: Outcome) => void) {}
+  constructor(private readonly onDone: (outcome: Outcome, by: ServedBy | null) => void) {}
 
   /** Gives up on the request: on its connection, or (still queued) as soon as it starts. */
   abort(reason: Error): void {
@@ -52,7 +65,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   finish(outcome: Outcome): void {
     if (this.#done) return;
     this.#done = true;
-    this.onDone(outcome);
+    this.onDone(outcome, this.#by);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -60,9 +73,15 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.#aborted) controller.abort(this.#aborted);
   }
 
-  onResponseStart(_c: Dispatcher.DispatchController, status: number): void {
+  onResponseStart(
+    _c: Dispatcher.DispatchController,
+    status: number,
+    headers: IncomingHttpHeaders,
+  ): void {
     if (status < 200) return;
     this.#status = status;
+    const instanceId = header(headers, "x-instance-id");
+    if (instanceId) this.#by = { instanceId, bootId: header(headers, "x-boot-id") };
     if (status === 503) this.#chunks = [];
   }
 
@@ -89,7 +108,7 @@ export const send = (
   pool: Dispatcher,
   req: LoadRequest,
   headersFor: HeadersFor | undefined,
-  onDone: (outcome: Outcome) => void,
+  onDone: (outcome: Outcome, by: ServedBy | null) => void,
 ): Exchange => {
   const exchange = new Exchange(onDone);
   try {

@@ -1,5 +1,5 @@
 import { encodeLatency, latencyHistogram, recordMs, summariseLatency } from "./latency.ts";
-import type { Outcome } from "./send.ts";
+import type { Outcome, ServedBy } from "./send.ts";
 import type { LevelResult } from "./types.ts";
 import type { RequestKind } from "./workload.ts";
 
@@ -31,6 +31,10 @@ export class Tally {
   readonly statuses: Record<string, number> = {};
   readonly shedCodes: Record<string, number> = {};
   readonly errors: Record<string, number> = {};
+  readonly byInstance: Record<
+    string,
+    { bootIds: string[]; answered: number; failed: number; shed: number }
+  > = {};
 
   onSent(kind: RequestKind, lagMs: number): void {
     this.sent++;
@@ -40,7 +44,13 @@ export class Tally {
     this.byKind[kind] = k;
   }
 
-  onOutcome(kind: RequestKind, outcome: Outcome, latencyMs: number): void {
+  onOutcome(kind: RequestKind, outcome: Outcome, latencyMs: number, by?: ServedBy | null): void {
+    if (by) {
+      const i = this.byInstance[by.instanceId] ?? { bootIds: [], answered: 0, failed: 0, shed: 0 };
+      if (by.bootId !== null && !i.bootIds.includes(by.bootId)) i.bootIds.push(by.bootId);
+      i[outcome.kind === "answered" ? "answered" : outcome.kind === "shed" ? "shed" : "failed"]++;
+      this.byInstance[by.instanceId] = i;
+    }
     if (outcome.kind !== "error")
       bump(this.statuses, String(outcome.kind === "shed" ? 503 : outcome.status));
     if (outcome.kind === "answered") {
@@ -84,12 +94,13 @@ export class Tally {
       achievedRate: level.elapsedMs > 0 ? answered / (level.elapsedMs / 1000) : 0,
       errorRate: scheduled > 0 ? 1 - answered / scheduled : 0,
       latencyMs: summariseLatency(this.latency),
-      scheduleLagMs: { p99: lag.p99, max: lag.max },
+      scheduleLagMs: { p50: lag.p50, p95: lag.p95, p99: lag.p99, max: lag.max },
       histogram: encodeLatency(this.latency),
       byKind: this.byKind,
       statuses: this.statuses,
       shedCodes: this.shedCodes,
       errors: this.errors,
+      byInstance: this.byInstance,
     };
   }
 }

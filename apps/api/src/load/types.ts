@@ -81,11 +81,28 @@ export interface LevelResult {
   /** Milliseconds from the intended send time (coordinated-omission safe). */
   readonly latencyMs: LatencySummary;
   /** How late the generator handed requests to the pool; large values mean the runner itself saturated. */
-  readonly scheduleLagMs: { readonly p99: number; readonly max: number };
+  readonly scheduleLagMs: {
+    readonly p50: number;
+    readonly p95: number;
+    readonly p99: number;
+    readonly max: number;
+  };
   /** The latency histogram, microseconds, HDR compressed base64 (`decodeLatency` reads it back). */
   readonly histogram: string;
   readonly byKind: Readonly<Record<string, { readonly sent: number; readonly answered: number }>>;
   readonly statuses: Readonly<Record<string, number>>;
   readonly shedCodes: Readonly<Record<string, number>>;
   readonly errors: Readonly<Record<string, number>>;
+  /** Per instance that answered (its `x-instance-id`): its boot ids in the order seen, and its answers. */
+  readonly byInstance: Readonly<
+    Record<
+      string,
+      {
+        readonly bootIds: readonly string[];
+        readonly answered: number;
+        readonly failed: number;
+        readonly shed: number;
+      }
+    >
+  >;
 }

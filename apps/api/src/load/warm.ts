@@ -1,5 +1,5 @@
 import { Pool } from "undici";
-import { type Outcome, sendOne } from "./send.ts";
+import { type Outcome, type ServedBy, send } from "./send.ts";
 import type { HeadersFor } from "./types.ts";
 import type { Workload } from "./workload.ts";
 
@@ -13,14 +13,20 @@ export const warmCachedKeys = async (o: {
   readonly workload: Workload;
   readonly headersFor?: HeadersFor;
   readonly signal?: AbortSignal;
-}): Promise<readonly { readonly path: string; readonly outcome: Outcome }[]> => {
+}): Promise<
+  readonly { readonly path: string; readonly outcome: Outcome; readonly by: ServedBy | null }[]
+> => {
   const pool = new Pool(new URL(o.target).origin, { connections: 1 });
   try {
-    const out: { path: string; outcome: Outcome }[] = [];
+    const out: { path: string; outcome: Outcome; by: ServedBy | null }[] = [];
     for (const path of o.workload.cachedPaths) {
       if (o.signal?.aborted) break;
       const req = { kind: "barsCached", method: "GET", path } as const;
-      out.push({ path, outcome: await sendOne(pool, req, o.headersFor) });
+      out.push(
+        await new Promise((resolve) =>
+          send(pool, req, o.headersFor, (outcome, by) => resolve({ path, outcome, by })),
+        ),
+      );
     }
     return out;
   } finally {
