@@ -7,6 +7,7 @@ import { insertMemorySample, type MemorySample } from "@scaleproof/db/queries/in
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { InstanceEnv } from "../config/env.ts";
+import { CpuMeter } from "../instance/cpu.ts";
 import type { Identity } from "../instance/identity.ts";
 import { VERSION } from "../instance/version.ts";
 import type { LoadShedder } from "./shedder.ts";
@@ -29,6 +30,7 @@ export class MemorySampler {
   #lastAt = 0;
   #timer: NodeJS.Timeout | undefined;
   readonly #eld = monitorEventLoopDelay({ resolution: 10 });
+  readonly #cpu = new CpuMeter();
   #elu = performance.eventLoopUtilization();
   #gc = { count: 0, ms: 0, kinds: {} as Record<string, number> };
   readonly #observer = new PerformanceObserver((list) => {
@@ -118,6 +120,7 @@ export class MemorySampler {
       gcMs: Math.round(gc.ms * 100) / 100,
       gcKinds: gc.kinds,
       pressure: state.pressure,
+      ...this.#cpu.read(),
       shedding: state.shedding,
     };
     this.#latest = sample;
