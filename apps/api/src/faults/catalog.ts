@@ -19,6 +19,8 @@ export const FAULT_NAMES = [
   "leak",
   "ingest-ack-before-flush",
   "streams-drop",
+  "slow-requests",
+  "error-requests",
 ] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
@@ -61,4 +63,7 @@ export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
     "snapshot ingest answers before the flush and flushes params.holdMs (default the flush interval) later: a crash meanwhile loses acknowledged snapshots",
   "streams-drop":
     "the instance ends every run-progress stream (SSE) after params.after events (default 3): subscribers are dropped",
+  "slow-requests": "every /api request waits params.ms ms before it is handled (set instanceId)",
+  "error-requests":
+    "params.rate (0-1) of /api requests answered 500 INJECTED_FAULT, evenly spread (every 1/rate-th; set instanceId)",
 };

@@ -5,6 +5,7 @@ import { adminProblem } from "../auth/admin.ts";
 import { tokenAuthenticator } from "../auth/tokens.ts";
 import type { InstanceDeps } from "../deps.ts";
 import { failureOf, retryAfterOf } from "../edge/trpc.ts";
+import { requestFaults } from "../faults/requestFaults.ts";
 import { checkHealth } from "../instance/health.ts";
 import { VERSION } from "../instance/version.ts";
 import { serveMetrics } from "../metrics/endpoint.ts";
@@ -46,6 +47,7 @@ export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator):
     }),
   );
   app.use("*", timeRequests(deps.metrics.http, new Set(Object.keys(appRouter._def.procedures))));
+  app.use("/api/*", requestFaults(deps.faults));
   // Liveness for the load balancer: the process serves. A dependency that is down makes
   // the instance degraded, not dead: it keeps answering 503s with a code, fast.
   app.get("/ops/live", (c) => c.json({ status: "live" }));
