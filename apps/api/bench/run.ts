@@ -2,8 +2,9 @@ import { startTestCluster } from "../test/support/cluster.ts";
 import { barsPath } from "../test/support/http.ts";
 import { benchBalancer, printBalancer } from "./balancer.ts";
 import { benchHitLatency } from "./hitLatency.ts";
-import { benchQueueThroughput, benchWakeLatency } from "./jobs.ts";
+import { benchWakeLatency } from "./jobs.ts";
 import { benchLoadEngine, printLoadEngine } from "./loadEngine.ts";
+import { printQueueThroughput } from "./queue.ts";
 import { benchReleaseLatency } from "./releaseLatency.ts";
 import { printTable } from "./stats.ts";
 
@@ -41,18 +42,7 @@ try {
   await pair.close();
 }
 
-const throughput = await benchQueueThroughput(3_000);
-console.log("\nJob queue: claim(batch 10) + heartbeat + fenced complete, real Postgres, same run");
-console.log(
-  `${"".padEnd(52)}${"jobs".padStart(6)}${"s".padStart(8)}${"jobs/s".padStart(9)}${"of ceiling".padStart(12)}`,
-);
-const ceiling = throughput[1] ? throughput[1].jobs / throughput[1].seconds : Number.NaN;
-for (const t of throughput) {
-  const rate = t.jobs / t.seconds;
-  console.log(
-    `${t.name.padEnd(52)}${String(t.jobs).padStart(6)}${t.seconds.toFixed(2).padStart(8)}${rate.toFixed(0).padStart(9)}${`${((rate / ceiling) * 100).toFixed(0)}%`.padStart(12)}`,
-  );
-}
+await printQueueThroughput(20_000);
 printTable(
   "Enqueue -> start latency (database timestamps), one idle worker",
   await benchWakeLatency(40, 500),

@@ -27,3 +27,31 @@ export const printTable = (title: string, rows: readonly Summary[], baseline?: s
     );
   }
 };
+
+export interface Rate {
+  readonly name: string;
+  readonly jobs: number;
+  readonly seconds: number;
+}
+
+/** A throughput block: jobs/s per row and its ratio to the anchor row (and to a second reference). */
+export const printRates = (
+  title: string,
+  rows: readonly Rate[],
+  anchor: string,
+  reference?: string,
+): void => {
+  const rate = (r: Rate | undefined) => (r ? r.jobs / r.seconds : Number.NaN);
+  const base = rate(rows.find((r) => r.name === anchor));
+  const ref = rate(rows.find((r) => r.name === reference));
+  console.log(`\n${title}`);
+  console.log(
+    `${"".padEnd(58)}${"jobs".padStart(7)}${"s".padStart(7)}${"jobs/s".padStart(9)}${"ratio".padStart(8)}${reference ? "vs plain".padStart(10) : ""}`,
+  );
+  for (const r of rows) {
+    const mark = r.name === anchor ? " (anchor)" : "";
+    console.log(
+      `${(r.name + mark).padEnd(58)}${String(r.jobs).padStart(7)}${r.seconds.toFixed(2).padStart(7)}${rate(r).toFixed(0).padStart(9)}${`${(rate(r) / base).toFixed(2)}x`.padStart(8)}${reference ? `${(rate(r) / ref).toFixed(2)}x`.padStart(10) : ""}`,
+    );
+  }
+};

@@ -29,7 +29,8 @@ export interface ClaimedJob {
  * Atomic batch claim: queued jobs, and running jobs whose lease expired (their worker
  * died), with attempts left; `for update skip locked` so concurrent claimers never
  * wait for or take each other's rows. The start events are written by the same
- * statement, with the lease each claim took over.
+ * statement, with the lease each claim took over. (`= any (array(...))` makes the update
+ * find its rows by primary key: a plain join hashes the whole table, done jobs included.)
  */
 export const claimJobs = async (sql: Sql, o: ClaimOptions): Promise<ClaimedJob[]> => {
   const candidates =
@@ -50,7 +51,7 @@ export const claimJobs = async (sql: Sql, o: ClaimOptions): Promise<ClaimedJob[]
              lease_expires_at = now() + ${o.leaseMs} * interval '1 millisecond',
              attempt_count = j.attempt_count + 1, updated_at = now()
         from candidates c
-       where j.id = c.id
+       where j.id = c.id and j.id = any (array(select id from candidates))
       returning j.id, j.kind, j.run_id, j.payload, j.attempt_count, j.lease_expires_at, c.previous
     ),
     started as (
