@@ -19,7 +19,7 @@ afterAll(async () => {
   await db?.drop();
 });
 beforeEach(async () => {
-  await db.sql`truncate scale_test_runs, scale_test_events`;
+  await db.sql`truncate scale_test_runs, scale_test_events cascade`;
 });
 
 const run = (id: string, over: Partial<NewScaleTestRun> = {}): NewScaleTestRun => ({
