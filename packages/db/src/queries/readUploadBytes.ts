@@ -28,21 +28,29 @@ export async function* readUploadBytes(sql: Sql, uploadId: string): AsyncGenerat
 
 const copyOut = async (sql: Sql, uploadId: string, n: number): Promise<Buffer> => {
   if (!Number.isInteger(n)) throw new Error(`not a chunk number: ${n}`);
-  const stream: Readable = await sql
-    .unsafe(
-      `copy (select bytes from upload_chunks where upload_id = '${uploadId}' and n = ${n})
-         to stdout with (format binary)`,
-    )
-    .readable();
-  // Flowing, never paused: postgres.js 3.4.9 pauses its socket when a push is refused,
-  // and a pause at the stream's very end leaves the connection stuck. One chunk is
-  // bounded (the chunk cap), so reading it without backpressure is safe.
+  // On a connection of its own: postgres.js pipelines queries onto busy pooled
+  // connections, and every query it puts behind a COPY fails with COPY_IN_PROGRESS
+  // (seen with 12 uploads finalizing at once: claims, heartbeats, samples failed).
+  const reserved = await sql.reserve();
   const data: Buffer[] = [];
-  await new Promise<void>((resolve, reject) => {
-    stream.on("data", (d: Buffer) => data.push(d));
-    stream.on("end", resolve);
-    stream.on("error", reject);
-  });
+  try {
+    const stream: Readable = await reserved
+      .unsafe(
+        `copy (select bytes from upload_chunks where upload_id = '${uploadId}' and n = ${n})
+           to stdout with (format binary)`,
+      )
+      .readable();
+    // Flowing, never paused: postgres.js 3.4.9 pauses its socket when a push is refused,
+    // and a pause at the stream's very end leaves the connection stuck. One chunk is
+    // bounded (the chunk cap), so reading it without backpressure is safe.
+    await new Promise<void>((resolve, reject) => {
+      stream.on("data", (d: Buffer) => data.push(d));
+      stream.on("end", resolve);
+      stream.on("error", reject);
+    });
+  } finally {
+    reserved.release();
+  }
   const all = data.length === 1 ? (data[0] as Buffer) : Buffer.concat(data);
   if (!all.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error("COPY: bad signature");
   const at = SIGNATURE.length + 8 + all.readUInt32BE(SIGNATURE.length + 4);
