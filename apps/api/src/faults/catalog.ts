@@ -18,6 +18,8 @@ export const FAULT_NAMES = [
   "ballast",
   "leak",
   "ingest-ack-before-flush",
+  "ingest-crash",
+  "upload-corrupt-chunk",
   "streams-drop",
   "slow-requests",
   "error-requests",
@@ -61,6 +63,10 @@ export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
   leak: "retain params.kbPerSec KB of V8 heap every second until cleared (set instanceId)",
   "ingest-ack-before-flush":
     "snapshot ingest answers before the flush and flushes params.holdMs (default the flush interval) later: a crash meanwhile loses acknowledged snapshots",
+  "ingest-crash":
+    "once: the instance that next receives a snapshot call (of params.runId, if given) kills itself with SIGKILL before answering it, losing its buffer (set instanceId)",
+  "upload-corrupt-chunk":
+    "once: the next chunk stored (of an upload of params.runId, if given) has one byte flipped in Postgres after it was stored and acknowledged with the sha256 of the bytes received",
   "streams-drop":
     "the instance ends every run-progress stream (SSE) after params.after events (default 3): subscribers are dropped",
   "slow-requests": "every /api request waits params.ms ms before it is handled (set instanceId)",

@@ -1,6 +1,7 @@
 import { findSnapshotHashes } from "@scaleproof/db/queries/findSnapshotHashes";
 import { insertSnapshots, type SnapshotRow } from "@scaleproof/db/queries/insertSnapshots";
 import type { InstanceDeps } from "../deps.ts";
+import { ingestCrash } from "../faults/ingestCrash.ts";
 import type { Snapshot } from "./contract.ts";
 import { decide, type Outcome, type Verdict } from "./decide.ts";
 import { IngestBacklogged, SnapshotConflict } from "./errors.ts";
@@ -42,6 +43,7 @@ export class SnapshotBuffer {
   /** Buffers one call and answers once it is durable (or at once, under the fault). */
   async ingest(snapshots: readonly Snapshot[], runId: string | null) {
     const { env, faults } = this.deps;
+    await ingestCrash(faults, this.deps.log, runId); // FAULT ingest-crash: SIGKILL, once
     if (this.#rows + snapshots.length > env.INGEST_BUFFER_MAX_ROWS) {
       throw new IngestBacklogged({ bufferedRows: this.#rows, retryAfterSec: 1 });
     }

@@ -3,6 +3,7 @@ import { getUpload } from "@scaleproof/db/queries/getUpload";
 import { insertUpload } from "@scaleproof/db/queries/insertUpload";
 import { storeUploadChunk } from "@scaleproof/db/queries/storeUploadChunk";
 import type { InstanceDeps } from "../deps.ts";
+import { corruptChunk } from "../faults/corruptChunk.ts";
 import { QueueFull } from "../workers/errors.ts";
 import {
   ChunkConflict,
@@ -86,6 +87,7 @@ export const putChunk = async (
       body: sized.body,
       expectSha256: c.declaredSha256,
     });
+    if (stored.kind === "stored") await corruptChunk(deps, c.uploadId, c.n); // FAULT, once
     switch (stored.kind) {
       case "stored":
       case "duplicate":
