@@ -8,6 +8,7 @@ import type { DbEvidence } from "./services/dbEvidence.ts";
 import type { Evidence } from "./services/evidence.ts";
 import type { Faults } from "./services/faults.ts";
 import type { JobEvidence } from "./services/jobEvidence.ts";
+import type { Load } from "./services/load.ts";
 import type { MemoryEvidence } from "./services/memoryEvidence.ts";
 import type { Progress } from "./services/progress.ts";
 import type { Scaler } from "./services/scaler.ts";
@@ -22,6 +23,7 @@ export type ProfileServices =
   | Progress
   | Faults
   | Scaler
+  | Load
   | DbEvidence
   | Streams;
 

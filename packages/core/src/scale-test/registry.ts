@@ -6,6 +6,7 @@ import { cacheProfile } from "./profiles/cache/profile.ts";
 import { dbProfile } from "./profiles/db/profile.ts";
 import { fullProfile } from "./profiles/full/profile.ts";
 import { jobsProfile } from "./profiles/jobs/profile.ts";
+import { loadProfile } from "./profiles/load/profile.ts";
 import { memoryProfile } from "./profiles/memory/profile.ts";
 import { streamsProfile } from "./profiles/streams/profile.ts";
 import type { Plan } from "./progress/plan.ts";
@@ -17,6 +18,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   jobs: jobsProfile,
   memory: memoryProfile,
   full: fullProfile,
+  load: loadProfile,
   db: dbProfile,
   streams: streamsProfile,
 };

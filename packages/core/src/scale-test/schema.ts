@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dbGatesInput } from "./profiles/db/gates.ts";
+import { loadParams } from "./profiles/load/params.ts";
 import { runEvidence } from "./verdict/schema.ts";
 
 /**
@@ -8,7 +9,7 @@ import { runEvidence } from "./verdict/schema.ts";
  */
 
 /** Profiles a run can ask for. Later profiles add their name here and to the registry. */
-export const PROFILE_NAMES = ["cache", "jobs", "memory", "full", "db", "streams"] as const;
+export const PROFILE_NAMES = ["cache", "jobs", "memory", "full", "load", "db", "streams"] as const;
 export const profileName = z.enum(PROFILE_NAMES);
 export type ProfileName = z.infer<typeof profileName>;
 
@@ -48,6 +49,8 @@ export const runInput = z.strictObject({
   crash: z.boolean().default(true),
   /** Jobs profile: make one worker a zombie (no heartbeats, late completion). */
   stall: z.boolean().default(false),
+  /** Load profile: ladder, durations, gates, capacity search, mix and zones (seed defaults when left out). */
+  load: loadParams.optional(),
   /** Database gates (db profile; the connection margin applies to every preflight): seed defaults when left out. */
   db: dbGatesInput.optional(),
 });

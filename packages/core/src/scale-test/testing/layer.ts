@@ -4,6 +4,7 @@ import { DbEvidence } from "../services/dbEvidence.ts";
 import { Evidence } from "../services/evidence.ts";
 import { Faults } from "../services/faults.ts";
 import { JobEvidence } from "../services/jobEvidence.ts";
+import { Load } from "../services/load.ts";
 import { MemoryEvidence } from "../services/memoryEvidence.ts";
 import { Progress } from "../services/progress.ts";
 import { Scaler } from "../services/scaler.ts";
@@ -20,6 +21,7 @@ export const layerTestSystem = (options: WorldOptions = {}) =>
     Scaler.layerTest,
     JobEvidence.layerTest,
     MemoryEvidence.layerTest,
+    Load.layerTest,
     DbEvidence.layerTest,
     Streams.layerTest,
   ).pipe(Layer.provideMerge(World.layer(options)));

@@ -2,6 +2,7 @@ import type { PreflightEvidence } from "../preflight/evidence.ts";
 import type { CacheEvidence } from "../profiles/cache/evidence.ts";
 import type { ScalingEvidence } from "../profiles/full/evidence.ts";
 import type { JobsEvidence } from "../profiles/jobs/evidence.ts";
+import type { LoadEvidence } from "../profiles/load/evidence.ts";
 import type { SoakEvidence } from "../profiles/memory/evidence.ts";
 
 /**
@@ -12,7 +13,8 @@ import type { SoakEvidence } from "../profiles/memory/evidence.ts";
 export type PartEvidence =
   | { readonly profile: "cache"; readonly cache: CacheEvidence }
   | { readonly profile: "jobs"; readonly jobs: JobsEvidence }
-  | { readonly profile: "memory"; readonly memory: SoakEvidence };
+  | { readonly profile: "memory"; readonly memory: SoakEvidence }
+  | { readonly profile: "load"; readonly load: LoadEvidence };
 
 export type ProfileEvidence =
   | PartEvidence

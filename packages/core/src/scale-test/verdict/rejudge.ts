@@ -3,6 +3,7 @@ import { judgeExhaustion, judgePreflight } from "../preflight/judge.ts";
 import { judgeCache } from "../profiles/cache/judge.ts";
 import { judgeFull } from "../profiles/full/judge.ts";
 import { judgeJobs } from "../profiles/jobs/judge.ts";
+import { judgeLoad } from "../profiles/load/judge.ts";
 import { judgeMemory } from "../profiles/memory/judge.ts";
 import type { Check, Verdict } from "../schema.ts";
 import type { ProfileEvidence, RunEvidence } from "./evidence.ts";
@@ -16,6 +17,10 @@ export const judgeProfile = (e: ProfileEvidence): ProfileResult => {
       return judgeJobs(e.jobs);
     case "memory":
       return judgeMemory(e.memory);
+    case "load": {
+      const { checks, metrics } = judgeLoad(e.load);
+      return { checks, metrics };
+    }
     case "full":
       return judgeFull(
         e.parts.map((p) => ({ name: p.profile, result: judgeProfile(p) })),

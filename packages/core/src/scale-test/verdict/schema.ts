@@ -3,6 +3,7 @@ import { preflightEvidence } from "../preflight/evidenceSchema.ts";
 import { cacheEvidence } from "../profiles/cache/evidenceSchema.ts";
 import { scalingEvidence } from "../profiles/full/evidenceSchema.ts";
 import { jobsEvidence } from "../profiles/jobs/evidenceSchema.ts";
+import { loadEvidence } from "../profiles/load/evidenceSchema.ts";
 import { soakEvidence } from "../profiles/memory/evidenceSchema.ts";
 import type { PartEvidence, PreflightRecord, RunEvidence } from "./evidence.ts";
 
@@ -28,6 +29,7 @@ export const runEvidence: z.ZodType<RunEvidence> = z.discriminatedUnion("profile
   z.object({ profile: z.literal("cache"), cache: cacheEvidence, ...around }),
   z.object({ profile: z.literal("jobs"), jobs: jobsEvidence, ...around }),
   z.object({ profile: z.literal("memory"), memory: soakEvidence, ...around }),
+  z.object({ profile: z.literal("load"), load: loadEvidence, ...around }),
   z.object({
     profile: z.literal("full"),
     parts: z.array(part),

@@ -1,0 +1,42 @@
+import type { LevelMeasure, PlannedLevel, QueueProbe, ResourcePoint, WarmResult } from "./data.ts";
+import type { ZoneBounds } from "./zones.ts";
+
+/** One level as measured: what the runner offered and got, and what the instances reported meanwhile. */
+export interface LevelEvidence {
+  readonly level: PlannedLevel;
+  readonly measure: LevelMeasure;
+  /** The instances' resource samples taken inside the level. */
+  readonly resources: readonly ResourcePoint[];
+  /** Their queue gauges, read during the level. */
+  readonly probes: readonly QueueProbe[];
+}
+
+/** Everything a load run measured: plain data, judged by `judge.ts`. */
+export interface LoadEvidence {
+  readonly warm: WarmResult;
+  /** In the order they ran: baseline, ladder, sustained, recovery, then any capacity levels. */
+  readonly levels: readonly LevelEvidence[];
+  readonly zones: ZoneBounds;
+  readonly runnerLagMs: number;
+  /** The capacity search, when asked for: why it stopped or did not run. */
+  readonly capacity: {
+    readonly searched: boolean;
+    readonly maxRate: number;
+    readonly note: string | null;
+  } | null;
+}
+
+/** The samples and probes of one level's window (a sample covers the interval before it). */
+export const windowOf = (
+  measure: LevelMeasure,
+  everyMs: number,
+  resources: readonly ResourcePoint[],
+  probes: readonly QueueProbe[],
+) => {
+  const from = measure.startedAt;
+  const to = measure.startedAt + measure.elapsedMs;
+  return {
+    resources: resources.filter((r) => r.at >= from + everyMs && r.at <= to + everyMs / 2),
+    probes: probes.filter((p) => p.at >= from && p.at <= to),
+  };
+};

@@ -1,0 +1,214 @@
+import type { RunParams } from "../../schema.ts";
+import type { Gate, LoadMix, PlannedLevel } from "./data.ts";
+import type { LoadParams } from "./params.ts";
+import { SEED_ZONES, type ZoneBounds } from "./zones.ts";
+
+/** Seed 001's ladder and its per-level gates. */
+export const SEED_LEVELS = [5, 10, 25, 50] as const;
+export const SEED_ACHIEVED_PCT = [96, 95, 92, 90] as const;
+export const SEED_P95_MS = [50, 75, 150, 300] as const;
+export const SEED_ERROR_PASS_PCT = 0.1;
+export const SEED_ERROR_FAIL_PCT = 1;
+/** Seed 002's baseline, seed 001's sustained level. */
+export const SEED_BASELINE = { rps: 1, p95Ms: 50 } as const;
+export const SEED_SUSTAINED = { rps: 10, p95Ms: 100 } as const;
+
+const S = 1_000;
+/** Full mode: 3 min levels, 30 s cooldowns, a 60 s baseline, 15 min sustained. */
+const FULL = { level: 180 * S, cooldown: 30 * S, baseline: 60 * S, sustained: 900 * S };
+/** Quick mode: every level still runs, 10 s each, 3 s cooldowns, 20 s sustained. */
+const QUICK = { level: 10 * S, cooldown: 3 * S, baseline: 10 * S, sustained: 20 * S };
+
+export const DEFAULT_MIX: LoadMix = { barsCached: 18, barsNew: 1, backtests: 1 };
+export const CAPACITY_FACTOR = 1.5;
+export const CAPACITY_MAX_RPS = 2_000;
+const CAPACITY_MAX_STEPS = 16;
+/**
+ * The runner offered the rate when it dropped nothing and handed 95 % of requests over
+ * within this of their intended time. Latency counts from the intended time, so a late
+ * runner would otherwise show up as a slow service.
+ */
+export const RUNNER_LAG_MS = 50;
+
+export interface CapacitySearch {
+  /** Rates to try in order (x1.5 each), until one fails; null start: decided after the ladder. */
+  readonly rates: readonly number[];
+  readonly explicitStart: boolean;
+  readonly maxRate: number;
+  readonly durationMs: number;
+  readonly cooldownMs: number;
+  readonly gate: Gate;
+}
+
+export interface LoadSettings {
+  readonly quick: boolean;
+  readonly mix: LoadMix;
+  readonly baseline: PlannedLevel;
+  readonly ladder: readonly PlannedLevel[];
+  readonly sustained: PlannedLevel;
+  readonly recovery: PlannedLevel;
+  readonly capacity: CapacitySearch | null;
+  readonly zones: ZoneBounds;
+  readonly runnerLagMs: number;
+  /** How often queue gauges are read and progress reported during a level. */
+  readonly probeEveryMs: number;
+}
+
+/** `5rps`, `7.5rps` */
+export const rateName = (rate: number) => `${Number(rate.toFixed(2))}rps`;
+
+const at = <T>(values: readonly T[], i: number, fallback: T): T =>
+  values.length === 1 ? (values[0] ?? fallback) : (values[i] ?? fallback);
+
+/** x1.5 steps from `start` up to `max` (whole req/s above 10), at most 16. */
+export const capacityRates = (start: number, max: number): number[] => {
+  const out: number[] = [];
+  for (let r = start; r <= max && out.length < CAPACITY_MAX_STEPS; ) {
+    out.push(r);
+    const next = r * CAPACITY_FACTOR;
+    r = next >= 10 ? Math.round(next) : Number(next.toFixed(2));
+  }
+  return out;
+};
+
+/** The run's params with every default filled in (seed values; quick durations in quick mode). */
+export const loadSettings = (params: RunParams): LoadSettings => {
+  const p: LoadParams = params.load ?? {};
+  const d = params.quick ? QUICK : FULL;
+  const ms = (s: number | undefined, fallback: number) => (s === undefined ? fallback : s * S);
+  const levelMs = ms(p.levelDurationS, d.level);
+  const cooldownMs = ms(p.cooldownS, d.cooldown);
+  const errors = {
+    errorPassPct: p.errorPassPct ?? SEED_ERROR_PASS_PCT,
+    errorFailPct: p.errorFailPct ?? SEED_ERROR_FAIL_PCT,
+  };
+  const rates = p.levels ?? [...SEED_LEVELS];
+  const ladder = rates.map(
+    (rate, i): PlannedLevel => ({
+      name: rateName(rate),
+      kind: "ladder",
+      rate,
+      durationMs: levelMs,
+      cooldownMs,
+      gate: {
+        achievedPct:
+          p.achievedPct === undefined ? seedGateAt(rate).achievedPct : at(p.achievedPct, i, 90),
+        p95Ms: p.p95Ms === undefined ? seedGateAt(rate).p95Ms : at(p.p95Ms, i, 300),
+        ...errors,
+      },
+    }),
+  );
+  const first = ladder[0]?.gate ?? { achievedPct: 96, p95Ms: 50, ...errors };
+  const top = ladder[ladder.length - 1]?.gate ?? first;
+  const baselineRps = p.baselineRps ?? SEED_BASELINE.rps;
+  const baselineGate = { ...first, p95Ms: p.baselineP95Ms ?? SEED_BASELINE.p95Ms };
+  const sustainedRps = p.sustainedRps ?? SEED_SUSTAINED.rps;
+  // the achieved gate of the ladder level at (or just below) the sustained rate
+  const near = [...ladder].reverse().find((l) => l.rate <= sustainedRps) ?? ladder[0];
+  const sustainedMs =
+    p.sustainedDurationS !== undefined
+      ? p.sustainedDurationS * S
+      : params.durationMin !== undefined && !params.quick
+        ? params.durationMin * 60 * S
+        : d.sustained;
+  const baselineMs = ms(p.baselineDurationS, d.baseline);
+  const capacityStart = p.capacityStartRps ?? (rates[rates.length - 1] ?? 50) * CAPACITY_FACTOR;
+  const maxRate = p.capacityMaxRps ?? CAPACITY_MAX_RPS;
+  return {
+    quick: params.quick,
+    mix: p.mix ?? DEFAULT_MIX,
+    baseline: {
+      name: "baseline",
+      kind: "baseline",
+      rate: baselineRps,
+      durationMs: baselineMs,
+      cooldownMs,
+      gate: baselineGate,
+    },
+    ladder,
+    sustained: {
+      name: "sustained",
+      kind: "sustained",
+      rate: sustainedRps,
+      durationMs: sustainedMs,
+      cooldownMs,
+      gate: {
+        ...(near?.gate ?? first),
+        p95Ms: p.sustainedP95Ms ?? SEED_SUSTAINED.p95Ms,
+      },
+    },
+    recovery: {
+      name: "recovery",
+      kind: "recovery",
+      rate: baselineRps,
+      durationMs: baselineMs,
+      // then two sampling intervals, so its last samples have landed before it is judged
+      cooldownMs: params.quick ? 2_000 : 20_000,
+      gate: baselineGate,
+    },
+    capacity: p.findCapacity
+      ? {
+          rates: capacityRates(capacityStart, maxRate),
+          explicitStart: p.capacityStartRps !== undefined,
+          maxRate,
+          durationMs: levelMs,
+          cooldownMs,
+          gate: top,
+        }
+      : null,
+    zones: {
+      ...SEED_ZONES,
+      ...zoneOverrides(p),
+      errors: { risk: errors.errorPassPct, fail: errors.errorFailPct },
+    },
+    runnerLagMs: p.runnerLagMs ?? RUNNER_LAG_MS,
+    probeEveryMs: params.quick ? 1_000 : 5_000,
+  };
+};
+
+/**
+ * A level's seed gate when none is given: that of the highest seed level at or below its
+ * rate (the first one's below 5 req/s), so a custom ladder is held to the seed's gates
+ * by rate, not by position.
+ */
+export const seedGateAt = (rate: number) => {
+  const i = Math.max(0, SEED_LEVELS.filter((r) => r <= rate).length - 1);
+  return { achievedPct: SEED_ACHIEVED_PCT[i] ?? 90, p95Ms: SEED_P95_MS[i] ?? 300 };
+};
+
+const zoneOverrides = (p: LoadParams): Partial<ZoneBounds> => {
+  const z = p.zones ?? {};
+  const pick = (b: readonly [number, number] | undefined) =>
+    b === undefined ? undefined : { risk: b[0], fail: b[1] };
+  const entries = {
+    cpu: pick(z.cpuPct),
+    memory: pick(z.memoryPct),
+    p95: pick(z.p95Ms),
+    eventLoop: pick(z.eventLoopP99Ms),
+    requestsInFlight: pick(z.requestsInFlight),
+    dbWaiting: pick(z.dbWaiting),
+  };
+  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
+};
+
+/** The levels every run measures, in order (capacity levels come after, if searched). */
+export const gatedLevels = (s: LoadSettings): readonly PlannedLevel[] => [
+  s.baseline,
+  ...s.ladder,
+  s.sustained,
+  s.recovery,
+];
+
+/** The pause after a level, as a step: `5rps.cooldown`; after the recovery level, `collect`. */
+export const cooldownStep = (level: PlannedLevel) =>
+  level.kind === "recovery" ? "collect" : `${level.name}.cooldown`;
+
+/** A capacity level at `rate`, with the ladder's top gate. */
+export const capacityLevel = (c: CapacitySearch, rate: number): PlannedLevel => ({
+  name: `capacity-${rateName(rate)}`,
+  kind: "capacity",
+  rate,
+  durationMs: c.durationMs,
+  cooldownMs: c.cooldownMs,
+  gate: c.gate,
+});
