@@ -17,6 +17,7 @@ import { dbEvidenceLayer } from "./dbEvidence.ts";
 import { RunRefused } from "./errors.ts";
 import { evidenceLayer } from "./evidence.ts";
 import { jobEvidenceLayer } from "./jobEvidence.ts";
+import { loadLayer } from "./load.ts";
 import { memoryEvidenceLayer } from "./memoryEvidence.ts";
 import { RunRecorder } from "./recorder.ts";
 import { DependencyDown, RECORD_END_MS, ridingOutAsync } from "./ridingOut.ts";
@@ -110,6 +111,14 @@ export class ScaleTestCoordinator {
       jobEvidenceLayer(deps.sql, row.id),
       memoryEvidenceLayer(deps.sql, deps.env, row.id),
       scalerLayer(deps.env),
+      loadLayer({
+        sql: deps.sql,
+        env: deps.env,
+        url: targetUrl,
+        runId: row.id,
+        symbol: params.symbol,
+        tf: params.tf,
+      }),
       dbEvidenceLayer(deps, row.id, targetUrl),
       streamsLayer(targetUrl, row.id, deps.env.ADMIN_TOKEN),
       Layer.succeed(
