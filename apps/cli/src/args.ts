@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { ArgumentError } from "./errors.ts";
+import { LOAD_OPTIONS } from "./loadArgs.ts";
 
 /** Every flag the CLI knows; each command accepts the global ones and its own. */
 export const OPTIONS = {
@@ -24,6 +25,7 @@ export const OPTIONS = {
   status: { type: "string" },
   instance: { type: "string" },
   cases: { type: "string" },
+  ...LOAD_OPTIONS,
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;

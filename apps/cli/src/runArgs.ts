@@ -3,6 +3,7 @@ import { fieldProblems } from "@scaleproof/core/wire/fieldProblems";
 import type { CommandLine } from "./args.ts";
 import { parseDuration } from "./duration.ts";
 import { ArgumentError } from "./errors.ts";
+import { loadFlagOf, loadInputFrom } from "./loadArgs.ts";
 import { parseRanges } from "./ranges.ts";
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -42,12 +43,18 @@ export const runInputFrom = (values: CommandLine["values"]): RunInput => {
     ...(values.jobs === undefined ? {} : { jobs: number("--jobs", values.jobs) }),
     ...(values.crash === undefined ? {} : { crash: values.crash }),
     ...(values.stall === undefined ? {} : { stall: values.stall }),
+    ...loadInputFrom(values),
   });
   if (!parsed.success) {
     throw ArgumentError.of(
       fieldProblems(parsed.error).map((p) => {
         const field = p.field.split(".")[0] ?? p.field;
-        const flag = field === "durationMin" ? durationFlag : `--${kebab(field)}`;
+        const flag =
+          field === "durationMin"
+            ? durationFlag
+            : field === "load"
+              ? loadFlagOf(p.field)
+              : `--${kebab(field)}`;
         const index = Number(p.field.split(".")[1]);
         const where =
           field === "durationMin"

@@ -1,7 +1,13 @@
 export const USAGE = `usage:
-  scaleproof run --profile cache|jobs|memory|full [--quick] [--duration 10m|90s|1h|MINUTES]
+  scaleproof run --profile cache|jobs|memory|full|load [--quick] [--duration 10m|90s|1h|MINUTES]
                  [--symbol ES] [--tf 1m|5m] [--ranges START/END[,START/END...]]
                  [--concurrency N] [--jobs N] [--no-crash] [--stall]
+                 [--levels 5,10,25,50] [--level-duration 3m] [--cooldown 30s]
+                 [--achieved 96,95,92,90] [--p95 50,75,150,300] [--error-pass 0.1] [--error-fail 1]
+                 [--baseline 1] [--baseline-duration 1m] [--baseline-p95 50]
+                 [--sustained 10] [--sustained-duration 15m] [--sustained-p95 100]
+                 [--find-capacity] [--capacity-start R] [--capacity-max R] [--runner-lag MS]
+                 [--mix CACHED:NEW:BACKTESTS]
                  [--json FILE|-] [--junit FILE] [--summary FILE]
   scaleproof status
   scaleproof results RUN_ID [--json FILE|-] [--junit FILE] [--summary FILE]
@@ -22,5 +28,6 @@ every command takes:
 run: Ctrl-C cancels the run it started (a second Ctrl-C leaves at once); --duration-min N
   still works; --ranges are ISO instants with an offset (2013-10-07T14:00:00Z/2013-10-07T15:00:00Z);
   with --json - the export goes to stdout and everything else to stderr; the Markdown
-  summary is also appended to $GITHUB_STEP_SUMMARY when it is set.
+  summary is also appended to $GITHUB_STEP_SUMMARY when it is set. load: rates in req/s, gates
+  one value for every level or one per level, seed defaults for what is left out.
 exit codes: 0 PASS, 1 FAIL, 2 error (bad arguments, unreachable, refused, aborted, Ctrl-C)`;

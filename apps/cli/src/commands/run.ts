@@ -4,6 +4,7 @@ import { writeRunOutputs } from "../ci/outputs.ts";
 import { ArgumentError, Interrupted } from "../errors.ts";
 import { EXIT, exitFor } from "../exit.ts";
 import { follow } from "../follow.ts";
+import { LOAD_FLAGS } from "../loadArgs.ts";
 import type { Output } from "../output.ts";
 import { printRun } from "../report.ts";
 import { retrying } from "../retrying.ts";
@@ -30,6 +31,7 @@ export const run: Command = {
     "jobs",
     "crash",
     "stall",
+    ...LOAD_FLAGS,
     "json",
     "junit",
     "summary",
