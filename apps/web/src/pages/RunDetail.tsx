@@ -1,4 +1,9 @@
 import { Alert, Button, Group, Paper, Progress, Stack, Table, Text, Title } from "@mantine/core";
+import {
+  LEVEL_METRIC,
+  levelRowsOf,
+  ZONE_BOUNDS_METRIC,
+} from "@scaleproof/core/scale-test/profiles/load/rows";
 import { isTerminal, type RunView } from "@scaleproof/core/scale-test/schema";
 import { ChecksTable } from "@scaleproof/ui/ChecksTable";
 import { HeapChart } from "@scaleproof/ui/HeapChart";
@@ -7,12 +12,14 @@ import { LatencyChart, latencyRows } from "@scaleproof/ui/LatencyChart";
 import { MetricCard } from "@scaleproof/ui/MetricCard";
 import { ScaleReadyPill } from "@scaleproof/ui/ScaleReadyPill";
 import { VerdictBadge } from "@scaleproof/ui/VerdictBadge";
+import { WritePaths } from "@scaleproof/ui/WritePaths";
 import { useQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useState } from "react";
 import { formatDuration } from "../duration.ts";
 import { metricOf } from "../metrics.ts";
 import { useTRPC, useTRPCClient } from "../trpc.ts";
+import { LoadLevels } from "./LoadLevels.tsx";
 
 export const verdictOf = (run: Pick<RunView, "status" | "verdict">) =>
   run.verdict ?? (run.status === "aborted" ? "ABORTED" : "RUNNING");
@@ -47,6 +54,7 @@ export function RunDetail({ runId }: { readonly runId: string }) {
   if (results.isError) return <Alert color="red">{results.error.message}</Alert>;
   if (!run) return <Text>Loading run {runId}…</Text>;
   const m = run.metrics;
+  const levels = levelRowsOf(m);
   const percent = (done && run.status !== "aborted" ? 1 : run.progress) * 100;
   const pick = (key: string) => metricOf(m, key) as number | null;
   const exportJson = async () => {
@@ -111,7 +119,9 @@ export function RunDetail({ runId }: { readonly runId: string }) {
         <MetricCard label="restarts" value={pick("restarts")} />
         <MetricCard label="p95 latency" value={pick("latency.p95_ms")} unit="ms" />
       </Group>
+      {levels.length > 0 && <LoadLevels levels={levels} metrics={m} />}
       <ChecksTable checks={run.checks} />
+      <WritePaths metrics={m} checks={run.checks} />
       <Paper withBorder p="sm">
         <Title order={5}>Latency percentiles</Title>
         <LatencyChart rows={latencyRows(m)} />
@@ -128,12 +138,15 @@ export function RunDetail({ runId }: { readonly runId: string }) {
         <Title order={5}>Metrics</Title>
         <Table>
           <Table.Tbody>
-            {Object.entries(m).map(([k, v]) => (
-              <Table.Tr key={k}>
-                <Table.Td>{k}</Table.Td>
-                <Table.Td>{String(v)}</Table.Td>
-              </Table.Tr>
-            ))}
+            {Object.entries(m)
+              // a load run's levels are in their own tables above
+              .filter(([k]) => !k.startsWith(LEVEL_METRIC) && k !== ZONE_BOUNDS_METRIC)
+              .map(([k, v]) => (
+                <Table.Tr key={k}>
+                  <Table.Td>{k}</Table.Td>
+                  <Table.Td>{String(v)}</Table.Td>
+                </Table.Tr>
+              ))}
           </Table.Tbody>
         </Table>
       </Paper>

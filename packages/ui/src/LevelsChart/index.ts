@@ -1,0 +1,1 @@
+export { LevelsChart } from "./LevelsChart.tsx";

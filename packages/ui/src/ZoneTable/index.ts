@@ -1,0 +1,1 @@
+export { type SignalColumn, ZoneTable } from "./ZoneTable.tsx";
