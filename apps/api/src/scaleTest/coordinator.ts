@@ -16,6 +16,7 @@ import { publishRunChanged } from "../runs/progressFeed.ts";
 import { dbEvidenceLayer } from "./dbEvidence.ts";
 import { RunRefused } from "./errors.ts";
 import { evidenceLayer } from "./evidence.ts";
+import { ingestLayer } from "./ingest.ts";
 import { jobEvidenceLayer } from "./jobEvidence.ts";
 import { loadLayer } from "./load.ts";
 import { memoryEvidenceLayer } from "./memoryEvidence.ts";
@@ -121,6 +122,12 @@ export class ScaleTestCoordinator {
       }),
       dbEvidenceLayer(deps, row.id, targetUrl),
       streamsLayer(targetUrl, row.id, deps.env.ADMIN_TOKEN),
+      ingestLayer({
+        sql: deps.sql,
+        url: targetUrl,
+        runId: row.id,
+        adminToken: deps.env.ADMIN_TOKEN,
+      }),
       Layer.succeed(
         Faults,
         Faults.of({

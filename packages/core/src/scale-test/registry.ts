@@ -5,6 +5,7 @@ import type { Judged, Profile, ProfileServices } from "./profile.ts";
 import { cacheProfile } from "./profiles/cache/profile.ts";
 import { dbProfile } from "./profiles/db/profile.ts";
 import { fullProfile } from "./profiles/full/profile.ts";
+import { ingestProfile } from "./profiles/ingest/profile.ts";
 import { jobsProfile } from "./profiles/jobs/profile.ts";
 import { loadProfile } from "./profiles/load/profile.ts";
 import { memoryProfile } from "./profiles/memory/profile.ts";
@@ -21,6 +22,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   load: loadProfile,
   db: dbProfile,
   streams: streamsProfile,
+  ingest: ingestProfile,
 };
 
 export interface RunOutcome extends Judged {

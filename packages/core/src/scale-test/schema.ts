@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dbGatesInput } from "./profiles/db/gates.ts";
+import { ingestParams } from "./profiles/ingest/params.ts";
 import { loadParams } from "./profiles/load/params.ts";
 import { runEvidence } from "./verdict/schema.ts";
 
@@ -9,7 +10,16 @@ import { runEvidence } from "./verdict/schema.ts";
  */
 
 /** Profiles a run can ask for. Later profiles add their name here and to the registry. */
-export const PROFILE_NAMES = ["cache", "jobs", "memory", "full", "load", "db", "streams"] as const;
+export const PROFILE_NAMES = [
+  "cache",
+  "jobs",
+  "memory",
+  "full",
+  "load",
+  "db",
+  "streams",
+  "ingest",
+] as const;
 export const profileName = z.enum(PROFILE_NAMES);
 export type ProfileName = z.infer<typeof profileName>;
 
@@ -53,6 +63,8 @@ export const runInput = z.strictObject({
   load: loadParams.optional(),
   /** Database gates (db profile; the connection margin applies to every preflight): seed defaults when left out. */
   db: dbGatesInput.optional(),
+  /** Ingest profile: ladder, level length, gates, flush-lag and buffer bounds, the crash (seed 001 defaults when left out). */
+  ingest: ingestParams.optional(),
 });
 export type RunInput = z.input<typeof runInput>;
 export type RunParams = z.output<typeof runInput>;

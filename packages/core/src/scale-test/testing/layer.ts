@@ -3,6 +3,7 @@ import { Streams } from "../profiles/streams/service.ts";
 import { DbEvidence } from "../services/dbEvidence.ts";
 import { Evidence } from "../services/evidence.ts";
 import { Faults } from "../services/faults.ts";
+import { Ingest } from "../services/ingest.ts";
 import { JobEvidence } from "../services/jobEvidence.ts";
 import { Load } from "../services/load.ts";
 import { MemoryEvidence } from "../services/memoryEvidence.ts";
@@ -23,5 +24,6 @@ export const layerTestSystem = (options: WorldOptions = {}) =>
     MemoryEvidence.layerTest,
     Load.layerTest,
     DbEvidence.layerTest,
+    Ingest.layerTest,
     Streams.layerTest,
   ).pipe(Layer.provideMerge(World.layer(options)));
