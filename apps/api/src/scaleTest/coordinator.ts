@@ -25,6 +25,7 @@ import { DependencyDown, RECORD_END_MS, ridingOutAsync } from "./ridingOut.ts";
 import { scalerLayer } from "./scaler.ts";
 import { streamsLayer } from "./streams.ts";
 import { targetLayer } from "./target.ts";
+import { uploadsLayer } from "./uploads.ts";
 
 interface LocalRun {
   readonly id: string;
@@ -123,6 +124,12 @@ export class ScaleTestCoordinator {
       dbEvidenceLayer(deps, row.id, targetUrl),
       streamsLayer(targetUrl, row.id, deps.env.ADMIN_TOKEN),
       ingestLayer({
+        sql: deps.sql,
+        url: targetUrl,
+        runId: row.id,
+        adminToken: deps.env.ADMIN_TOKEN,
+      }),
+      uploadsLayer({
         sql: deps.sql,
         url: targetUrl,
         runId: row.id,

@@ -14,6 +14,7 @@ import type { MemoryEvidence } from "./services/memoryEvidence.ts";
 import type { Progress } from "./services/progress.ts";
 import type { Scaler } from "./services/scaler.ts";
 import type { Target } from "./services/target.ts";
+import type { Uploads } from "./services/uploads.ts";
 import type { RunEvidence } from "./verdict/evidence.ts";
 
 export type ProfileServices =
@@ -27,6 +28,7 @@ export type ProfileServices =
   | Load
   | DbEvidence
   | Ingest
+  | Uploads
   | Streams;
 
 /**

@@ -10,6 +10,7 @@ import { jobsProfile } from "./profiles/jobs/profile.ts";
 import { loadProfile } from "./profiles/load/profile.ts";
 import { memoryProfile } from "./profiles/memory/profile.ts";
 import { streamsProfile } from "./profiles/streams/profile.ts";
+import { uploadsProfile } from "./profiles/uploads/profile.ts";
 import type { Plan } from "./progress/plan.ts";
 import type { ProfileName, RunParams, Verdict } from "./schema.ts";
 
@@ -23,6 +24,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   db: dbProfile,
   streams: streamsProfile,
   ingest: ingestProfile,
+  uploads: uploadsProfile,
 };
 
 export interface RunOutcome extends Judged {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { dbGatesInput } from "./profiles/db/gates.ts";
 import { ingestParams } from "./profiles/ingest/params.ts";
 import { loadParams } from "./profiles/load/params.ts";
+import { uploadsParams } from "./profiles/uploads/params.ts";
 import { runEvidence } from "./verdict/schema.ts";
 
 /**
@@ -19,6 +20,7 @@ export const PROFILE_NAMES = [
   "db",
   "streams",
   "ingest",
+  "uploads",
 ] as const;
 export const profileName = z.enum(PROFILE_NAMES);
 export type ProfileName = z.infer<typeof profileName>;
@@ -65,6 +67,8 @@ export const runInput = z.strictObject({
   db: dbGatesInput.optional(),
   /** Ingest profile: ladder, level length, gates, flush-lag and buffer bounds, the crash (seed 001 defaults when left out). */
   ingest: ingestParams.optional(),
+  /** Uploads profile: sizes, failure and rss lines, the soak and its gates (seed 004 defaults when left out). */
+  uploads: uploadsParams.optional(),
 });
 export type RunInput = z.input<typeof runInput>;
 export type RunParams = z.output<typeof runInput>;

@@ -10,6 +10,7 @@ import { MemoryEvidence } from "../services/memoryEvidence.ts";
 import { Progress } from "../services/progress.ts";
 import { Scaler } from "../services/scaler.ts";
 import { Target } from "../services/target.ts";
+import { Uploads } from "../services/uploads.ts";
 import { World, type WorldOptions } from "./world.ts";
 
 /** Every service a profile needs, in memory over one `World` (which the test can read too). */
@@ -25,5 +26,6 @@ export const layerTestSystem = (options: WorldOptions = {}) =>
     Load.layerTest,
     DbEvidence.layerTest,
     Ingest.layerTest,
+    Uploads.layerTest,
     Streams.layerTest,
   ).pipe(Layer.provideMerge(World.layer(options)));
