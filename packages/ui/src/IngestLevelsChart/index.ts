@@ -1,0 +1,1 @@
+export { type IngestLevelRow, IngestLevelsChart, ingestLevelRows } from "./IngestLevelsChart.tsx";

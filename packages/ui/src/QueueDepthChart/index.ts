@@ -1,0 +1,1 @@
+export { QueueDepthChart } from "./QueueDepthChart.tsx";

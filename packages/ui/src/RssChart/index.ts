@@ -1,0 +1,1 @@
+export { RssChart } from "./RssChart.tsx";

@@ -1,0 +1,1 @@
+export { type UploadFigures, UploadThroughput, uploadFigures } from "./UploadThroughput.tsx";

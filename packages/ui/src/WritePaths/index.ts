@@ -1,0 +1,1 @@
+export { rssPeaks, WritePaths } from "./WritePaths.tsx";
