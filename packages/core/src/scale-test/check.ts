@@ -1,4 +1,4 @@
-import type { Check, Metrics, Verdict } from "./schema.ts";
+import type { Check, CheckZone, Metrics, Verdict } from "./schema.ts";
 
 type Value = Check["actual"];
 
@@ -19,6 +19,27 @@ export const check = (
   ...(detail === undefined ? {} : { detail }),
 });
 
+/** A three-tier check: its zone was decided by the caller (a judge with PASS and FAIL lines). */
+export const zoned = (
+  step: string,
+  name: string,
+  expected: string,
+  actual: Value,
+  zone: CheckZone,
+  detail?: string,
+): Check => ({
+  step,
+  name,
+  expected,
+  actual,
+  pass: zone === "pass",
+  zone,
+  ...(detail === undefined ? {} : { detail }),
+});
+
+/** A check's tier: its zone, or for a two-tier check pass/fail. */
+export const zoneOf = (c: Check): CheckZone => c.zone ?? (c.pass ? "pass" : "fail");
+
 export const equals = (want: Value) => (a: Value) => a === want;
 export const atLeast = (min: number) => (a: Value) => typeof a === "number" && a >= min;
 export const atMost = (max: number) => (a: Value) => typeof a === "number" && a <= max;
@@ -28,9 +49,15 @@ export interface ProfileResult {
   readonly metrics: Metrics;
 }
 
-/** PASS only when there is at least one check and every check passed: no evidence is not a PASS. */
-export const verdictOf = (checks: readonly Check[]): Verdict =>
-  checks.length > 0 && checks.every((c) => c.pass) ? "PASS" : "FAIL";
+/**
+ * FAIL if any check fails (or there is none: no evidence is not a PASS), else RISK if any
+ * check is at risk, else PASS.
+ */
+export const verdictOf = (checks: readonly Check[]): Verdict => {
+  const zones = checks.map(zoneOf);
+  if (zones.length === 0 || zones.includes("fail")) return "FAIL";
+  return zones.includes("risk") ? "RISK" : "PASS";
+};
 
 /** Several judges' findings as one, checks in order. */
 export const combine = (...results: readonly ProfileResult[]): ProfileResult => ({

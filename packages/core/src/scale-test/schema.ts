@@ -88,13 +88,23 @@ export const runIdInput = z.strictObject({
 
 export const checkValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
 
-/** One PASS/FAIL criterion, with what was expected next to what was measured. */
+/**
+ * Three-tier checks (DESIGN section 9): `risk` sits between a check's PASS and FAIL lines
+ * (a 10-50 MB/h leak in a 30-minute soak), or its evidence cannot tell which side it is on.
+ */
+export const checkZone = z.enum(["pass", "risk", "fail"]);
+export type CheckZone = z.infer<typeof checkZone>;
+
+/** One criterion, with what was expected next to what was measured. */
 export const check = z.object({
   name: z.string(),
   step: z.string(),
   expected: z.string(),
   actual: checkValue,
+  /** True only in the pass zone: a reader that knows nothing of zones never takes a RISK for a PASS. */
   pass: z.boolean(),
+  /** Absent on two-tier checks (and in older exports): then `pass` ? pass : fail. */
+  zone: checkZone.optional(),
   detail: z.string().optional(),
 });
 export type Check = z.infer<typeof check>;
@@ -102,7 +112,8 @@ export type Check = z.infer<typeof check>;
 export const metrics = z.record(z.string(), checkValue);
 export type Metrics = z.infer<typeof metrics>;
 
-export const verdict = z.enum(["PASS", "FAIL"]);
+/** FAIL if any check fails, else RISK if any check is at risk, else PASS. */
+export const verdict = z.enum(["PASS", "RISK", "FAIL"]);
 export type Verdict = z.infer<typeof verdict>;
 
 /**

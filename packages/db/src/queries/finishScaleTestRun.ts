@@ -2,7 +2,7 @@ import type { Sql } from "../client.ts";
 
 export interface RunEnding {
   readonly status: "passed" | "failed" | "aborted";
-  readonly verdict: "PASS" | "FAIL" | null;
+  readonly verdict: "PASS" | "RISK" | "FAIL" | null;
   readonly checks: readonly unknown[];
   readonly metrics: Record<string, unknown>;
   readonly reason: string | null;

@@ -4,7 +4,7 @@ export interface ScaleTestRunRow {
   readonly profile: string;
   readonly params: Record<string, unknown>;
   readonly status: "queued" | "running" | "passed" | "failed" | "aborted";
-  readonly verdict: "PASS" | "FAIL" | null;
+  readonly verdict: "PASS" | "RISK" | "FAIL" | null;
   readonly progress: number;
   readonly current_step: string | null;
   readonly checks: unknown[];

@@ -6,8 +6,12 @@ export interface CheckRow {
   readonly expected: string;
   readonly actual: number | string | boolean | null;
   readonly pass: boolean;
+  /** Three-tier checks: risk sits between the PASS and FAIL lines (absent: pass ? pass : fail). */
+  readonly zone?: "pass" | "risk" | "fail" | undefined;
   readonly detail?: string | undefined;
 }
+
+const badgeOf = (c: CheckRow) => (c.zone === "risk" ? "RISK" : c.pass ? "PASS" : "FAIL");
 
 /** Every check with what was expected next to what was measured. */
 export function ChecksTable({ checks }: { readonly checks: readonly CheckRow[] }) {
@@ -25,9 +29,14 @@ export function ChecksTable({ checks }: { readonly checks: readonly CheckRow[] }
       </Table.Thead>
       <Table.Tbody>
         {checks.map((c) => (
-          <Table.Tr key={c.name} data-check={c.name} data-pass={c.pass}>
+          <Table.Tr
+            key={c.name}
+            data-check={c.name}
+            data-pass={c.pass}
+            data-zone={c.zone ?? (c.pass ? "pass" : "fail")}
+          >
             <Table.Td w={80}>
-              <VerdictBadge verdict={c.pass ? "PASS" : "FAIL"} />
+              <VerdictBadge verdict={badgeOf(c)} />
             </Table.Td>
             <Table.Td>{c.name}</Table.Td>
             <Table.Td>{c.expected}</Table.Td>

@@ -1,15 +1,16 @@
 import { Badge } from "@mantine/core";
 
-export type Verdict = "PASS" | "FAIL" | "RUNNING" | "ABORTED";
+export type Verdict = "PASS" | "RISK" | "FAIL" | "RUNNING" | "ABORTED";
 
 const COLOR: Record<Verdict, string> = {
   PASS: "green",
+  RISK: "orange",
   FAIL: "red",
   RUNNING: "blue",
   ABORTED: "gray",
 };
 
-/** The PASS/FAIL badge shown per profile and per check. */
+/** The PASS/RISK/FAIL badge shown per profile and per check. */
 export function VerdictBadge({ verdict }: { readonly verdict: Verdict }) {
   return (
     <Badge

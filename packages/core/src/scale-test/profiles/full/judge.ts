@@ -1,5 +1,5 @@
 import { responsesOf } from "../../answers.ts";
-import { check, type ProfileResult, verdictOf } from "../../check.ts";
+import { type ProfileResult, verdictOf, zoned } from "../../check.ts";
 import type { Answer } from "../../data.ts";
 import type { Check, Metrics } from "../../schema.ts";
 import { percentile, round } from "../../stats.ts";
@@ -22,15 +22,10 @@ const component = (parts: readonly PartResult[], name: string, part: string, pre
     c.name.startsWith(prefix),
   );
   const failed = checks.filter((c) => !c.pass).map((c) => `${part}/${c.name}`);
-  const pass = checks.length > 0 && failed.length === 0;
-  return check(
-    "verdict",
-    name,
-    "PASS",
-    pass ? "PASS" : "FAIL",
-    (a) => a === "PASS",
-    failed.join(", ") || undefined,
-  );
+  // three-tier: the component is as bad as its part's worst check (a part at RISK is RISK)
+  const verdict = verdictOf(checks);
+  const zone = verdict === "PASS" ? "pass" : verdict === "RISK" ? "risk" : "fail";
+  return zoned("verdict", name, "PASS", verdict, zone, failed.join(", ") || undefined);
 };
 
 const sample = (answers: readonly Answer[]) => {
