@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeStampede } from "../../../src/scale-test/profiles/cache/judge.ts";
+import { judgeStampede } from "../../../src/scale-test/profiles/cache/stampedeJudge.ts";
 import { judgeTakeover } from "../../../src/scale-test/profiles/cache/takeoverJudge.ts";
 import { checkNamed } from "../simulate.ts";
 import { cacheRun, stampedeTimeline, takeoverRun, timing } from "./recorded.ts";

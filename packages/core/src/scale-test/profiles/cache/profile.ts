@@ -6,12 +6,14 @@ import type { RunParams } from "../../schema.ts";
 import { Evidence } from "../../services/evidence.ts";
 import { Faults } from "../../services/faults.ts";
 import { type CacheEvidence, okCount } from "./evidence.ts";
-import { judgeCache, judgeHit, judgeRun, judgeStampede, judgeWarmup } from "./judge.ts";
+import { judgeCache, judgeHit, judgeWarmup } from "./judge.ts";
 import { CACHE_DEFAULT_MIN, cachePlan } from "./plan.ts";
 import { chooseRanges } from "./ranges.ts";
 import { makeRequestLog } from "./requests.ts";
+import { judgeRun } from "./runJudge.ts";
 import { crossInstanceStep, sustainStep } from "./spread.ts";
 import { stampedeStep } from "./stampede.ts";
+import { judgeStampede } from "./stampedeJudge.ts";
 import { takeoverStep } from "./takeover.ts";
 import { judgeTakeover } from "./takeoverJudge.ts";
 

@@ -6,7 +6,7 @@ import { Progress } from "../../services/progress.ts";
 import type { PlannedLevel, QueueProbe } from "./data.ts";
 import { type LevelEvidence, windowOf } from "./evidence.ts";
 import type { Boots } from "./gates.ts";
-import { type JudgedLevel, judgeLevel } from "./judge.ts";
+import { type JudgedLevel, judgeLevel } from "./levelJudge.ts";
 import { rowMetric, runningRow } from "./rows.ts";
 import type { LoadSettings } from "./settings.ts";
 

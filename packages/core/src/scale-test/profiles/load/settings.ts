@@ -1,34 +1,23 @@
 import type { RunParams } from "../../schema.ts";
 import type { Gate, LoadMix, PlannedLevel } from "./data.ts";
+import {
+  CAPACITY_FACTOR,
+  CAPACITY_MAX_RPS,
+  CAPACITY_MAX_STEPS,
+  DEFAULT_MIX,
+  FULL,
+  QUICK,
+  RUNNER_LAG_MS,
+  S,
+  SEED_BASELINE,
+  SEED_ERROR_FAIL_PCT,
+  SEED_ERROR_PASS_PCT,
+  SEED_LEVELS,
+  SEED_SUSTAINED,
+  seedGateAt,
+} from "./defaults.ts";
 import type { LoadParams } from "./params.ts";
 import { SEED_ZONES, type ZoneBounds } from "./zones.ts";
-
-/** Seed 001's ladder and its per-level gates. */
-export const SEED_LEVELS = [5, 10, 25, 50] as const;
-export const SEED_ACHIEVED_PCT = [96, 95, 92, 90] as const;
-export const SEED_P95_MS = [50, 75, 150, 300] as const;
-export const SEED_ERROR_PASS_PCT = 0.1;
-export const SEED_ERROR_FAIL_PCT = 1;
-/** Seed 002's baseline, seed 001's sustained level. */
-export const SEED_BASELINE = { rps: 1, p95Ms: 50 } as const;
-export const SEED_SUSTAINED = { rps: 10, p95Ms: 100 } as const;
-
-const S = 1_000;
-/** Full mode: 3 min levels, 30 s cooldowns, a 60 s baseline, 15 min sustained. */
-const FULL = { level: 180 * S, cooldown: 30 * S, baseline: 60 * S, sustained: 900 * S };
-/** Quick mode: every level still runs, 10 s each, 3 s cooldowns, 20 s sustained. */
-const QUICK = { level: 10 * S, cooldown: 3 * S, baseline: 10 * S, sustained: 20 * S };
-
-export const DEFAULT_MIX: LoadMix = { barsCached: 18, barsNew: 1, backtests: 1 };
-export const CAPACITY_FACTOR = 1.5;
-export const CAPACITY_MAX_RPS = 2_000;
-const CAPACITY_MAX_STEPS = 16;
-/**
- * The runner offered the rate when it dropped nothing and handed 95 % of requests over
- * within this of their intended time. Latency counts from the intended time, so a late
- * runner would otherwise show up as a slow service.
- */
-export const RUNNER_LAG_MS = 50;
 
 export interface CapacitySearch {
   /** Rates to try in order (x1.5 each), until one fails; null start: decided after the ladder. */
@@ -164,16 +153,6 @@ export const loadSettings = (params: RunParams): LoadSettings => {
     runnerLagMs: p.runnerLagMs ?? RUNNER_LAG_MS,
     probeEveryMs: params.quick ? 1_000 : 5_000,
   };
-};
-
-/**
- * A level's seed gate when none is given: that of the highest seed level at or below its
- * rate (the first one's below 5 req/s), so a custom ladder is held to the seed's gates
- * by rate, not by position.
- */
-export const seedGateAt = (rate: number) => {
-  const i = Math.max(0, SEED_LEVELS.filter((r) => r <= rate).length - 1);
-  return { achievedPct: SEED_ACHIEVED_PCT[i] ?? 90, p95Ms: SEED_P95_MS[i] ?? 300 };
 };
 
 const zoneOverrides = (p: LoadParams): Partial<ZoneBounds> => {
