@@ -54,7 +54,9 @@ describe("web UI", () => {
     const detail = page.getByTestId("run-detail");
     await detail.waitFor();
     await page.screenshot({ path: path.join(shots, "run-in-progress.png") });
-    await expect.poll(() => detail.getAttribute("data-status"), { timeout: 240_000 }).toBe("passed");
+    await expect
+      .poll(() => detail.getAttribute("data-status"), { timeout: 240_000 })
+      .toBe("passed");
     await expect.poll(() => page.getByTestId("progress").getAttribute("data-progress")).toBe("100");
     const checks = page.locator("[data-check]");
     expect(await checks.count()).toBeGreaterThan(5);
