@@ -124,10 +124,11 @@ export const openInstanceDeps = async (
     high: env.SHED_HIGH,
     low: env.SHED_LOW,
     eventLoopP99Ms: env.SHED_EVENT_LOOP_P99_MS,
+    memoryLimitMb: env.SHED_MEMORY_LIMIT_MB,
   });
   observeShedder(metrics.registry, shedder);
   const sampler = new MemorySampler({ env, identity, sql, log, redis }, shedder);
-  const memoryFaults = new MemoryFaultEffects(faults, log);
+  const memoryFaults = new MemoryFaultEffects(faults, log, shedder);
   const bars: BarsDeps = {
     cache,
     provider,

@@ -73,6 +73,14 @@ export const instanceEnv = z.object({
   MEMORY_SAMPLE_MS: ms(10_000),
   MEMORY_QUICK_SAMPLE_MS: ms(1_000),
   /**
+   * What survives a full GC, per sample while a run is active: force = a full GC at each
+   * sample (needs --expose-gc, which the local cluster sets; one GC pause per sample),
+   * observe = the reading after the last major GC V8 ran by itself (no cost, sparser).
+   */
+  MEMORY_POST_GC: z.enum(["force", "observe"]).default("force"),
+  /** At most one forced GC per this many ms (each is a pause: quick runs sample every 1 s). */
+  MEMORY_POST_GC_MIN_MS: ms(2_000),
+  /**
    * Load-shedding basis: heapLimit = heapUsed / heap_size_limit (default), heapTotal = the
    * seed's heapUsed / heapTotal (V8 grows heapTotal lazily, so that ratio sits near 0.9 in
    * a healthy process and would shed all the time).
@@ -82,6 +90,11 @@ export const instanceEnv = z.object({
   SHED_LOW: z.coerce.number().gt(0).lt(1).default(0.7),
   /** Also shed while the event loop's p99 delay is above this (ms); off when unset. */
   SHED_EVENT_LOOP_P99_MS: z.coerce.number().positive().optional(),
+  /**
+   * rss budget (MB) shedding also judges (rss / budget), so the platform's OOM kill never
+   * comes first: unset = the container's limit (cgroup memory.max), 0 = the heap alone.
+   */
+  SHED_MEMORY_LIMIT_MB: z.coerce.number().min(0).optional(),
   /** Snapshot ingest: flush when this many rows wait, or INGEST_FLUSH_INTERVAL_MS after the oldest arrived. */
   INGEST_FLUSH_MAX_ROWS: z.coerce.number().int().min(1).max(10_000).default(500),
   INGEST_FLUSH_INTERVAL_MS: ms(20),

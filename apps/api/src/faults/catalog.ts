@@ -17,6 +17,7 @@ export const FAULT_NAMES = [
   "shed-off",
   "ballast",
   "leak",
+  "leak-offheap",
   "ingest-ack-before-flush",
   "ingest-crash",
   "upload-corrupt-chunk",
@@ -59,8 +60,11 @@ export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
     "job claims ignore live leases (completion still fenced): two workers run one job at once",
   "shed-off":
     "the load shedder never sheds: heavy requests are served whatever the memory pressure",
-  ballast: "hold params.mb MB of V8 heap until cleared (push heap pressure up; set instanceId)",
+  ballast:
+    "hold params.mb MB, or enough to bring pressure to params.toPressure (0-1) or params.aboveShedBy above the shedding line, of V8 heap (Buffers with params.offHeap) until cleared (set instanceId)",
   leak: "retain params.kbPerSec KB of V8 heap every second until cleared (set instanceId)",
+  "leak-offheap":
+    "retain Buffers outside the V8 heap: params.kbPerSec KB every second and/or params.kbPerRequest KB per request, until cleared (set instanceId)",
   "ingest-ack-before-flush":
     "snapshot ingest answers before the flush and flushes params.holdMs (default the flush interval) later: a crash meanwhile loses acknowledged snapshots",
   "ingest-crash":

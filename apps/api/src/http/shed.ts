@@ -10,7 +10,7 @@ export const SHED_RETRY_AFTER_SEC = 2;
 /** The 503 a heavy endpoint answers under pressure (REST and tRPC say the same). */
 export const shedMessage = (deps: InstanceDeps) => {
   const s = deps.shedder.state();
-  return `${s.reason === "event-loop" ? "event-loop delay" : `heap pressure ${s.pressure} (${s.basis})`} is above the shedding threshold ${deps.shedder.thresholds.high}; retry after ${SHED_RETRY_AFTER_SEC} s`;
+  return `${s.reason === "event-loop" ? "event-loop delay" : s.bound === "rss" ? `rss pressure ${s.pressure} (container limit)` : `heap pressure ${s.pressure} (${s.basis})`} is above the shedding threshold ${deps.shedder.thresholds.high}; retry after ${SHED_RETRY_AFTER_SEC} s`;
 };
 
 export const shedError = (deps: InstanceDeps) =>

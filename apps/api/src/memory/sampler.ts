@@ -1,4 +1,9 @@
-import { monitorEventLoopDelay, PerformanceObserver, performance } from "node:perf_hooks";
+import {
+  constants,
+  monitorEventLoopDelay,
+  PerformanceObserver,
+  performance,
+} from "node:perf_hooks";
 import { getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
 import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
 import type { Sql } from "@scaleproof/db/client";
@@ -10,10 +15,21 @@ import type { InstanceEnv } from "../config/env.ts";
 import { CpuMeter } from "../instance/cpu.ts";
 import type { Identity } from "../instance/identity.ts";
 import { VERSION } from "../instance/version.ts";
+import { PostGcProbe } from "./postGc.ts";
+import { RequestCounter } from "./requestCounter.ts";
 import type { LoadShedder } from "./shedder.ts";
 
 const TICK_MS = 1_000;
-const GC_KINDS: Record<number, string> = { 1: "minor", 2: "major", 4: "incremental", 8: "weakcb" };
+/** perf_hooks gc kinds (bit flags): scavenge, minor mark-sweep, major, incremental marking, weak callbacks. */
+const GC_KINDS: readonly (readonly [number, string])[] = [
+  [constants.NODE_PERFORMANCE_GC_MINOR, "minor"],
+  [constants.NODE_PERFORMANCE_GC_MINOR_MARK_SWEEP, "minorMarkSweep"],
+  [constants.NODE_PERFORMANCE_GC_MAJOR, "major"],
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL, "incremental"],
+  [constants.NODE_PERFORMANCE_GC_WEAKCB, "weakcb"],
+];
+const kindOf = (kind: number) => GC_KINDS.find(([bit]) => (kind & bit) !== 0)?.[1] ?? "other";
+const forced = (flags: number) => (flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0;
 
 export type Sample = Omit<MemorySample, "runId">;
 
@@ -22,8 +38,10 @@ export const instancesKey = REDIS_KEYS.instances;
 /**
  * Samples this process every MEMORY_SAMPLE_MS (every MEMORY_QUICK_SAMPLE_MS while a
  * quick run is active): heap, rss, external, event-loop delay and utilisation, GC
- * events. The latest sample is published in the instances registry (Redis) and
- * `/ops/health`; while a scale-test run is active every sample is persisted for it.
+ * events V8 ran by itself (collections the sampler forces are not counted), requests
+ * begun, and while a run is active what survives a full GC (see `PostGcProbe`). The
+ * latest sample is published in the instances registry (Redis) and `/ops/health`;
+ * while a scale-test run is active every sample is persisted for it.
  */
 export class MemorySampler {
   #latest: Sample | undefined;
@@ -33,11 +51,16 @@ export class MemorySampler {
   readonly #cpu = new CpuMeter();
   #elu = performance.eventLoopUtilization();
   #gc = { count: 0, ms: 0, kinds: {} as Record<string, number> };
+  readonly #requests = new RequestCounter();
+  readonly #postGc: PostGcProbe;
   readonly #observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
+      const detail = (e as { detail?: { kind?: number; flags?: number } }).detail;
+      if (forced(detail?.flags ?? 0)) continue;
+      this.#postGc.onGc(e);
       this.#gc.count++;
       this.#gc.ms += e.duration;
-      const kind = GC_KINDS[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? "other";
+      const kind = kindOf(detail?.kind ?? 0);
       this.#gc.kinds[kind] = (this.#gc.kinds[kind] ?? 0) + 1;
     }
   });
@@ -51,7 +74,13 @@ export class MemorySampler {
       readonly redis: Redis;
     },
     private readonly shedder: LoadShedder,
-  ) {}
+  ) {
+    this.#postGc = new PostGcProbe(
+      deps.env.MEMORY_POST_GC,
+      (ms) => this.#requests.idle(ms),
+      deps.env.MEMORY_POST_GC_MIN_MS,
+    );
+  }
 
   latest(): Sample | undefined {
     return this.#latest;
@@ -74,7 +103,7 @@ export class MemorySampler {
         await this.#publish();
         return;
       }
-      const sample = this.#sample();
+      const sample = await this.#sample(run !== null);
       if (run) await insertMemorySample(sql, { ...sample, runId: run.id });
       await this.#publish();
     } catch (error) {
@@ -82,7 +111,8 @@ export class MemorySampler {
     }
   }
 
-  #sample(): Sample {
+  /** One sample; `persisted` (a run is active): also what survives a full GC. */
+  async #sample(persisted: boolean): Promise<Sample> {
     const m = process.memoryUsage();
     const ms = (ns: number) => (Number.isFinite(ns) ? Math.round(ns / 10_000) / 100 : null);
     const eld = {
@@ -97,6 +127,8 @@ export class MemorySampler {
     this.#gc = { count: 0, ms: 0, kinds: {} };
     this.shedder.reportEventLoopP99(eld.p99);
     const state = this.shedder.evaluate();
+    const requests = this.#requests.take();
+    const post = persisted ? await this.#postGc.read() : null;
     const sample: Sample = {
       instanceId: this.deps.identity.instanceId,
       bootId: this.deps.identity.bootId,
@@ -122,6 +154,16 @@ export class MemorySampler {
       pressure: state.pressure,
       ...this.#cpu.read(),
       shedding: state.shedding,
+      postGcHeap: post?.heapUsed ?? null,
+      postGcCode: post?.code ?? null,
+      postGcHeapTotal: post?.heapTotal ?? null,
+      postGcExternal: post?.external ?? null,
+      postGcArrayBuffers: post?.arrayBuffers ?? null,
+      postGcRss: post?.rss ?? null,
+      postGcSource: post?.source ?? null,
+      gcForcedMs: post?.gcMs ?? null,
+      requests,
+      memoryLimit: state.memoryLimit,
     };
     this.#latest = sample;
     this.#lastAt = Date.now();
@@ -142,7 +184,7 @@ export class MemorySampler {
         startedAt: identity.startedAt.toISOString(),
         seenAt: new Date().toISOString(),
         memory: this.#latest ?? null,
-        pressure: state,
+        pressure: { ...state, ...this.shedder.thresholds },
       }),
     );
   }
@@ -150,6 +192,7 @@ export class MemorySampler {
   close(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#observer.disconnect();
+    this.#requests.close();
     this.#eld.disable();
   }
 }
