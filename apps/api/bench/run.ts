@@ -4,6 +4,7 @@ import { benchBalancer, printBalancer } from "./balancer.ts";
 import { benchHitLatency } from "./hitLatency.ts";
 import { benchWakeLatency } from "./jobs.ts";
 import { benchLoadEngine, printLoadEngine } from "./loadEngine.ts";
+import { benchMemory } from "./memoryPower.ts";
 import { printQueueThroughput } from "./queue.ts";
 import { benchReleaseLatency } from "./releaseLatency.ts";
 import { printTable } from "./stats.ts";
@@ -47,3 +48,4 @@ printTable(
   "Enqueue -> start latency (database timestamps), one idle worker",
   await benchWakeLatency(40, 500),
 );
+await benchMemory(); // quick memory soak: leak detection at 2 MB/min and false FAILs in 10 healthy runs

@@ -102,4 +102,19 @@ export interface MemoryPoint {
   readonly pressure: number;
   readonly shedding: boolean;
   readonly eventLoopP99Ms: number | null;
+  /** What survived a full GC at this sample (null: no fresh reading): the leak verdicts' series. */
+  readonly postGcHeap: number | null;
+  /** Compiled code and bytecode within postGcHeap (the JIT grows it while warming up). */
+  readonly postGcCode: number | null;
+  /** V8's committed heap after the GC: postGcRss minus it is the memory outside the V8 heap. */
+  readonly postGcHeapTotal: number | null;
+  /** external, which includes arrayBuffers (Buffers): memory outside the V8 heap. */
+  readonly postGcExternal: number | null;
+  /** Every Buffer, ArrayBuffer and SharedArrayBuffer's memory (part of postGcExternal). */
+  readonly postGcArrayBuffers: number | null;
+  readonly postGcRss: number | null;
+  /** The pause of the full GC the sampler forced for this reading, ms (null: none forced). */
+  readonly gcForcedMs: number | null;
+  /** Requests the instance began since its previous sample. */
+  readonly requests: number;
 }

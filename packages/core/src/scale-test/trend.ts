@@ -1,7 +1,7 @@
 /**
- * Heap trend statistics for the memory verdict: the Theil-Sen slope (median of all
- * pairwise slopes: robust to GC saw-teeth and outliers) with Sen's rank-based confidence
- * interval, over rolling windows.
+ * Trend statistics for the leak verdicts: the Theil-Sen slope (median of all pairwise
+ * slopes: robust to GC saw-teeth, one-off steps and outliers) with Sen's rank-based
+ * confidence interval, over rolling windows, each window placed in a zone.
  */
 export interface Point {
   /** ms */
@@ -17,8 +17,8 @@ export interface SlopeEstimate {
   readonly upper: number;
 }
 
-/** z for a two-sided 95% interval. */
-const Z95 = 1.959964;
+/** z for a two-sided 95% interval (each bound is a one-sided 97.5% bound). */
+export const Z95 = 1.959964;
 
 export const theilSen = (points: readonly Point[], z = Z95): SlopeEstimate | null => {
   const n = points.length;
@@ -63,40 +63,70 @@ export const rollingWindows = (
   return windows;
 };
 
-export interface LeakVerdict {
-  readonly windows: readonly SlopeEstimate[];
-  /** The lower bound is above the threshold in the last windows: the heap is still climbing steadily at the end. */
-  readonly leaking: boolean;
-  /** The largest lower bound seen (bytes per minute), for the report. */
-  readonly worstLowerPerMin: number | null;
-  readonly slopePerMin: number | null;
-}
+/** Three-tier: above the FAIL line, below the PASS line, or in between (RISK). */
+export type Zone = "pass" | "risk" | "fail";
 
 /**
- * How many windows at the end of the soak must all climb for a leak: two half-overlapping
- * windows are 1.5 window widths of steady growth (15 min in a real soak). A leak that
- * starts mid-soak is still there at the end, so it is caught; one noisy window, or a
- * climb that levelled off (a cache filling up), is not a leak.
+ * Where a growth rate is judged, in y units per hour: FAIL when a window's lower bound
+ * is above `failAbove` (a leak at least that fast, with 97.5% confidence), PASS only
+ * when every window's upper bound is below `passBelow` (growth, if any, slower than
+ * that), RISK otherwise (between the lines, or too noisy to tell). A PASS line at
+ * infinity makes it two-tier: PASS unless FAIL (for a check that can catch a leak but
+ * cannot certify slow growth).
  */
-export const SUSTAINED_WINDOWS = 2;
+export interface LeakPolicy {
+  readonly failAbovePerHour: number;
+  readonly passBelowPerHour: number;
+  readonly windowMs: number;
+  readonly stepMs: number;
+}
 
-/** FAIL when the lower bound stays above the threshold through the last windows (not one noisy window). */
-export const judgeHeapTrend = (
-  points: readonly Point[],
-  thresholdPerMin: number,
-  widthMs: number,
-): LeakVerdict => {
-  const windows = rollingWindows(points, widthMs, widthMs / 2)
-    .map((w) => theilSen(w))
-    .filter((e): e is SlopeEstimate => e !== null);
-  const perMin = (x: number) => x * 60_000;
-  const overall = theilSen(points);
+export interface WindowTrend extends SlopeEstimate {
+  /** First and last point's time (ms). */
+  readonly from: number;
+  readonly to: number;
+  readonly zone: Zone;
+}
+
+export interface LeakTrend {
+  readonly windows: readonly WindowTrend[];
+  /** fail if any window fails; pass if every window passes; else risk (no window at all: risk). */
+  readonly zone: Zone;
+  /** The window with the highest lower bound: the strongest evidence of growth. */
+  readonly worst: WindowTrend | null;
+  /** The slope over the whole span, for the report. */
+  readonly overall: SlopeEstimate | null;
+}
+
+export const HOUR_MS = 3_600_000;
+
+export const zoneOfSlope = (e: SlopeEstimate, policy: LeakPolicy): Zone =>
+  e.lower * HOUR_MS > policy.failAbovePerHour
+    ? "fail"
+    : e.upper * HOUR_MS < policy.passBelowPerHour
+      ? "pass"
+      : "risk";
+
+/** The worst of several zones: any fail, else any risk, else pass (none at all: pass). */
+export const worstZone = (zones: readonly Zone[]): Zone =>
+  zones.includes("fail") ? "fail" : zones.includes("risk") ? "risk" : "pass";
+
+/** Every window judged on its own; the series is as bad as its worst window. */
+export const judgeLeak = (points: readonly Point[], policy: LeakPolicy): LeakTrend => {
+  const windows = rollingWindows(points, policy.windowMs, policy.stepMs).flatMap((w) => {
+    const e = theilSen(w);
+    const from = w[0]?.t ?? 0;
+    const to = w[w.length - 1]?.t ?? 0;
+    return e ? [{ ...e, from, to, zone: zoneOfSlope(e, policy) }] : [];
+  });
+  const worst = windows.reduce<WindowTrend | null>(
+    (a, w) => (a === null || w.lower > a.lower ? w : a),
+    null,
+  );
   return {
     windows,
-    leaking:
-      windows.length > 0 &&
-      windows.slice(-SUSTAINED_WINDOWS).every((w) => perMin(w.lower) > thresholdPerMin),
-    worstLowerPerMin: windows.length ? Math.max(...windows.map((w) => perMin(w.lower))) : null,
-    slopePerMin: overall ? perMin(overall.slope) : null,
+    zone: windows.length === 0 ? "risk" : worstZone(windows.map((w) => w.zone)),
+    worst,
+    overall: theilSen(points),
   };
 };

@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { judgeHeapTrend, rollingWindows, theilSen } from "../../src/scale-test/trend.ts";
+import {
+  judgeLeak,
+  type LeakPolicy,
+  rollingWindows,
+  theilSen,
+  worstZone,
+} from "../../src/scale-test/trend.ts";
 
 const line = (n: number, slope: number, intercept = 0, dt = 1000) =>
   Array.from({ length: n }, (_, i) => ({ t: i * dt, y: intercept + slope * i * dt }));
@@ -55,7 +61,7 @@ describe("Theil-Sen slope", () => {
   });
 });
 
-describe("rolling windows and the leak verdict", () => {
+describe("rolling windows and the three-tier leak verdict", () => {
   it("covers the span with half-overlapping windows", () => {
     const w = rollingWindows(line(61, 0), 20_000, 10_000);
     expect(w.map((x) => [x[0]?.t, x[x.length - 1]?.t])).toEqual([
@@ -68,25 +74,55 @@ describe("rolling windows and the leak verdict", () => {
     expect(rollingWindows(line(5, 0), 60_000, 30_000)).toHaveLength(1);
   });
 
-  it("calls a leak only when the lower bound stays above the threshold through the last windows", () => {
-    const mbPerMin = 1024 * 1024;
-    const leak = line(120, (2 * mbPerMin) / 60_000); // 2 MB/min
-    expect(judgeHeapTrend(leak, mbPerMin, 30_000).leaking).toBe(true);
-    // the same climb for half the time, then flat: levelled off, not "stays above"
-    const plateau = leak.map((p, i) => (i < 60 ? p : { t: p.t, y: (leak[59]?.y ?? 0) + (i % 3) }));
-    expect(judgeHeapTrend(plateau, mbPerMin, 30_000).leaking).toBe(false);
-    expect(judgeHeapTrend(line(120, 0), mbPerMin, 30_000).leaking).toBe(false);
-    // flat, then a climb from the middle to the end: a leak that started mid-soak
-    const lateLeak = line(120, 0).map((p, i) => ({
+  const MB = 1024 * 1024;
+  /** 1 MB/min FAIL line and PASS line (per hour), 30 s windows every 15 s. */
+  const policy: LeakPolicy = {
+    failAbovePerHour: 60 * MB,
+    passBelowPerHour: 60 * MB,
+    windowMs: 30_000,
+    stepMs: 15_000,
+  };
+  const perMs = (mbPerMin: number) => (mbPerMin * MB) / 60_000;
+  const noisy = (i: number) => ((i * 37) % 11) * 5_000; // up to 50 KB of saw-tooth
+
+  it("zones: FAIL above the line, PASS below it, RISK when a window straddles it", () => {
+    const at = (mbPerMin: number) =>
+      judgeLeak(
+        line(61, perMs(mbPerMin)).map((p, i) => ({ t: p.t, y: p.y + noisy(i) })),
+        policy,
+      );
+    expect(at(2).zone).toBe("fail");
+    expect(at(0).zone).toBe("pass");
+    expect(at(0.5).zone).toBe("pass");
+    expect(at(1).zone).toBe("risk");
+    expect(at(2).worst?.lower).toBeGreaterThan(perMs(1));
+  });
+
+  it("any window above the FAIL line fails: a leak that starts halfway, or one that stops", () => {
+    const half = line(61, 0).map((p, i) => ({
       t: p.t,
-      y: i < 60 ? i % 3 : (leak[i - 60]?.y ?? 0),
+      y: i < 30 ? noisy(i) : perMs(2) * (p.t - 30_000),
     }));
-    expect(judgeHeapTrend(lateLeak, mbPerMin, 30_000).leaking).toBe(true);
-    // one noisy climbing window in the middle is not a leak
-    const bump = line(120, 0).map((p, i) => ({
-      t: p.t,
-      y: i >= 40 && i < 70 ? (leak[i - 40]?.y ?? 0) : 0,
-    }));
-    expect(judgeHeapTrend(bump, mbPerMin, 30_000).leaking).toBe(false);
+    expect(judgeLeak(half, policy).zone).toBe("fail");
+    expect(judgeLeak(half, policy).worst?.from).toBe(30_000);
+    const stops = line(61, perMs(2)).map((p, i) =>
+      i < 30 ? p : { t: p.t, y: perMs(2) * 30_000 + noisy(i) },
+    );
+    expect(judgeLeak(stops, policy).zone).toBe("fail");
+  });
+
+  it("one-off steps (V8 growing its heap, a cache filled once) do not fail a window (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 5, max: 55 }), fc.integer({ min: 1, max: 8 }), (at, mb) => {
+        const step = line(61, 0).map((p, i) => ({ t: p.t, y: noisy(i) + (i >= at ? mb * MB : 0) }));
+        expect(judgeLeak(step, policy).zone).not.toBe("fail");
+      }),
+    );
+  });
+
+  it("no evidence is RISK, never PASS", () => {
+    expect(judgeLeak(line(2, 0), policy).zone).toBe("risk");
+    expect(worstZone(["pass", "risk", "pass"])).toBe("risk");
+    expect(worstZone(["pass", "risk", "fail"])).toBe("fail");
   });
 });

@@ -1,6 +1,7 @@
 import { Clock, Deferred, Effect, Option } from "effect";
 import type { Release, TargetRequest, TargetResponse } from "../data.ts";
 import { TargetUnreachable } from "../errors.ts";
+import { shedsNow } from "./memory.ts";
 import type { Lease, Served, WorldState } from "./world.ts";
 
 const response = (over: Partial<TargetResponse> & { status: number }): TargetResponse => ({
@@ -127,6 +128,9 @@ const bars = (world: WorldState, req: TargetRequest) =>
         : (instances[
             balancer.next++ % Math.min(instances.length, balancer.limit ?? instances.length)
           ] ?? "i1");
+    if (shedsNow(world, instance)) {
+      return response({ status: 503, errorCode: "MEMORY_PRESSURE", instanceId: instance });
+    }
     const key = keyOf(req.query ?? {});
     const startedAt = yield* Clock.currentTimeMillis;
     const r = yield* serveBars(world, instance, key);

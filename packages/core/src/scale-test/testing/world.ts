@@ -5,7 +5,7 @@ import type { ProgressReport } from "../progress/plan.ts";
 import type { Check, Metrics } from "../schema.ts";
 import type { DbWorldOptions } from "./db.ts";
 import { cleanHistory } from "./jobs.ts";
-import { healthyPoint } from "./memory.ts";
+import { healthyPoint, type PressureBehaviour } from "./memory.ts";
 
 /**
  * An in-memory model of the system under test, shared by the services' `layerTest`:
@@ -39,6 +39,8 @@ export interface WorldOptions {
   readonly faultsEnabled?: boolean;
   /** One instance's k-th memory sample, taken at `at` (default: healthy saw-tooth). */
   readonly memory?: (instanceId: string, k: number, at: number) => MemoryPoint;
+  /** How an instance behaves under the ballast fault (default: sheds, survives, recovers). */
+  readonly pressure?: PressureBehaviour;
   /** The runner may narrow the balancer to fewer instances (the local cluster can). */
   readonly scalable?: boolean;
   /** The database behind the instances (connection limits, pools, plans): healthy by default. */

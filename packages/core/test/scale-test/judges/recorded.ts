@@ -2,7 +2,6 @@ import type { ExecutionEvent, JobRecord } from "../../../src/jobs/events.ts";
 import type {
   Answer,
   BarsTiming,
-  MemoryPoint,
   RunCounters,
   TargetResponse,
 } from "../../../src/scale-test/data.ts";
@@ -12,7 +11,6 @@ import type {
   TakeoverEvidence,
 } from "../../../src/scale-test/profiles/cache/evidence.ts";
 import type { JobsEvidence, Wave } from "../../../src/scale-test/profiles/jobs/evidence.ts";
-import { healthyPoint } from "../../../src/scale-test/testing/memory.ts";
 
 /**
  * Evidence shaped like full-mode (seed-length) runs recorded from a healthy 2-instance
@@ -240,28 +238,3 @@ export const jobsRun = (
     restart: crashed ? { instanceId: "i1", crashedBoot: "i1-b", seenBoot: "i1-b2" } : null,
   };
 };
-
-const MB = 1024 * 1024;
-
-/**
- * A 30-minute soak on two instances sampled every 10 s; `leak` adds old-generation
- * growth (MB/min) to one instance from a given minute on.
- */
-export const soakSamples = (
-  leak?: { instance: string; fromMin: number; mbPerMin: number },
-  minutes = 30,
-): MemoryPoint[] =>
-  ["i1", "i2"].flatMap((instanceId) =>
-    Array.from({ length: (minutes * 60) / 10 + 1 }, (_, k) => {
-      const at = 1_000_000 + k * 10_000;
-      const p = healthyPoint(instanceId, k, at);
-      const leakingMin = leak && leak.instance === instanceId ? k / 6 - leak.fromMin : 0;
-      return leakingMin > 0 && leak
-        ? { ...p, oldGenUsed: p.oldGenUsed + leakingMin * leak.mbPerMin * MB }
-        : p;
-    }),
-  );
-
-/** The soak's workload: bars every second from two readers, answered fast. */
-export const soakAnswers = (minutes = 30): Answer[] =>
-  Array.from({ length: minutes * 60 * 2 }, (_, i) => ok({ durationMs: 3 + (i % 11) }));

@@ -11,13 +11,16 @@ describe("memory profile, full mode, 30 minutes (seed length)", () => {
     "memory, 30 minutes: PASS on healthy instances, sampled every 10 s",
     () =>
       Effect.gen(function* () {
-        const r = yield* simulate({ profile: "memory" }, {}, "32 minutes");
+        const r = yield* simulate({ profile: "memory" }, {}, "36 minutes");
         expect(r.checks.filter((c) => !c.pass)).toEqual([]);
         expect(r.verdict).toBe("PASS");
-        expect(checkNamed(r, "memory.heap_trend").detail).toMatch(/over 5 windows/);
-        const soak = reportNear(r.world.reports, 20 * MIN);
+        expect(checkNamed(r, "memory.leak.heap").detail).toMatch(
+          /0\/5 windows above the FAIL line/,
+        );
+        expect(checkNamed(r, "memory.recovers_after_pressure").pass).toBe(true);
+        const soak = reportNear(r.world.reports, 22 * MIN); // after the 2-minute warm-up
         expect(soak.step).toBe("soak");
-        expect(soak.stepFraction).toBeCloseTo(20 / 30, 1);
+        expect(soak.stepFraction).toBeCloseTo(20 / 28, 1); // 28 judged minutes after the warm-up
       }),
     SEED_TIMEOUT,
   );
@@ -32,13 +35,16 @@ describe("memory profile, full mode, 30 minutes (seed length)", () => {
             memory: (i, k, at) => {
               const p = healthyPoint(i, k, at);
               const leaking = i === "i2" ? Math.max(0, at - 15 * MIN) / MIN : 0;
-              return { ...p, oldGenUsed: p.oldGenUsed + leaking * 5 * MB };
+              return { ...p, postGcHeap: (p.postGcHeap ?? 0) + leaking * 5 * MB };
             },
           },
-          "32 minutes",
+          "36 minutes",
         );
         expect(r.verdict).toBe("FAIL");
-        expect(checkNamed(r, "memory.heap_trend").actual).toBe("i2");
+        expect(checkNamed(r, "memory.leak.heap")).toMatchObject({
+          zone: "fail",
+          actual: "i2 FAIL",
+        });
       }),
     SEED_TIMEOUT,
   );

@@ -6,16 +6,19 @@ import type { RunParams } from "../../schema.ts";
 import { Evidence } from "../../services/evidence.ts";
 import { MemoryEvidence } from "../../services/memoryEvidence.ts";
 import { lastTradingDays } from "../../tradingDays.ts";
+import type { SoakEvidence } from "./evidence.ts";
 import { judgeMemory } from "./judge.ts";
-import { MEMORY_DEFAULT_MIN, memoryPlan, soakMsOf } from "./plan.ts";
+import { leakLinesOf, MEMORY_DEFAULT_MIN, memoryPlan, soakMsOf, warmupMsOf } from "./plan.ts";
+import { pressureStep } from "./pressure.ts";
 import { soakStep } from "./soak.ts";
 
 /**
  * Seed PROFILE 3: a mixed workload (cached bars on the same and on new keys, a small
  * backtest now and then, constant low concurrency) while every instance samples its
- * memory. Verdict: no restart, no heap still climbing at the end (Theil-Sen lower bound
- * over rolling windows), GC reclaims, p95 within target, and under pressure 503s instead
- * of crashes.
+ * memory: a warm-up, then the judged soak. Verdict: no restart; no leak in what survives
+ * a full GC (heap, off-heap, rss) per instance, window by window (PASS / RISK / FAIL);
+ * GC reclaims; p95 within target; then pressure applied to one instance (not the
+ * runner's) sheds with 503s instead of crashing, and it recovers once released.
  */
 export const memoryProfile: Profile = {
   name: "memory",
@@ -33,18 +36,32 @@ const runMemory = Effect.fn("memoryProfile")(function* (params: RunParams) {
   yield* tracker.at("setup");
   const day = params.ranges?.[0] ?? lastTradingDays(yield* evidence.availableRange, 1);
 
-  yield* tracker.at("soak");
-  const { started, answers } = yield* soakStep(params, day, tracker, soakMsOf(params));
+  yield* tracker.at("warmup");
+  const { started, soak, workload } = yield* soakStep(params, day, tracker, {
+    warmupMs: warmupMsOf(params),
+    soakMs: soakMsOf(params),
+  });
 
   // collect: two more sampling intervals, so the last samples have landed.
   yield* tracker.at("collect");
   yield* Effect.sleep(Duration.millis(memory.sampleEveryMs(params.quick) * 2));
-  // Only this soak's window: in a full run, earlier parts (a crash fault in jobs) are not ours to judge.
-  const samples = (yield* memory.samples).filter((p) => p.at >= started);
   const counters = yield* evidence.runCounters;
 
+  yield* tracker.at("pressure");
+  const pressure = yield* pressureStep(params, day, started);
+  // Only this profile's window: in a full run, earlier parts (a crash fault in jobs) are not ours to judge.
+  const samples = (yield* memory.samples).filter((p) => p.at >= started);
+
   yield* tracker.at("verdict");
-  const soak = { quick: params.quick, samples, answers, shedCounted: counters.shed ?? 0 };
-  const result = yield* publish(judgeMemory(soak));
-  return { ...result, evidence: { profile: "memory", memory: soak } } satisfies Judged;
+  const ev: SoakEvidence = {
+    quick: params.quick,
+    leak: leakLinesOf(params.quick),
+    soak,
+    samples,
+    workload,
+    shedCounted: counters.shed ?? 0,
+    pressure,
+  };
+  const result = yield* publish(judgeMemory(ev));
+  return { ...result, evidence: { profile: "memory", memory: ev } } satisfies Judged;
 });

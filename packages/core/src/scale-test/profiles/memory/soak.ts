@@ -4,6 +4,7 @@ import { ask, tickUntil } from "../../poll.ts";
 import type { Tracker } from "../../progress/tracker.ts";
 import type { RunParams } from "../../schema.ts";
 import { Target } from "../../services/target.ts";
+import type { Workload } from "./evidence.ts";
 import { cadenceScale } from "./plan.ts";
 
 /** A different key each time: the day's first hours, shifted by whole minutes. */
@@ -13,30 +14,57 @@ const newKey = (day: { start: string; end: string }, tick: number) => {
   return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
 };
 
+export const isShed = (a: Answer) =>
+  a._tag === "Answered" && a.response.status === 503 && a.response.errorCode === "MEMORY_PRESSURE";
+export const isServed = (a: Answer) =>
+  a._tag === "Answered" && (a.response.status === 200 || a.response.status === 202);
+
+/**
+ * Counts answers as they come back: the runner is an instance too, and its heap is
+ * judged like the others', so it keeps durations and failures, not every answer.
+ */
+export const makeTally = () => {
+  const servedMs: number[] = [];
+  const failed: Answer[] = [];
+  let requests = 0;
+  let shed = 0;
+  return {
+    add: (a: Answer) =>
+      Effect.sync(() => {
+        requests++;
+        if (isServed(a) && a._tag === "Answered") servedMs.push(a.response.durationMs);
+        else if (isShed(a)) shed++;
+        else failed.push(a);
+      }),
+    workload: (): Workload => ({ requests, servedMs: [...servedMs], shed, failed: [...failed] }),
+  };
+};
+
 /**
  * The soak: cached bars on the same key every 10 s (and a new key every other time), a
- * small backtest every 60 s, two steady readers every second, until `soakMs` has passed.
- * Every request is kept as evidence, answered or not.
+ * small backtest every 60 s, two steady readers every second, through the warm-up and
+ * then the judged soak (one workload, no gap between them). Every request is counted
+ * as evidence, answered or not.
  */
 export const soakStep = Effect.fn("memoryProfile.soak")(function* (
   params: RunParams,
   day: { readonly start: string; readonly end: string },
   tracker: Tracker,
-  soakMs: number,
+  timing: { readonly warmupMs: number; readonly soakMs: number },
 ) {
   const target = yield* Target;
-  const answers: Answer[] = [];
+  const tally = makeTally();
   const started = yield* Clock.currentTimeMillis;
-  const deadline = started + soakMs;
+  const from = started + timing.warmupMs;
+  const deadline = from + timing.soakMs;
   const every = (ms: number) => Duration.millis(Math.round(ms * cadenceScale(params.quick)));
-  const keep = (a: Answer) => Effect.sync(() => void answers.push(a));
   const bars = (range: { start: string; end: string }) =>
     ask(
       target.get({
         path: "/api/bars",
         query: { symbol: params.symbol, tf: params.tf, ...range },
       }),
-    ).pipe(Effect.tap(keep));
+    ).pipe(Effect.tap(tally.add));
   const backtest = (tick: number) =>
     ask(
       target.post({
@@ -51,8 +79,15 @@ export const soakStep = Effect.fn("memoryProfile.soak")(function* (
           idempotencyKey: `${target.runId}:m:${tick}`,
         },
       }),
-    ).pipe(Effect.tap(keep));
+    ).pipe(Effect.tap(tally.add));
   const reader = tickUntil(deadline, "1 second", () => bars(day));
+  const progress = Clock.currentTimeMillis.pipe(
+    Effect.flatMap((now) =>
+      now < from
+        ? tracker.at("warmup", (now - started) / Math.max(1, timing.warmupMs))
+        : tracker.at("soak", (now - from) / Math.max(1, timing.soakMs)),
+    ),
+  );
   yield* Effect.all(
     [
       tickUntil(deadline, every(10_000), (tick) =>
@@ -61,13 +96,13 @@ export const soakStep = Effect.fn("memoryProfile.soak")(function* (
       tickUntil(deadline, every(60_000), backtest),
       reader,
       reader,
-      tickUntil(deadline, "1 second", () =>
-        Clock.currentTimeMillis.pipe(
-          Effect.flatMap((now) => tracker.at("soak", (now - started) / soakMs)),
-        ),
-      ),
+      tickUntil(deadline, "1 second", () => progress),
     ],
     { concurrency: "unbounded", discard: true },
   );
-  return { started, answers };
+  return {
+    started,
+    soak: { from, to: yield* Clock.currentTimeMillis },
+    workload: tally.workload(),
+  };
 });
