@@ -5,10 +5,7 @@ import { loadParams } from "./profiles/load/params.ts";
 import { uploadsParams } from "./profiles/uploads/params.ts";
 import { runEvidence } from "./verdict/schema.ts";
 
-/**
- * The scale-test wire shapes, shared by the API (validation), the CLI and the web UI
- * (types) and the JSON export (a versioned, documented schema).
- */
+/** The scale-test wire shapes: API validation, CLI and UI types, the versioned JSON export. */
 
 /** Profiles a run can ask for. Later profiles add their name here and to the registry. */
 export const PROFILE_NAMES = [

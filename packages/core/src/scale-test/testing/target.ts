@@ -2,19 +2,8 @@ import { Clock, Deferred, Effect, Option } from "effect";
 import type { Release, TargetRequest, TargetResponse } from "../data.ts";
 import { TargetUnreachable } from "../errors.ts";
 import { shedsNow } from "./memory.ts";
+import { enqueue, injected, response } from "./requests.ts";
 import type { Lease, Served, WorldState } from "./world.ts";
-
-const response = (over: Partial<TargetResponse> & { status: number }): TargetResponse => ({
-  cache: null,
-  cacheKey: null,
-  instanceId: null,
-  bootId: null,
-  version: "test",
-  bytes: 20,
-  durationMs: 1,
-  errorCode: null,
-  ...over,
-});
 
 const keyOf = (q: Readonly<Record<string, string>>) =>
   `bars:${q.symbol}:${q.tf}:${q.start}:${q.end}`;
@@ -160,35 +149,6 @@ const bars = (world: WorldState, req: TargetRequest) =>
       bootId: `boot-${instance}`,
       bytes: r.bytes,
     });
-  });
-
-/** Enqueue with an idempotency key: the same key gets the same job back. */
-const enqueue = (world: WorldState, body: unknown) => {
-  const key =
-    typeof body === "object" && body !== null && "idempotencyKey" in body
-      ? String(body.idempotencyKey)
-      : null;
-  const known = key === null ? undefined : world.idempotency.get(key);
-  const id = known ?? String(world.enqueued.length + 1);
-  if (known === undefined) {
-    world.enqueued.push(id);
-    if (key !== null) world.idempotency.set(key, id);
-  }
-  const instanceId = world.instances[world.enqueued.length % world.instances.length] ?? "i1";
-  return { ...response({ status: 202, instanceId, bootId: "b" }), json: { id, status: "queued" } };
-};
-
-/** The switch `failRequest` in force for this request, counted per method and path. */
-const injected = (world: WorldState, method: "GET" | "POST", path: string) =>
-  Effect.gen(function* () {
-    const slot = `${method} ${path}`;
-    const n = (world.requests.get(slot) ?? 0) + 1;
-    world.requests.set(slot, n);
-    const fail = world.options.failRequest?.(method, path, n);
-    if (fail === "unreachable") {
-      return yield* new TargetUnreachable({ url: "http://fake", message: "connection reset" });
-    }
-    return fail === undefined ? null : response({ status: fail, errorCode: `HTTP_${fail}` });
   });
 
 /** The in-memory target's requests (see `World`). */
