@@ -131,23 +131,40 @@ describe("a Postgres with no connection left", () => {
         Array.from({ length: 40 }, () => get(`${c.url}/api/backtests?limit=5`)),
       );
       expect(answers.filter((a) => a.status === 503).length).toBeGreaterThan(0);
-      const body = (await pool(ADMIN_TOKEN)).body as PoolBody;
-      expect(body.exhaustion.tooManyConnections).toBeGreaterThanOrEqual(1);
-      expect(body.status).toBe("critical");
-      const metrics = await fetch(`${c.url}/metrics`, {
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      }).then((r) => r.text());
-      const line = metrics
-        .split("\n")
-        .find((l) =>
-          l.startsWith('scaleproof_pg_pool_exhaustion_total{kind="too_many_connections"'),
-        );
-      expect(Number(line?.split(" ").at(-1))).toBe(body.exhaustion.tooManyConnections);
-      const cluster = await c.redis.hgetall(exhaustionKey(c.keyPrefix));
-      const counted = Object.entries(cluster)
-        .filter(([k]) => k.startsWith("i1:") && k.endsWith(":too_many_connections"))
-        .reduce((a, [, v]) => a + Number(v), 0);
-      expect(counted).toBe(body.exhaustion.tooManyConnections);
+      // The three counts are read one after another while the instance may still be
+      // failing to connect: read them until they agree (a counter that only one source
+      // advances never does).
+      const sample = async () => {
+        const body = (await pool(ADMIN_TOKEN)).body as PoolBody;
+        const metrics = await fetch(`${c.url}/metrics`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        }).then((r) => r.text());
+        const line = metrics
+          .split("\n")
+          .find((l) =>
+            l.startsWith('scaleproof_pg_pool_exhaustion_total{kind="too_many_connections"'),
+          );
+        const cluster = await c.redis.hgetall(exhaustionKey(c.keyPrefix));
+        const counted = Object.entries(cluster)
+          .filter(([k]) => k.startsWith("i1:") && k.endsWith(":too_many_connections"))
+          .reduce((a, [, v]) => a + Number(v), 0);
+        return { body, metric: Number(line?.split(" ").at(-1)), counted };
+      };
+      let s = await sample();
+      for (let i = 0; i < 50; i++) {
+        const again = await sample();
+        const settled =
+          again.metric === again.body.exhaustion.tooManyConnections &&
+          again.counted === again.body.exhaustion.tooManyConnections &&
+          again.body.exhaustion.tooManyConnections === s.body.exhaustion.tooManyConnections;
+        s = again;
+        if (settled) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(s.body.exhaustion.tooManyConnections).toBeGreaterThanOrEqual(1);
+      expect(s.body.status).toBe("critical");
+      expect(s.metric).toBe(s.body.exhaustion.tooManyConnections);
+      expect(s.counted).toBe(s.body.exhaustion.tooManyConnections);
     } finally {
       await Promise.all(hogs.map((h) => h.end({ timeout: 1 })));
     }
