@@ -27,7 +27,7 @@ beforeAll(async () => {
   c = await startTestCluster("db-profile", {
     instances: 2,
     // 50 creations at once must not meet the queue cap (its own profile's business)
-    env: { ...TOKEN_ENV, DATABASE_URL: url, QUEUE_MAX_PENDING: "1000" },
+    env: { ...TOKEN_ENV, DATABASE_URL: url, QUEUE_MAX_PENDING: "1000", DB_POOL_MAX: "10" },
   });
   sql = postgres(url, { max: 4, onnotice: () => {} });
   await seedHistory(sql, 100_000);
