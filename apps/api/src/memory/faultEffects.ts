@@ -18,10 +18,20 @@ const heapBytes = (bytes: number): number[][] => {
   return out;
 };
 
+/**
+ * Off-heap chunks as large as glibc always maps on their own (above its largest dynamic
+ * mmap threshold, 32 MB): freed, they go back to the OS at once, so rss falls when the
+ * ballast is released. Smaller chunks come from malloc's arenas, whose freed pages a
+ * process may keep, and rss-based shedding would then never see the recovery.
+ */
+const OFF_HEAP_CHUNK = 48 * MB;
+
 /** `bytes` outside the V8 heap: Buffers, written to so their pages count in rss. */
 const offHeapBytes = (bytes: number): Buffer[] => {
   const out: Buffer[] = [];
-  for (let left = bytes; left >= 1; left -= CHUNK) out.push(Buffer.alloc(Math.min(left, CHUNK), 1));
+  for (let left = bytes; left >= 1; left -= OFF_HEAP_CHUNK) {
+    out.push(Buffer.alloc(Math.min(left, OFF_HEAP_CHUNK), 1));
+  }
   return out;
 };
 
