@@ -15,20 +15,40 @@ beforeEach(async () => {
   await db.sql`truncate claims`;
 });
 
+/** The test database's pool: this many transactions can overlap at once. */
+const CALLERS = 4;
+
+/**
+ * Everyone's read happens before anyone writes (a barrier, bounded so a caller that
+ * never reads cannot hang the rest): the overlap is certain, not left to the scheduler.
+ */
+const barrier = () => {
+  let arrived = 0;
+  let open: () => void = () => {};
+  const all = new Promise<void>((r) => {
+    open = r;
+  });
+  return async () => {
+    if (++arrived >= CALLERS) open();
+    await Promise.race([all, new Promise((r) => setTimeout(r, 2_000))]);
+  };
+};
+
 /** Check-then-insert, the shape of finalize: only SERIALIZABLE makes it safe. */
-const claimOnce = (owner: string) =>
+const claimOnce = (owner: string, readsDone: () => Promise<void>) =>
   db.sql.begin("isolation level serializable", async (tx) => {
     const [row] = await tx<{ owner: string }[]>`select owner from claims`;
+    await readsDone();
     if (row) return row.owner;
-    await new Promise((r) => setTimeout(r, 5)); // let the others read too
     await tx`insert into claims (owner) values (${owner})`;
     return owner;
   });
 
 describe("SERIALIZABLE with retry on 40001", () => {
   it("without the retry, concurrent check-then-insert fails with 40001 (so the retry has work to do)", async () => {
+    const reads = barrier();
     const results = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, i) => claimOnce(`o${i}`)),
+      Array.from({ length: CALLERS }, (_, i) => claimOnce(`o${i}`, reads)),
     );
     const failed = results.filter((r) => r.status === "rejected");
     expect(failed.length).toBeGreaterThan(0);
@@ -37,9 +57,10 @@ describe("SERIALIZABLE with retry on 40001", () => {
 
   it("with it: no errors, one row, and every caller gets the same answer", async () => {
     let retries = 0;
+    const reads = barrier();
     const answers = await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
-        retrySerializable(() => claimOnce(`o${i}`), { onRetry: () => retries++ }),
+      Array.from({ length: CALLERS }, (_, i) =>
+        retrySerializable(() => claimOnce(`o${i}`, reads), { onRetry: () => retries++ }),
       ),
     );
     expect(new Set(answers).size).toBe(1);
