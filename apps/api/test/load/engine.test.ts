@@ -51,7 +51,8 @@ describe("runLevel against a local node:http server", () => {
 
   it("latency counts from the intended send time: requests queued behind a stall carry the wait", async () => {
     // One connection; the first answer takes 500 ms. Arrivals every 10 ms queue behind it,
-    // so the 25 intended before 250 ms wait at least 250 ms each (from their intended time).
+    // so the 25 intended before 250 ms wait at least 250 ms each (from their intended time):
+    // at most 75 of the 100 can be faster, so the 76th percentile is at least 250 ms.
     server = await startServer((n, _, res) => (n === 0 ? setTimeout(() => ok(res), 500) : ok(res)));
     const r = await runLevel({
       target: server.url,
@@ -63,7 +64,7 @@ describe("runLevel against a local node:http server", () => {
     });
     expectBalanced(r);
     expect(r.counts).toMatchObject({ scheduled: 100, sent: 100, answered: 100 });
-    expect(decodeLatency(r.histogram).getValueAtPercentile(74)).toBeGreaterThanOrEqual(250_000);
+    expect(decodeLatency(r.histogram).getValueAtPercentile(76)).toBeGreaterThanOrEqual(250_000);
   });
 
   it("503s are shed (by code), 500s failed, 2xx answered", async () => {
