@@ -85,12 +85,21 @@ export const runMemoryCase = async (cluster: TestCluster, c: MemoryCase): Promis
 
 interface Tally {
   runs: number;
+  /** Runs whose verdict was PASS (every check, not only the leak ones). */
+  passed: number;
   caught: number;
   falseFail: number;
   risk: number;
   /** The planted check's worst-window slope on i2 (MB/h), per run. */
   rates: number[];
+  /**
+   * Healthy: the highest worst-window lower bound of any judged series on any instance
+   * (the margin to the FAIL line); a leak: the planted series' lower bound on i2.
+   */
+  lowers: number[];
 }
+
+const num = (v: unknown) => (typeof v === "number" ? [v] : []);
 
 export const benchMemoryPower = async (
   cluster: TestCluster,
@@ -100,11 +109,24 @@ export const benchMemoryPower = async (
   const gcMs: number[] = [];
   for (const c of memoryCases(opts.healthyRuns, opts.leakRuns)) {
     const run = await runMemoryCase(cluster, c);
-    const t = byCase.get(c.name) ?? { runs: 0, caught: 0, falseFail: 0, risk: 0, rates: [] };
+    const t = byCase.get(c.name) ?? {
+      runs: 0,
+      passed: 0,
+      caught: 0,
+      falseFail: 0,
+      risk: 0,
+      rates: [],
+      lowers: [],
+    };
     const leakChecks = run.checks.filter((k) => k.name.startsWith("memory.leak."));
     t.runs++;
+    if (run.verdict === "PASS") t.passed++;
     if (c.caughtBy === null) {
       if (leakChecks.some((k) => k.zone === "fail")) t.falseFail++;
+      const lowers = ["heap", "off_heap"].flatMap((s) =>
+        ["i1", "i2"].flatMap((i) => num(run.metrics[`leak.${s}_lower_mb_per_h.${i}`])),
+      );
+      if (lowers.length) t.lowers.push(Math.max(...lowers));
     } else {
       const planted = leakChecks.find((k) => k.name === c.caughtBy);
       if (planted?.zone === "fail" && planted.actual === "i2 FAIL") t.caught++;
@@ -113,6 +135,7 @@ export const benchMemoryPower = async (
       const series = c.caughtBy.slice("memory.leak.".length);
       const rate = run.metrics[`leak.${series}_mb_per_h.i2`];
       if (typeof rate === "number") t.rates.push(rate);
+      t.lowers.push(...num(run.metrics[`leak.${series}_lower_mb_per_h.i2`]));
     }
     if (run.verdict === "RISK") t.risk++;
     byCase.set(c.name, t);
@@ -127,13 +150,18 @@ export const printMemoryPower = (r: Awaited<ReturnType<typeof benchMemoryPower>>
     "\nMemory leak verdicts, quick soak (60 s judged, 30 s windows, FAIL line 60 MB/h), real 2-instance cluster, leaks on i2 (not the runner)",
   );
   console.log(
-    `${"".padEnd(40)}${"runs".padStart(6)}${"caught".padStart(8)}${"false FAIL".padStart(12)}${"RISK".padStart(6)}${"measured MB/h (median)".padStart(24)}`,
+    `${"".padEnd(38)}${"runs".padStart(5)}${"PASS".padStart(6)}${"caught".padStart(8)}${"false FAIL".padStart(12)}${"RISK".padStart(6)}${"MB/h".padStart(7)}${"lower bound MB/h".padStart(18)}`,
   );
+  const fmt = (x: number | null) => (x === null ? "-" : x.toFixed(0));
   for (const [name, t] of r.byCase) {
-    const caught = name === "healthy" ? "-" : `${t.caught}/${t.runs}`;
-    const rate = percentile(t.rates, 50);
+    const healthy = name === "healthy";
+    const caught = healthy ? "-" : `${t.caught}/${t.runs}`;
+    // healthy: the highest lower bound seen (how close to a false FAIL); a leak: the lowest (how close to a miss)
+    const bound = healthy
+      ? `max ${fmt(percentile(t.lowers, 100))}`
+      : `min ${fmt(percentile(t.lowers, 0))}`;
     console.log(
-      `${name.padEnd(40)}${String(t.runs).padStart(6)}${caught.padStart(8)}${String(t.falseFail).padStart(12)}${String(t.risk).padStart(6)}${(rate === null ? "-" : rate.toFixed(0)).padStart(24)}`,
+      `${name.padEnd(38)}${String(t.runs).padStart(5)}${String(t.passed).padStart(6)}${caught.padStart(8)}${String(t.falseFail).padStart(12)}${String(t.risk).padStart(6)}${fmt(percentile(t.rates, 50)).padStart(7)}${bound.padStart(18)}`,
     );
   }
   const gc = percentile(r.gcMs, 50);

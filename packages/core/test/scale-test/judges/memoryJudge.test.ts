@@ -1,7 +1,12 @@
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { verdictOf } from "../../../src/scale-test/check.ts";
-import type { PressureEvidence } from "../../../src/scale-test/profiles/memory/evidence.ts";
+import type {
+  PressureEvidence,
+  SoakEvidence,
+} from "../../../src/scale-test/profiles/memory/evidence.ts";
+import { soakEvidence } from "../../../src/scale-test/profiles/memory/evidenceSchema.ts";
 import { judgeMemory } from "../../../src/scale-test/profiles/memory/judge.ts";
 import { QUICK_LEAK_LINES } from "../../../src/scale-test/profiles/memory/plan.ts";
 import { checkNamed } from "../simulate.ts";
@@ -193,5 +198,67 @@ describe("memory judge: the pressure step", () => {
     expect(checkNamed(r, "memory.recovers_after_pressure").actual).toBe(
       "i2: shedding stopped, not serving, same boot",
     );
+  });
+});
+
+/** Evidence exported from real quick runs on a 2-instance cluster (runner i1, leaks planted on i2). */
+const real = (name: string): SoakEvidence =>
+  soakEvidence.parse(
+    JSON.parse(
+      readFileSync(new URL(`./fixtures/memory-quick-${name}.json`, import.meta.url), "utf8"),
+    ),
+  );
+
+describe("memory judge on evidence recorded from real quick runs", () => {
+  it("healthy: both series PASS on both instances, shedding and recovery proven on i2", () => {
+    const r = judgeMemory(real("healthy"));
+    expect(r.checks.filter((c) => !c.pass)).toEqual([]);
+    expect(verdictOf(r.checks)).toBe("PASS");
+    // far from the line: the runner's and the other instance's worst windows
+    for (const i of ["i1", "i2"]) {
+      expect(r.metrics[`leak.heap_lower_mb_per_h.${i}`]).toBeLessThan(30);
+      expect(r.metrics[`leak.off_heap_lower_mb_per_h.${i}`]).toBeLessThan(30);
+    }
+  });
+
+  it("2 MB/min of heap on i2: the heap FAILs naming i2 at ~120 MB/h; Buffers are not blamed", () => {
+    const r = judgeMemory(real("heap-leak"));
+    expect(zones(r)).toEqual({ heap: "fail", off_heap: "pass" });
+    expect(checkNamed(r, "memory.leak.heap").actual).toBe("i2 FAIL");
+    expect(r.metrics["leak.heap_mb_per_h.i2"]).toBeGreaterThan(100);
+    expect(r.metrics["leak.heap_mb_per_h.i2"]).toBeLessThan(140);
+  });
+
+  it("2 MB/min of Buffers on i2 from halfway: off-heap FAILs in the later windows only", () => {
+    const r = judgeMemory(real("offheap-leak-halfway"));
+    expect(zones(r)).toEqual({ heap: "pass", off_heap: "fail" });
+    expect(checkNamed(r, "memory.leak.off_heap").detail).toMatch(
+      /i2: FAIL, worst window \+1\d\d(\.\d)? MB\/h .* [12]\/3 windows above the FAIL line/,
+    );
+  });
+
+  it("the healthy run's own noise with a leak planted on top: 2 MB/min FAILs, 0.5 MB/min does not", () => {
+    const base = real("healthy");
+    const plant = (mbPerMin: number, key: "postGcHeap" | "postGcArrayBuffers") => ({
+      ...base,
+      samples: base.samples.map((s) => {
+        const v = s[key];
+        if (s.instanceId !== "i2" || v === null || s.at < base.soak.from) return s;
+        return { ...s, [key]: v + ((s.at - base.soak.from) / 60_000) * mbPerMin * 1024 * 1024 };
+      }),
+    });
+    expect(zones(judgeMemory(plant(2, "postGcHeap")))).toEqual({ heap: "fail", off_heap: "pass" });
+    expect(zones(judgeMemory(plant(2, "postGcArrayBuffers")))).toEqual({
+      heap: "pass",
+      off_heap: "fail",
+    });
+    expect(zones(judgeMemory(plant(0.5, "postGcHeap")))).toEqual({
+      heap: "pass",
+      off_heap: "pass",
+    });
+    expect(zones(judgeMemory(plant(0.5, "postGcArrayBuffers")))).toEqual({
+      heap: "pass",
+      off_heap: "pass",
+    });
   });
 });

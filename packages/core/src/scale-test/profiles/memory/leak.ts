@@ -139,6 +139,8 @@ export const judgeLeaks = (
     for (const l of leaks) {
       const w = l.trend.worst;
       metrics[`leak.${series.key}_mb_per_h.${l.instanceId}`] = w === null ? null : mbh(w.slope);
+      metrics[`leak.${series.key}_lower_mb_per_h.${l.instanceId}`] =
+        w === null ? null : mbh(w.lower);
       metrics[`leak.${series.key}_kb_per_1k_requests.${l.instanceId}`] =
         l.perThousandRequests === null ? null : round(l.perThousandRequests / 1024, 1);
     }

@@ -58,6 +58,9 @@ export const QUICK_LEAK_LINES: LeakLines = {
 export const leakLinesOf = (quick: boolean): LeakLines =>
   quick ? QUICK_LEAK_LINES : SOAK_LEAK_LINES;
 
+/** Heavy requests sent once shedding (or serving again) was seen: it is not a one-off. */
+export const MORE_REQUESTS = 3;
+
 /** Pressure step bounds: shedding must start, and stop after the release, within these. */
 export const pressureWaitMs = (quick: boolean) => (quick ? 15_000 : 45_000);
 

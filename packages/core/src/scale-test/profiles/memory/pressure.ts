@@ -6,13 +6,11 @@ import { Faults } from "../../services/faults.ts";
 import { MemoryEvidence } from "../../services/memoryEvidence.ts";
 import { Target } from "../../services/target.ts";
 import type { PressureEvidence } from "./evidence.ts";
-import { pressureWaitMs } from "./plan.ts";
+import { MORE_REQUESTS, pressureWaitMs } from "./plan.ts";
 import { isServed, isShed } from "./soak.ts";
 
 /** The ballast is sized to bring the instance this far above its own shedding line (0.80 -> 0.88). */
 export const ABOVE_SHED_BY = 0.08;
-/** Heavy requests sent once shedding (or serving again) was seen: it is not a one-off. */
-const MORE = 3;
 
 const notApplied = (reason: string, instanceId: string | null = null): PressureEvidence => ({
   notApplied: reason,
@@ -67,9 +65,13 @@ export const pressureStep = Effect.fn("memoryProfile.pressure")(function* (
   const after: Answer[] = [];
   const keep = (into: Answer[]) => (a: Answer) => Effect.sync(() => void into.push(a));
   const more = (into: Answer[]) =>
-    Effect.forEach(Array.from({ length: MORE }), () => heavyOnce.pipe(Effect.tap(keep(into))), {
-      discard: true,
-    });
+    Effect.forEach(
+      Array.from({ length: MORE_REQUESTS }),
+      () => heavyOnce.pipe(Effect.tap(keep(into))),
+      {
+        discard: true,
+      },
+    );
 
   const armed = yield* faults.inject("ballast", { aboveShedBy: ABOVE_SHED_BY }, victim);
   if (!armed) {

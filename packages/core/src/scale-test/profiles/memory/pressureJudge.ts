@@ -4,6 +4,7 @@ import type { Answer, MemoryPoint } from "../../data.ts";
 import type { Check, Metrics } from "../../schema.ts";
 import { round } from "../../stats.ts";
 import type { PressureEvidence } from "./evidence.ts";
+import { MORE_REQUESTS } from "./plan.ts";
 import { isServed, isShed } from "./soak.ts";
 
 const proven = (a: unknown) => typeof a === "string" && !a.startsWith("not proven");
@@ -35,8 +36,9 @@ export const judgePressure = (
   const reached = shed > 0 || held.some((s) => s.shedding);
   const lightOk = p.light.length > 0 && p.light.every(isServed);
   const stopped = mine.some((s) => s.at >= releasedAt && !s.shedding);
-  const tail = p.after.slice(-3);
-  const serving = tail.length === 3 && tail.every((a) => isServed(a) && fromIt(a));
+  // the last heavy requests after the release were all served by it
+  const tail = p.after.slice(-MORE_REQUESTS);
+  const serving = tail.length === MORE_REQUESTS && tail.every((a) => isServed(a) && fromIt(a));
 
   const notProven =
     p.notApplied !== null
