@@ -1,5 +1,5 @@
 import { HEADERS } from "@scaleproof/core/wire/headers";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { requestLineOf, signEvidence } from "../../src/runs/evidenceSignature.ts";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
 import { barsPath, barsRange } from "../support/http.ts";
@@ -58,6 +58,17 @@ describe("run evidence", () => {
       provider_fetch: 0,
       invalid_evidence: attempts.length * 2,
     });
+    // a signed request after them: once its event is stored, any earlier one would be too
+    // (the sink writes its batches in order)
+    const marker = `${runId}_marker`;
+    const markerPath = barsPath(barsRange(8, 12));
+    await fetch(c.url + markerPath, {
+      headers: signEvidence(ADMIN_TOKEN, marker, requestLineOf("GET", markerPath)),
+    });
+    await vi.waitFor(async () => expect((await persisted(marker))?.events).toBe(1), {
+      timeout: 10_000,
+      interval: 50,
+    });
     expect(await persisted(runId)).toEqual({ events: 0, jobs: 0 });
   });
 
@@ -82,7 +93,11 @@ describe("run evidence", () => {
       provider_fetch: 1,
       invalid_evidence: 0,
     });
-    expect(await persisted(runId)).toEqual({ events: 1, jobs: 1 });
+    // events are written in batches off the request path (at most 50 ms later)
+    await vi.waitFor(async () => expect(await persisted(runId)).toEqual({ events: 1, jobs: 1 }), {
+      timeout: 10_000,
+      interval: 50,
+    });
   });
 
   it("run ids stay off public job records", async () => {

@@ -164,8 +164,13 @@ describe("shedding against the container's limit (rss), not only the V8 heap", (
   it("Buffers outside the V8 heap push rss over the line: it sheds while the heap is nearly empty, then recovers", async () => {
     const admin = adminClient(one.url);
     const url = one.instanceUrl("i1");
+    // the registry is written on the sampler's first tick, which may come after startup
     const pressureOf = async () => {
-      const [i] = await admin.instances.list.query();
+      const [i] = await until(
+        () => admin.instances.list.query(),
+        (list) => list.length > 0,
+        "i1 in the instances registry",
+      );
       return i?.pressure as unknown as {
         bound: string;
         heapPressure: number;

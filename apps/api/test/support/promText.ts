@@ -34,7 +34,8 @@ const SUFFIXES: Record<MetricType, readonly string[]> = {
 const parseValue = (s: string, line: number): number => {
   if (s === "+Inf" || s === "Inf") return Number.POSITIVE_INFINITY;
   if (s === "-Inf") return Number.NEGATIVE_INFINITY;
-  if (s === "NaN") return Number.NaN;
+  // Prometheus reads NaN in any case (Go's ParseFloat); prom-client writes "Nan"
+  if (s.toLowerCase() === "nan") return Number.NaN;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) {
     throw new Error(`line ${line}: bad value ${JSON.stringify(s)}`);
   }

@@ -70,11 +70,28 @@ describe("preflight (every profile, in memory)", () => {
       expect(r.verdict).toBe("FAIL");
       const reach = checkNamed(r, "preflight.instances_reachable");
       expect(reach).toMatchObject({ actual: 1, pass: false, expected: ">= 2 (CLUSTER_INSTANCES)" });
-      expect(reach.detail).toBe("i1 in 10 probes through the balancer, 5 unanswered");
+      // rounds of 10 probes, 500 ms apart, for the 15 s settle window
+      expect(reach.detail).toBe("i1 in 310 probes through the balancer, 155 unanswered");
       // the unseen instance still counts in the budget, with the largest pool seen
       expect(checkNamed(r, "preflight.connection_budget").actual).toBe(24);
       expect(r.world.barsEvents).toEqual([]);
     }),
+  );
+
+  it.effect(
+    "waits for an instance that is rejoining the balancer (restarted after the last run crashed it)",
+    () =>
+      Effect.gen(function* () {
+        // i2 answers only from the fifth round of probes on (2 s after the first)
+        const r = yield* cache({
+          failRequest: (_m, path, n) =>
+            path === "/ops/health" && n % 2 === 0 && n <= 40 ? "unreachable" : undefined,
+        });
+        const reach = checkNamed(r, "preflight.instances_reachable");
+        expect(reach).toMatchObject({ actual: 2, pass: true });
+        expect(reach.detail).toBe("i1, i2 in 42 probes through the balancer, 20 unanswered");
+        expect(r.verdict).toBe("PASS");
+      }),
   );
 
   it.effect("refuses when the runner cannot reach Postgres", () =>

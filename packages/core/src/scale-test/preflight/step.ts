@@ -1,4 +1,4 @@
-import { Effect } from "effect";
+import { Clock, Effect } from "effect";
 import { combine, type ProfileResult, verdictOf } from "../check.ts";
 import type { Answer } from "../data.ts";
 import { ask } from "../poll.ts";
@@ -17,22 +17,36 @@ import { judgeExhaustion, judgePreflight } from "./judge.ts";
 /** Health probes through the balancer: this many per expected instance, at least MIN_PROBES. */
 export const PROBES_PER_INSTANCE = 5;
 export const MIN_PROBES = 10;
+/**
+ * An instance (re)started a moment ago, e.g. after the previous run crashed it, is not in
+ * rotation until the balancer's health check has seen it: rounds of probes go on this long,
+ * ROUND_PAUSE_MS apart, before an expected instance counts as unreachable.
+ */
+export const SETTLE_MS = 15_000;
+export const ROUND_PAUSE_MS = 500;
 
 /**
  * `/ops/health` through the balancer until every expected instance has answered (or the
- * probes run out; all of them when the count is unknown): each instance's last status.
+ * settle window is over; one round of probes when the count is unknown): each instance's
+ * last status.
  */
 const probeInstances = Effect.fn("preflight.probe")(function* (expected: number | null) {
   const target = yield* Target;
   const limit = Math.max(MIN_PROBES, (expected ?? 0) * PROBES_PER_INSTANCE);
   const seen = new Map<string, number>();
+  const allSeen = () => expected === null || seen.size >= expected;
   let probes = 0;
   let unreachable = 0;
-  while (probes < limit && (expected === null || seen.size < expected)) {
-    const a: Answer = yield* ask(target.get({ path: "/ops/health" }));
-    probes++;
-    if (a._tag === "Unreachable") unreachable++;
-    else if (a.response.instanceId) seen.set(a.response.instanceId, a.response.status);
+  const start = yield* Clock.currentTimeMillis;
+  for (;;) {
+    for (let n = 0; n < limit && !(expected !== null && allSeen()); n++) {
+      const a: Answer = yield* ask(target.get({ path: "/ops/health" }));
+      probes++;
+      if (a._tag === "Unreachable") unreachable++;
+      else if (a.response.instanceId) seen.set(a.response.instanceId, a.response.status);
+    }
+    if (allSeen() || (yield* Clock.currentTimeMillis) - start >= SETTLE_MS) break;
+    yield* Effect.sleep(ROUND_PAUSE_MS);
   }
   const instances: SeenInstance[] = [...seen].map(([instanceId, status]) => ({
     instanceId,
