@@ -71,6 +71,8 @@ const SHORT: LoadInput = {
   cooldownS: 2,
   baselineDurationS: 6,
   sustainedDurationS: 4,
+  // these cases are about one level's gates: no instance joins or leaves
+  scaleOutIn: false,
 };
 
 describe("load profile on a real 2-instance cluster", () => {
@@ -90,9 +92,12 @@ describe("load profile on a real 2-instance cluster", () => {
     ]);
     for (const row of rows) {
       expect(row.verdict).toBe("PASS");
-      // both instances answered every level above the baseline (round robin)
+      // both instances answered every level above the baseline (round robin), and during
+      // the sustained level the instance the platform added answered too
       if (row.offeredRps >= 5)
-        expect(Object.keys(row.instances ?? {}).sort()).toEqual(["i1", "i2"]);
+        expect(Object.keys(row.instances ?? {}).sort()).toEqual(
+          row.name === "sustained" ? ["i1", "i2", "i3"] : ["i1", "i2"],
+        );
       // every signal measured: CPU from the samplers, queues from /metrics
       for (const zone of Object.values(row.zones ?? {})) expect(zone.zone).not.toBeNull();
     }
@@ -100,6 +105,12 @@ describe("load profile on a real 2-instance cluster", () => {
     expect(top?.counts?.sent).toBe(500);
     expect(top?.histogram).toMatch(/^[A-Za-z0-9+/=]+$/);
     expect(checkOf(r, "load.recovery.heap").detail).toMatch(/^i1: .* MB -> .* MB/);
+    // scale-out and scale-in under load: i3 joined the sustained level, served, was drained
+    // and stopped with nothing failed, and the cluster is back to its two instances
+    expect(checkOf(r, "load.scale_out_in.done").actual).toBe("i3 added, then stopped");
+    expect(checkOf(r, "load.scale_out.served").actual).toBeGreaterThan(0);
+    expect(checkOf(r, "load.scale_in.failed_requests").actual).toBe(0);
+    expect(c.supervisor.live().map((s) => s.instanceId).sort()).toEqual(["i1", "i2"]);
     expect(r.metrics["load.recommendation"]).toMatch(
       /^scale out above \d+(\.\d)? req\/s per instance \(2 instances/,
     );

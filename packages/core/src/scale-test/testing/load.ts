@@ -108,8 +108,13 @@ export const testLoad = (world: WorldState, model: LoadModel) => {
       Effect.gen(function* () {
         const startedAt = yield* Clock.currentTimeMillis;
         segments.push({ from: startedAt, to: startedAt + spec.durationMs, rate: spec.rate });
-        yield* Effect.sleep(spec.durationMs);
-        const healthy = healthyLevel(spec, world.instances, startedAt);
+        // every instance in rotation at some point of the level answers its share
+        const seen = new Set(world.instances);
+        for (let k = 0; k < 10; k++) {
+          yield* Effect.sleep(spec.durationMs / 10);
+          for (const id of world.instances) seen.add(id);
+        }
+        const healthy = healthyLevel(spec, [...seen], startedAt);
         return model.level?.(healthy, spec) ?? healthy;
       }),
     probe: (ids: readonly string[]) =>

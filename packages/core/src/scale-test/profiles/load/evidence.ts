@@ -1,4 +1,5 @@
 import type { LevelMeasure, PlannedLevel, QueueProbe, ResourcePoint, WarmResult } from "./data.ts";
+import type { ScaleOutInEvidence } from "./scaleOutIn.ts";
 import type { ZoneBounds } from "./zones.ts";
 
 /** One level as measured: what the runner offered and got, and what the instances reported meanwhile. */
@@ -24,6 +25,8 @@ export interface LoadEvidence {
     readonly maxRate: number;
     readonly note: string | null;
   } | null;
+  /** Scale-out and scale-in during the sustained level; null: the runner cannot; absent: not asked. */
+  readonly scaleOutIn?: ScaleOutInEvidence | null | undefined;
 }
 
 /** The samples and probes of one level's window (a sample covers the interval before it). */

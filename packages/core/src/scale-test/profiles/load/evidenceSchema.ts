@@ -94,4 +94,17 @@ export const loadEvidence: z.ZodType<LoadEvidence> = z.object({
   ),
   runnerLagMs: n,
   capacity: z.object({ searched: z.boolean(), maxRate: n, note: z.string().nullable() }).nullable(),
+  scaleOutIn: z
+    .object({
+      added: z.string().nullable(),
+      addedAt: n.nullable(),
+      stopped: z.string().nullable(),
+      stoppedAt: n.nullable(),
+      error: z.string().nullable(),
+      stoppedAttempts: z.array(z.object({ jobId: z.string(), attempt: n, outcome: z.string() })),
+      duplicates: n,
+      overlaps: n,
+    })
+    .nullable()
+    .optional(),
 });

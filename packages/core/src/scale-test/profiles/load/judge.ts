@@ -6,6 +6,7 @@ import type { LoadEvidence } from "./evidence.ts";
 import { isGated, type JudgedLevel, judgeLevels, n1 } from "./levelJudge.ts";
 import { judgeRecovery } from "./recovery.ts";
 import { rowMetric, ZONE_BOUNDS_METRIC } from "./rows.ts";
+import { judgeScaleOutIn } from "./scaleOutInJudge.ts";
 import type { Readings } from "./signals.ts";
 import { zoneCheck } from "./tier.ts";
 import {
@@ -83,21 +84,34 @@ export const judgeLoad = (ev: LoadEvidence): LoadJudgement => {
   const levels = judgeLevels(ev);
   const baseline = ev.levels.find((l) => l.level.kind === "baseline");
   const recovery = ev.levels.find((l) => l.level.kind === "recovery");
+  // a level an instance joined and left is not a capacity reading (its latency has both
+  // transients in it, and its instance count is neither)
+  const scaledLevel = ev.scaleOutIn?.added ? "sustained" : null;
   const capacity = findCapacity(
-    levels.map((l) => ({
-      name: l.ev.level.name,
-      kind: l.ev.level.kind,
-      rate: l.ev.level.rate,
-      verdict: l.gates.verdict,
-      failed: l.gates.failed,
-      p95Ms: l.gates.p95Ms,
-      achievedPct: l.gates.achievedPct,
-      zone: worstOf(l.readings),
-      instances: Object.keys(l.ev.measure.byInstance).length,
-    })),
+    levels
+      .filter((l) => l.ev.level.kind !== scaledLevel)
+      .map((l) => ({
+        name: l.ev.level.name,
+        kind: l.ev.level.kind,
+        rate: l.ev.level.rate,
+        verdict: l.gates.verdict,
+        failed: l.gates.failed,
+        p95Ms: l.gates.p95Ms,
+        achievedPct: l.gates.achievedPct,
+        zone: worstOf(l.readings),
+        instances: Object.keys(l.ev.measure.byInstance).length,
+      })),
     ev.capacity?.searched ?? false,
   );
+  const scaled =
+    ev.scaleOutIn === undefined
+      ? null
+      : judgeScaleOutIn(
+          ev.scaleOutIn,
+          ev.levels.find((l) => l.level.kind === "sustained"),
+        );
   const summary = [
+    ...(scaled?.checks ?? []),
     ...zoneChecks(levels, ev.zones),
     ...(baseline && recovery ? judgeRecovery(baseline, recovery, ev.zones) : []),
     ...(ev.capacity ? [capacityCheck(capacity, ev.capacity)] : []),
@@ -107,6 +121,7 @@ export const judgeLoad = (ev: LoadEvidence): LoadJudgement => {
     summary,
     metrics: {
       ...loadMetrics(levels, capacity),
+      ...scaled?.metrics,
       [ZONE_BOUNDS_METRIC]: JSON.stringify(ev.zones),
     },
     levels,

@@ -47,6 +47,8 @@ export const loadParams = z
     /** s (seed: 900; quick: 20; a run's durationMin sets it when this is left out). */
     sustainedDurationS: seconds(4 * 3_600).optional(),
     sustainedP95Ms: z.number().positive().max(60_000).optional(),
+    /** During the sustained level, add an instance, then drain and stop it (default: on, where the platform can). */
+    scaleOutIn: z.boolean().optional(),
     /** After the recovery level, step the rate up x1.5 until a level fails its gates. */
     findCapacity: z.boolean().optional(),
     /** The search's first rate (default: the ladder's top rate x1.5). */

@@ -6,6 +6,7 @@ import { publish } from "../../publish.ts";
 import type { RunParams } from "../../schema.ts";
 import { Load } from "../../services/load.ts";
 import { Progress } from "../../services/progress.ts";
+import { Scaler } from "../../services/scaler.ts";
 import type { PlannedLevel } from "./data.ts";
 import type { LoadEvidence } from "./evidence.ts";
 import { judgeLoad } from "./judge.ts";
@@ -13,6 +14,7 @@ import { type LevelContext, type Report, runLevel } from "./level.ts";
 import type { JudgedLevel } from "./levelJudge.ts";
 import { LOAD_DEFAULT_MIN, loadPlan } from "./plan.ts";
 import { ZONE_BOUNDS_METRIC } from "./rows.ts";
+import { type ScaleOutInEvidence, scaleOutIn, scaleOutInJobs } from "./scaleOutIn.ts";
 import { capacityLevel, cooldownStep, gatedLevels, loadSettings } from "./settings.ts";
 
 /**
@@ -61,10 +63,19 @@ const runLoad = Effect.fn("loadProfile")(function* (params: RunParams) {
     runLevel(level, levels.length, ctx, report).pipe(
       Effect.tap((j) => Effect.sync(() => void levels.push(j))),
     );
+  const scaler = yield* Scaler;
+  const scaling = params.load?.scaleOutIn !== false;
+  let scaled: Omit<ScaleOutInEvidence, "stoppedAttempts" | "duplicates" | "overlaps"> | null = null;
   for (const level of gatedLevels(settings)) {
-    yield* run(level, (phase, f) =>
+    const measured = run(level, (phase, f) =>
       tracker.at(phase === "level" ? level.name : cooldownStep(level), f),
     );
+    if (level.kind === "sustained" && scaling && scaler.available) {
+      [, scaled] = yield* Effect.all([measured, scaleOutIn(level.durationMs)], {
+        concurrency: "unbounded",
+      });
+      if (scaled.stopped) ctx.instances.delete(scaled.stopped);
+    } else yield* measured;
   }
 
   let note: string | null = null;
@@ -104,6 +115,9 @@ const runLoad = Effect.fn("loadProfile")(function* (params: RunParams) {
     zones: settings.zones,
     runnerLagMs: settings.runnerLagMs,
     capacity: c ? { searched, maxRate: c.maxRate, note } : null,
+    ...(scaling
+      ? { scaleOutIn: scaled && { ...scaled, ...(yield* scaleOutInJobs(scaled.stopped)) } }
+      : {}),
   };
   const judged = judgeLoad(evidence);
   // the levels published their own checks as they were judged: what is left is the summary's
