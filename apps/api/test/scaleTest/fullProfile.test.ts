@@ -29,8 +29,8 @@ describe("full profile", () => {
     expect(run.metrics["verdict.jobs"]).toBe("PASS");
     expect(checkOf(run, "jobs/crash.instance_restarted").pass).toBe(true);
     // the local cluster lets the runner narrow the front door: the scaling figures are measured
-    expect(run.metrics["scaling.p95_1_instance_ms"]).toEqual(expect.any(Number));
-    expect(run.metrics["scaling.p95_1_vs_2_instances"]).toMatch(/ms -> .* ms with 2 instances/);
+    expect(run.metrics["scaling.p95_one_instance_ms"]).toEqual(expect.any(Number));
+    expect(run.metrics["scaling.p95_one_vs_all"]).toMatch(/ms -> .* ms with 2 instances/);
     expect(run.metrics["scaling.failed_requests"]).toBe(0);
   }, 180_000);
 
