@@ -23,6 +23,7 @@ import { observeRedis } from "./metrics/redis.ts";
 import { createMetrics, type Metrics } from "./metrics/registry.ts";
 import { observeShedder } from "./metrics/shedding.ts";
 import { createProvider } from "./providers/createProvider.ts";
+import { RateLimits } from "./rateLimits/limiter.ts";
 
 /** Reconnects forever with a capped backoff; a dead connection is noticed within a second. */
 const redisOptions = (name: string) => ({
@@ -43,6 +44,7 @@ export interface InstanceDeps {
   readonly shedder: LoadShedder;
   readonly sampler: MemorySampler;
   readonly metrics: Metrics;
+  readonly rateLimits: RateLimits;
   close(): Promise<void>;
 }
 
@@ -151,6 +153,7 @@ export const openInstanceDeps = async (
     shedder,
     sampler,
     metrics,
+    rateLimits: new RateLimits(redis, env, log),
     close: async () => {
       sampler.close();
       memoryFaults.close();

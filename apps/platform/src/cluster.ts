@@ -63,6 +63,8 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster> =>
       JOBS_LEASE_MS: "3000",
       CLUSTER_INSTANCES: String(options.instances),
       SCALE_TEST_TARGET_URL: balancer.url,
+      // HAProxy, on loopback, says who the client is in X-Forwarded-For.
+      TRUSTED_PROXIES: "127.0.0.1,::1",
       ...options.env,
       ...providerEnv,
     };

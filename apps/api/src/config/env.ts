@@ -117,6 +117,19 @@ export const instanceEnv = z.object({
   /** Cluster-wide cap on pending jobs (queued + running); beyond it 429 QUEUE_FULL. */
   QUEUE_MAX_PENDING: z.coerce.number().int().min(1).default(50),
   QUEUE_FULL_RETRY_AFTER_S: z.coerce.number().int().min(1).max(3_600).default(5),
+  /**
+   * Per-client limits (requests per RATE_LIMIT_WINDOW_S, counted in Redis across every
+   * instance) on bars reads and backtest enqueues; 0 turns one off. The admin token and
+   * the runner's signed traffic are exempt.
+   */
+  RATE_LIMIT_BARS: z.coerce.number().int().min(0).default(120),
+  RATE_LIMIT_BACKTESTS: z.coerce.number().int().min(0).default(30),
+  RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
+  /**
+   * Proxies whose X-Forwarded-For names the client (addresses or CIDRs, comma-separated:
+   * the load balancer). Unset: the header is ignored and the socket's peer is the client.
+   */
+  TRUSTED_PROXIES: z.string().default(""),
   /** Bearer token that may read /metrics and nothing else (for a Prometheus scraper). */
   METRICS_TOKEN: token,
   /** Serve /metrics without a token (only where the network already keeps strangers out). */

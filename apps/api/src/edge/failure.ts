@@ -8,6 +8,7 @@ import {
 } from "@scaleproof/core/bars/errors";
 import { IdempotencyConflict } from "../backtests/errors.ts";
 import { MemoryPressure } from "../memory/errors.ts";
+import { RateLimited } from "../rateLimits/errors.ts";
 import { IngestBacklogged, SnapshotConflict } from "../snapshots/errors.ts";
 import {
   ChunkConflict,
@@ -91,6 +92,15 @@ export const toHttpFailure = (error: unknown): HttpFailure => {
       message: `${error.pending} jobs are pending (queued or running); the cap is ${error.cap}`,
       retryAfterSec: error.retryAfterSec,
       details: { pending: error.pending, cap: error.cap },
+    };
+  }
+  if (error instanceof RateLimited) {
+    return {
+      status: 429,
+      code: "RATE_LIMITED",
+      message: `at most ${error.limit} ${error.what} per ${error.windowSec} s per client; retry after ${error.retryAfterSec} s`,
+      retryAfterSec: error.retryAfterSec,
+      details: { limit: error.limit, windowSec: error.windowSec },
     };
   }
   if (error instanceof SnapshotConflict) {

@@ -10,6 +10,7 @@ import { checkHealth } from "../instance/health.ts";
 import { VERSION } from "../instance/version.ts";
 import { serveMetrics } from "../metrics/endpoint.ts";
 import { timeRequests } from "../metrics/http.ts";
+import { clientOf, limitRate } from "../rateLimits/middleware.ts";
 import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 import { appRouter } from "../trpc/root.ts";
 import { adminOnly, BODY_LIMITS, limitBody, TRPC_MAX_BATCH } from "./limits.ts";
@@ -63,6 +64,8 @@ export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator):
   app.use("/ops/scale-test/*", adminOnly(authenticate), limitBody(BODY_LIMITS.json));
   app.use("/api/backtests", limitBody(BODY_LIMITS.json));
   app.use("/trpc/*", limitBody(BODY_LIMITS.trpc));
+  // Per client: bars reads here; backtest enqueues (REST and tRPC) in heavyProcedure.
+  app.get("/api/bars", limitRate(deps, "bars", authenticate));
   app.use("/api/bars", shedHeavy(deps));
   app.on("POST", "/api/backtests", shedHeavy(deps));
   mountBars(app, deps);
@@ -87,6 +90,7 @@ export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator):
         headers: c.req.raw.headers,
         request: c.req.raw,
         principal: authenticate(c.req.header("authorization")),
+        client: clientOf(deps, c),
       }),
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR" && !failureOf(error)) {

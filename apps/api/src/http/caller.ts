@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { tokenAuthenticator } from "../auth/tokens.ts";
 import type { InstanceDeps } from "../deps.ts";
+import { clientOf } from "../rateLimits/middleware.ts";
 import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 import { appRouter } from "../trpc/root.ts";
 import { createCallerFactory } from "../trpc/trpc.ts";
@@ -21,4 +22,5 @@ export const procedures = (ctx: RestContext, c: Context) =>
     headers: c.req.raw.headers,
     request: c.req.raw,
     principal: ctx.authenticate(c.req.header("authorization")),
+    client: clientOf(ctx.deps, c),
   });

@@ -15,6 +15,15 @@ export type RunEvidence =
   | { readonly ok: true; readonly runId: string | undefined }
   | { readonly ok: false; readonly error: z.ZodError };
 
+/** Whether the runner signed this request as a run's evidence (no side effects). */
+export const isSignedRunTraffic = (deps: InstanceDeps, req: Request): boolean =>
+  verifyEvidence(
+    deps.env.ADMIN_TOKEN,
+    req.headers.get(HEADERS.run) ?? undefined,
+    req.headers.get(HEADERS.runSignature),
+    requestLineOf(req.method, req.url),
+  ).kind === "valid";
+
 /**
  * The run a request is evidence of. A malformed run id is a 400; a tag without the
  * runner's valid signature counts as no evidence at all (the request is served as an

@@ -5,6 +5,7 @@ import type { InstanceDeps } from "../deps.ts";
 import { asTrpcError, formatError } from "../edge/trpc.ts";
 import { runEvidenceOf } from "../http/evidence.ts";
 import { countShed, sheddingNow, shedError } from "../http/shed.ts";
+import { BUCKET_OF_PROCEDURE } from "../rateLimits/limiter.ts";
 import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 
 export interface TrpcContext {
@@ -14,6 +15,8 @@ export interface TrpcContext {
   /** The HTTP request (a REST route's, when called from one): run evidence is verified on it. */
   readonly request: Request;
   readonly principal: Principal;
+  /** The client's address, for per-client rate limits (see rateLimits/clientAddress.ts). */
+  readonly client: string;
 }
 
 const t = initTRPC.context<TrpcContext>().create({
@@ -45,12 +48,22 @@ export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
 
 /**
  * Heavy procedures (bars, enqueue) shed under memory pressure, like their REST twins,
- * and read the run a request is evidence of (validated: 400 naming the header).
+ * read the run a request is evidence of (validated: 400 naming the header), and spend
+ * the client's rate limit: each call of a batch counts (429 RATE_LIMITED beyond it).
  */
-export const heavyProcedure = publicProcedure.use(async ({ ctx, next }) => {
+export const heavyProcedure = publicProcedure.use(async ({ ctx, next, path }) => {
   const run = await runEvidenceOf(ctx.deps, ctx.request);
   if (!run.ok)
     throw new TRPCError({ code: "BAD_REQUEST", message: "invalid input", cause: run.error });
+  const bucket = BUCKET_OF_PROCEDURE[path];
+  if (bucket) {
+    const exempt = run.runId !== undefined || adminProblem(ctx.principal) === undefined;
+    await ctx.deps.rateLimits
+      .consume(bucket, { client: ctx.client, exempt })
+      .catch((error: unknown) => {
+        throw asTrpcError(error);
+      });
+  }
   if (sheddingNow(ctx.deps)) {
     await countShed(ctx.deps, run.runId);
     throw asTrpcError(shedError(ctx.deps));

@@ -45,6 +45,10 @@ export const startTestCluster = async (
         // Many test clusters share one Postgres (max_connections 100): small pools keep
         // the suite within it (a test that needs the seed's pool says so in its env).
         DB_POOL_MAX: "4",
+        // Tests send unsigned traffic from one address (hundreds of concurrent POSTs):
+        // per-client limits far above that; rateLimits.test.ts sets its own low ones.
+        RATE_LIMIT_BARS: "1000000",
+        RATE_LIMIT_BACKTESTS: "1000000",
         ...options.env,
       },
       databentoApiKey: undefined,

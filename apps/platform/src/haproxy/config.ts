@@ -35,7 +35,9 @@ const jsonError = (status: number, code: string, message: string, retryAfter?: n
  *   hits every instance alike, and their typed degraded answers beat a balancer 503;
  * - `x-route-to: <instanceId>` pins a request to that instance while it is up (the map
  *   says which slot it has); an unknown or downed instance falls back to balancing;
- * - the balancer's own errors are JSON like the instances' (503 NO_LIVE_INSTANCE).
+ * - the balancer's own errors are JSON like the instances' (503 NO_LIVE_INSTANCE);
+ * - X-Forwarded-For carries the client's address to the instances (they believe it from
+ *   the balancer only: TRUSTED_PROXIES), for per-client rate limits.
  */
 export const renderConfig = (o: HaproxyConfigOptions): string => {
   const pinned = `req.hdr(${o.routeToHeader}),map(${o.pinMapPath})`;
@@ -48,6 +50,7 @@ export const renderConfig = (o: HaproxyConfigOptions): string => {
     "defaults",
     "  mode http",
     "  option http-keep-alive",
+    "  option forwardfor",
     "  http-reuse safe",
     "  timeout connect 1s",
     "  timeout client 120s",
