@@ -57,4 +57,18 @@ describe("calibration matrix", () => {
     for (const c of CALIBRATION_CASES.filter((x) => x.expect === "FAIL"))
       expect(c.fault).not.toBeNull();
   });
+
+  it("every defect runs with the parameters of a healthy control of its profile", () => {
+    // A defect FAILing under parameters no control PASSed with proves nothing about the
+    // defect (a zombie killed by the crash fails the fencing check on a healthy queue too).
+    const controls = CALIBRATION_CASES.filter((c) => c.expect === "PASS");
+    for (const c of CALIBRATION_CASES.filter((x) => x.expect === "FAIL")) {
+      const twin = controls.find(
+        (k) =>
+          k.profile === c.profile &&
+          JSON.stringify(k.params ?? {}) === JSON.stringify(c.params ?? {}),
+      );
+      expect(twin, c.id).toBeDefined();
+    }
+  });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest";
 import { Effect } from "effect";
+import type { ExecutionEvent } from "../../src/jobs/events.ts";
+import { zombieCompleted } from "../../src/scale-test/profiles/jobs/verify.ts";
 import type { RunInput } from "../../src/scale-test/schema.ts";
 import { cleanHistory, withCrash } from "../../src/scale-test/testing/jobs.ts";
 import type { WorldOptions } from "../../src/scale-test/testing/world.ts";
@@ -111,4 +113,56 @@ describe("jobs profile (quick, in memory, on the test clock)", () => {
       expect(r.metrics["jobs.refused"]).toBe(1);
     }),
   );
+
+  it.effect(
+    "a zombie whose late completion was accepted (fencing off) FAILs the fencing check as a duplicate",
+    () =>
+      Effect.gen(function* () {
+        const r = yield* run(
+          { jobHistory: (ids) => withZombie(cleanHistory(ids), "2", "finish") },
+          { crash: false, stall: true },
+        );
+        expect(r.verdict).toBe("FAIL");
+        expect(checkNamed(r, "stall.zombie_completion_rejected").actual).toBe(0);
+        expect(checkNamed(r, "jobs.duplicates").actual).toBe(1);
+      }),
+  );
+});
+
+/** Job `jobId`'s attempt 1 stalls on i2, attempt 2 on i1 takes over and finishes, then the zombie's completion arrives. */
+const withZombie = (
+  h: ReturnType<typeof cleanHistory>,
+  jobId: string,
+  late: "finish" | "completion_rejected",
+) => ({
+  jobs: h.jobs.map((j) => (j.id === jobId ? { ...j, attemptCount: 2 } : j)),
+  events: [
+    ...h.events.filter((e) => e.jobId !== jobId),
+    { jobId, attempt: 1, kind: "start", at: 0, instanceId: "i2", bootId: "b2" },
+    {
+      jobId,
+      attempt: 2,
+      kind: "start",
+      at: 3000,
+      instanceId: "i1",
+      bootId: "b1",
+      previousLeaseExpiresAt: 2000,
+    },
+    { jobId, attempt: 2, kind: "finish", at: 3100, instanceId: "i1", bootId: "b1" },
+    { jobId, attempt: 1, kind: late, at: 6000, instanceId: "i2", bootId: "b2" },
+  ] satisfies ExecutionEvent[],
+});
+
+describe("zombieCompleted (when the verify step stops waiting for a stalled worker)", () => {
+  const ids = ["1", "2", "3"];
+  it("not on a clean history, nor on a crashed attempt that never ended", () => {
+    expect(zombieCompleted(cleanHistory(ids).events)).toBe(false);
+    expect(zombieCompleted(withCrash(cleanHistory(ids), "2").events)).toBe(false);
+  });
+  it("when the zombie's completion was fenced off, and when it was accepted (fencing off)", () => {
+    expect(zombieCompleted(withZombie(cleanHistory(ids), "2", "completion_rejected").events)).toBe(
+      true,
+    );
+    expect(zombieCompleted(withZombie(cleanHistory(ids), "2", "finish").events)).toBe(true);
+  });
 });

@@ -26,9 +26,17 @@ export interface CalibrationCase {
 }
 
 /**
+ * A zombie and nothing else: the run's faults spare its runner, so on two instances a
+ * crash would hit the instance whose worker stalled and kill the zombie before its late
+ * completion (the fencing it exists to test would never be reached).
+ */
+const ZOMBIE = { stall: true, crash: false } as const;
+
+/**
  * Every defect the profiles exist to catch, partial ones included (one layer of two
  * broken, the smallest leak rate claimed), plus a healthy control per profile. A YES is
- * only as good as this matrix.
+ * only as good as this matrix. A defect case runs with the same parameters as a control
+ * of its profile, so a FAIL is the fault's doing.
  */
 export const CALIBRATION_CASES: readonly CalibrationCase[] = [
   {
@@ -67,10 +75,18 @@ export const CALIBRATION_CASES: readonly CalibrationCase[] = [
     expect: "PASS",
   },
   {
+    id: "control.jobs-zombie",
+    defect: "none (healthy control: a stalled worker completes late, fenced off)",
+    profile: "jobs",
+    params: ZOMBIE,
+    fault: null,
+    expect: "PASS",
+  },
+  {
     id: "jobs.no-fence",
     defect: "lease fencing off (a zombie's late completion accepted)",
     profile: "jobs",
-    params: { stall: true },
+    params: ZOMBIE,
     fault: { name: "jobs-no-fence" },
     expect: "FAIL",
   },

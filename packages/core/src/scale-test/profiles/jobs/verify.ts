@@ -8,11 +8,26 @@ import type { Restart } from "./evidence.ts";
 import { orphanedAttempts } from "./judge.ts";
 import { RESTART_WAIT_MS, ZOMBIE_WAIT_MS } from "./plan.ts";
 
-/** A zombie finishes after its job was completed by the retry: give its fenced-off completion time to arrive. */
+/**
+ * A zombie's late completion has arrived: fenced off, or (fencing broken) accepted, which
+ * shows as a finish by an attempt that a later attempt had already taken over.
+ */
+export const zombieCompleted = (events: readonly ExecutionEvent[]): boolean => {
+  const started = new Set(
+    events.filter((e) => e.kind === "start").map((e) => `${e.jobId}:${e.attempt}`),
+  );
+  return events.some(
+    (e) =>
+      e.kind === "completion_rejected" ||
+      (e.kind === "finish" && started.has(`${e.jobId}:${e.attempt + 1}`)),
+  );
+};
+
+/** A zombie finishes after its job was completed by the retry: give its completion time to arrive. */
 export const awaitZombie = JobEvidence.use((jobs) =>
   pollUntil(
     jobs.history,
-    (h) => h.events.some((e) => e.kind === "completion_rejected"),
+    (h) => zombieCompleted(h.events),
     "250 millis",
     `${ZOMBIE_WAIT_MS} millis`,
   ),
