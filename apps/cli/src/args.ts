@@ -25,12 +25,18 @@ export const OPTIONS = {
   status: { type: "string" },
   instance: { type: "string" },
   cases: { type: "string" },
+  threshold: { type: "string", multiple: true },
+  config: { type: "string" },
   ...LOAD_OPTIONS,
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
 type Values = {
-  -readonly [K in OptionName]?: (typeof OPTIONS)[K]["type"] extends "string" ? string : boolean;
+  -readonly [K in OptionName]?: (typeof OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof OPTIONS)[K]["type"] extends "string"
+      ? string
+      : boolean;
 };
 
 const GLOBAL: readonly OptionName[] = ["target", "token", "help"];

@@ -10,6 +10,7 @@ import { list } from "./commands/list.ts";
 import { results } from "./commands/results.ts";
 import { run } from "./commands/run.ts";
 import { status } from "./commands/status.ts";
+import { thresholds } from "./commands/thresholds.ts";
 import { ArgumentError } from "./errors.ts";
 import { EXIT } from "./exit.ts";
 import { createOutput } from "./output.ts";
@@ -26,6 +27,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   fault,
   judge,
   calibrate,
+  thresholds,
 };
 
 const commandOf = (name: string): Command | undefined =>

@@ -5,6 +5,7 @@ import { parseDuration } from "./duration.ts";
 import { ArgumentError } from "./errors.ts";
 import { loadFlagOf, loadInputFrom } from "./loadArgs.ts";
 import { parseRanges } from "./ranges.ts";
+import { thresholdsFrom } from "./thresholdArgs.ts";
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -30,6 +31,7 @@ export const runInputFrom = (values: CommandLine["values"]): RunInput => {
       : values["duration-min"] !== undefined
         ? number("--duration-min", values["duration-min"])
         : undefined;
+  const thresholds = thresholdsFrom(values);
   const parsed = runInput.safeParse({
     profile: values.profile,
     quick: values.quick ?? false,
@@ -44,11 +46,17 @@ export const runInputFrom = (values: CommandLine["values"]): RunInput => {
     ...(values.crash === undefined ? {} : { crash: values.crash }),
     ...(values.stall === undefined ? {} : { stall: values.stall }),
     ...loadInputFrom(values),
+    ...(thresholds.thresholds === undefined ? {} : { thresholds: thresholds.thresholds }),
   });
   if (!parsed.success) {
     throw ArgumentError.of(
       fieldProblems(parsed.error).map((p) => {
         const field = p.field.split(".")[0] ?? p.field;
+        if (field === "thresholds") {
+          // thresholds.<metric>.<i>: the metric's name has dots of its own
+          const metric = p.field.slice("thresholds.".length).replace(/\.\d+$/, "");
+          return { flag: thresholds.flagOf(metric), problem: `${metric}: ${p.message}` };
+        }
         const flag =
           field === "durationMin"
             ? durationFlag

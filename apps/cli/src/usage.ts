@@ -8,12 +8,14 @@ export const USAGE = `usage:
                  [--sustained 10] [--sustained-duration 15m] [--sustained-p95 100]
                  [--find-capacity] [--capacity-start R] [--capacity-max R] [--runner-lag MS]
                  [--mix CACHED:NEW:BACKTESTS]
+                 [--threshold METRIC=EXPR ...] [--config FILE]
                  [--json FILE|-] [--junit FILE] [--summary FILE]
   scaleproof status
   scaleproof results RUN_ID [--json FILE|-] [--junit FILE] [--summary FILE]
   scaleproof list [--limit N] [--profile P] [--status queued|running|passed|failed|aborted]
   scaleproof cancel RUN_ID
   scaleproof export RUN_ID [--json FILE|-]          (default: stdout)
+  scaleproof thresholds        every gate as a k6 threshold metric: seed default, unit, judge
   scaleproof judge FILE        re-judge an export from its evidence: 0 agrees, 1 not, 2 not an export
   scaleproof fault list | set NAME [--instance ID] | clear [NAME]   (needs FAULTS_ENABLED)
   scaleproof calibrate [--quick] [--cases ID,ID] [--json FILE|-]
@@ -30,4 +32,7 @@ run: Ctrl-C cancels the run it started (a second Ctrl-C leaves at once); --durat
   with --json - the export goes to stdout and everything else to stderr; the Markdown
   summary is also appended to $GITHUB_STEP_SUMMARY when it is set. load: rates in req/s, gates
   one value for every level or one per level, seed defaults for what is left out.
+  thresholds in k6's syntax: --threshold 'cache.hit_rate=rate>=0.95' (repeatable) and/or
+  --config FILE, a JSON {"thresholds": {"memory.latency_ms": ["p(95)<300"]}}; the flag wins
+  for its metric, and a threshold wins over the same gate's --p95/--error-fail.
 exit codes: 0 PASS, 1 FAIL, 2 error (bad arguments, unreachable, refused, aborted, Ctrl-C)`;

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type RunExport, runExport } from "@scaleproof/client/export";
+import { thresholdsOfParams } from "@scaleproof/core/scale-test/thresholds/schema";
 import { type CheckAgreement, rejudge } from "@scaleproof/core/scale-test/verdict/rejudge";
 import { ArgumentError } from "../errors.ts";
 import { EXIT } from "../exit.ts";
@@ -72,7 +73,9 @@ export const judge: Command = {
       );
       return EXIT.fail;
     }
-    const r = rejudge({ verdict: doc.run.verdict, checks: doc.checks }, evidence);
+    // the thresholds the run set: the same lines, or the checks would not agree
+    const thresholds = thresholdsOfParams(doc.parameters);
+    const r = rejudge({ verdict: doc.run.verdict, checks: doc.checks }, evidence, thresholds);
     out.line(`${doc.run.id} (${doc.run.profile}), re-judged from ${file}:`);
     for (const c of r.checks) printCheck(out, c);
     const verdict = `verdict: stored ${doc.run.verdict ?? "none"}, re-judged ${r.verdict}`;

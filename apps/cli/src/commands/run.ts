@@ -32,6 +32,8 @@ export const run: Command = {
     "crash",
     "stall",
     ...LOAD_FLAGS,
+    "threshold",
+    "config",
     "json",
     "junit",
     "summary",

@@ -3,10 +3,10 @@ import { dbGatesInput } from "./profiles/db/gates.ts";
 import { ingestParams } from "./profiles/ingest/params.ts";
 import { loadParams } from "./profiles/load/params.ts";
 import { uploadsParams } from "./profiles/uploads/params.ts";
+import { thresholdsInput } from "./thresholds/schema.ts";
 import { runEvidence } from "./verdict/schema.ts";
 
 /** The scale-test wire shapes: API validation, CLI and UI types, the versioned JSON export. */
-
 /** Profiles a run can ask for. Later profiles add their name here and to the registry. */
 export const PROFILE_NAMES = [
   "cache",
@@ -66,6 +66,8 @@ export const runInput = z.strictObject({
   ingest: ingestParams.optional(),
   /** Uploads profile: sizes, failure and rss lines, the soak and its gates (seed 004 defaults when left out). */
   uploads: uploadsParams.optional(),
+  /** k6 thresholds, metric -> expressions (`{"cache.hit_rate": ["rate>=0.95"]}`): they override the gates above. */
+  thresholds: thresholdsInput.optional(),
 });
 export type RunInput = z.input<typeof runInput>;
 export type RunParams = z.output<typeof runInput>;

@@ -6,24 +6,28 @@ import { judgeJobs } from "../profiles/jobs/judge.ts";
 import { judgeLoad } from "../profiles/load/judge.ts";
 import { judgeMemory } from "../profiles/memory/judge.ts";
 import type { Check, Verdict } from "../schema.ts";
+import type { ThresholdsSet } from "../thresholds/resolve.ts";
 import type { ProfileEvidence, RunEvidence } from "./evidence.ts";
 
-/** A profile's findings from its evidence alone, with the same pure judges the run used. */
-export const judgeProfile = (e: ProfileEvidence): ProfileResult => {
+/**
+ * A profile's findings from its evidence alone, with the same pure judges the run used
+ * and the k6 thresholds it set (its parameters' `thresholds`; seed defaults when none).
+ */
+export const judgeProfile = (e: ProfileEvidence, t?: ThresholdsSet): ProfileResult => {
   switch (e.profile) {
     case "cache":
-      return judgeCache(e.cache);
+      return judgeCache(e.cache, t);
     case "jobs":
       return judgeJobs(e.jobs);
     case "memory":
-      return judgeMemory(e.memory);
+      return judgeMemory(e.memory, t);
     case "load": {
       const { checks, metrics } = judgeLoad(e.load);
       return { checks, metrics };
     }
     case "full":
       return judgeFull(
-        e.parts.map((p) => ({ name: p.profile, result: judgeProfile(p) })),
+        e.parts.map((p) => ({ name: p.profile, result: judgeProfile(p, t) })),
         e.scaling,
       );
   }
@@ -33,14 +37,14 @@ export const judgeProfile = (e: ProfileEvidence): ProfileResult => {
  * The run's findings from its evidence alone, in the order the run reported them: the
  * preflight's, the profile's, then the pool-exhaustion count (registry's `withPreflight`).
  */
-export const judgeEvidence = (e: RunEvidence): ProfileResult =>
+export const judgeEvidence = (e: RunEvidence, t?: ThresholdsSet): ProfileResult =>
   e.preflight
     ? combine(
         judgePreflight(e.preflight.evidence).result,
-        judgeProfile(e),
+        judgeProfile(e, t),
         judgeExhaustion(e.preflight.exhaustion.before, e.preflight.exhaustion.after),
       )
-    : judgeProfile(e);
+    : judgeProfile(e, t);
 
 /** One check as stored next to the same check re-computed (null: absent on that side). */
 export interface CheckAgreement {
@@ -69,8 +73,9 @@ const same = (a: Check, b: Check) => {
 export const rejudge = (
   stored: { readonly verdict: Verdict | null; readonly checks: readonly Check[] },
   evidence: RunEvidence,
+  thresholds?: ThresholdsSet,
 ): Rejudged => {
-  const recomputed = judgeEvidence(evidence).checks;
+  const recomputed = judgeEvidence(evidence, thresholds).checks;
   const names = [...new Set([...stored.checks, ...recomputed].map((c) => c.name))];
   const checks = names.map((name): CheckAgreement => {
     const s = stored.checks.find((c) => c.name === name) ?? null;

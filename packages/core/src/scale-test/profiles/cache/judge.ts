@@ -1,5 +1,6 @@
 import { responsesOf } from "../../answers.ts";
 import { check, combine, equals, type ProfileResult } from "../../check.ts";
+import type { ThresholdsSet } from "../../thresholds/resolve.ts";
 import { answersOf, type CacheEvidence } from "./evidence.ts";
 import { judgeRun } from "./runJudge.ts";
 import { judgeStampede } from "./stampedeJudge.ts";
@@ -54,11 +55,11 @@ export const judgeHit = (ev: Pick<CacheEvidence, "requests" | "pin">): ProfileRe
 };
 
 /** Seed PROFILE 1's verdict from the evidence alone: the same checks, in the order the run reports them. */
-export const judgeCache = (ev: CacheEvidence): ProfileResult =>
+export const judgeCache = (ev: CacheEvidence, thresholds?: ThresholdsSet): ProfileResult =>
   combine(
     judgeWarmup(ev),
     judgeHit(ev),
     judgeStampede(ev.stampede),
     judgeTakeover(ev.takeover),
-    judgeRun(ev),
+    judgeRun(ev, thresholds),
   );

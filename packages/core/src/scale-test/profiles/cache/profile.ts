@@ -118,6 +118,9 @@ const runCache = Effect.fn("cacheProfile")(function* (params: RunParams) {
         ? null
         : upstreamA - upstreamBefore.A + (upstreamB - upstreamBefore.B),
   };
-  yield* publish(judgeRun(ev));
-  return { ...judgeCache(ev), evidence: { profile: "cache", cache: ev } } satisfies Judged;
+  yield* publish(judgeRun(ev, params.thresholds));
+  return {
+    ...judgeCache(ev, params.thresholds),
+    evidence: { profile: "cache", cache: ev },
+  } satisfies Judged;
 });

@@ -3,11 +3,10 @@ import { atLeast, check, equals, type ProfileResult } from "../../check.ts";
 import type { RunCounters } from "../../data.ts";
 import type { Check } from "../../schema.ts";
 import { percentile, round } from "../../stats.ts";
+import { allHold, describeInForce, inForce, type ThresholdsSet } from "../../thresholds/resolve.ts";
 import { agreement } from "./agreement.ts";
 import { answersOf, type CacheEvidence, instancesWithHit } from "./evidence.ts";
 import { holderDeath } from "./takeoverJudge.ts";
-
-export const MIN_HIT_RATE = 0.9;
 
 const rounded = (n: number | null) => (n === null ? null : round(n));
 const minus = (a: RunCounters, b: RunCounters): RunCounters => ({
@@ -46,7 +45,8 @@ const fetchesPerKey = (ev: CacheEvidence): Check => {
  * one fetch per key, no failures. The takeover step's own traffic (a new key and a
  * crash) is taken out of the hit rate and the agreement; its step judges it.
  */
-export const judgeRun = (ev: CacheEvidence): ProfileResult => {
+export const judgeRun = (ev: CacheEvidence, thresholds?: ThresholdsSet): ProfileResult => {
+  const hitGate = inForce(thresholds, "cache.hit_rate");
   const w = ev.countersAfterWarmup;
   const t = ev.takeover;
   const end = minus(ev.countersAtEnd, t ? minus(t.after, t.before) : ZERO);
@@ -69,9 +69,9 @@ export const judgeRun = (ev: CacheEvidence): ProfileResult => {
       check(
         "verdict",
         "cache.hit_rate_after_warmup",
-        `>= ${MIN_HIT_RATE}`,
+        describeInForce(hitGate),
         hitRate,
-        atLeast(MIN_HIT_RATE),
+        () => allHold(hitGate, () => hitRate),
         `Redis counters: ${hits} hits, ${misses} misses; responses say ${observed}`,
       ),
       check(

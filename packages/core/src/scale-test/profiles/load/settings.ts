@@ -10,13 +10,12 @@ import {
   RUNNER_LAG_MS,
   S,
   SEED_BASELINE,
-  SEED_ERROR_FAIL_PCT,
-  SEED_ERROR_PASS_PCT,
   SEED_LEVELS,
   SEED_SUSTAINED,
   seedGateAt,
 } from "./defaults.ts";
 import type { LoadParams } from "./params.ts";
+import { errorGatesOf, p95LineOf } from "./thresholds.ts";
 import { SEED_ZONES, type ZoneBounds } from "./zones.ts";
 
 export interface CapacitySearch {
@@ -67,10 +66,8 @@ export const loadSettings = (params: RunParams): LoadSettings => {
   const ms = (s: number | undefined, fallback: number) => (s === undefined ? fallback : s * S);
   const levelMs = ms(p.levelDurationS, d.level);
   const cooldownMs = ms(p.cooldownS, d.cooldown);
-  const errors = {
-    errorPassPct: p.errorPassPct ?? SEED_ERROR_PASS_PCT,
-    errorFailPct: p.errorFailPct ?? SEED_ERROR_FAIL_PCT,
-  };
+  const errors = errorGatesOf(p, params.thresholds);
+  const p95Line = p95LineOf(params.thresholds);
   const rates = p.levels ?? [...SEED_LEVELS];
   const ladder = rates.map(
     (rate, i): PlannedLevel => ({
@@ -82,7 +79,7 @@ export const loadSettings = (params: RunParams): LoadSettings => {
       gate: {
         achievedPct:
           p.achievedPct === undefined ? seedGateAt(rate).achievedPct : at(p.achievedPct, i, 90),
-        p95Ms: p.p95Ms === undefined ? seedGateAt(rate).p95Ms : at(p.p95Ms, i, 300),
+        p95Ms: p95Line ?? (p.p95Ms === undefined ? seedGateAt(rate).p95Ms : at(p.p95Ms, i, 300)),
         ...errors,
       },
     }),

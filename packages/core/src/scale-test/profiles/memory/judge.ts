@@ -1,14 +1,15 @@
 import { sampleFailures } from "../../answers.ts";
-import { atLeast, atMost, check, equals, type ProfileResult } from "../../check.ts";
+import { atLeast, check, equals, type ProfileResult } from "../../check.ts";
 import type { MemoryPoint } from "../../data.ts";
 import { percentile, round } from "../../stats.ts";
+import { aggregate } from "../../thresholds/aggregate.ts";
+import { allHold, describeInForce, inForce, type ThresholdsSet } from "../../thresholds/resolve.ts";
 import type { SoakEvidence } from "./evidence.ts";
 import { judgeLeaks } from "./leak.ts";
+import { leakInForce } from "./plan.ts";
 import { judgePressure } from "./pressureJudge.ts";
 
 const MB = 1024 * 1024;
-/** The latency target for the mixed workload (the seed: "define baseline target in code"). */
-export const P95_TARGET_MS = 500;
 
 const rounded = (n: number | null, digits = 2) => (n === null ? null : round(n, digits));
 
@@ -29,7 +30,7 @@ const byInstance = (samples: readonly MemoryPoint[]) => {
  * under applied pressure 503s instead of crashes, then recovery; no failed requests
  * (503 MEMORY_PRESSURE is shedding).
  */
-export const judgeMemory = (ev: SoakEvidence): ProfileResult => {
+export const judgeMemory = (ev: SoakEvidence, thresholds?: ThresholdsSet): ProfileResult => {
   const all = byInstance(ev.samples);
   const inSoak = (ss: readonly MemoryPoint[]) =>
     ss.filter((s) => s.at >= ev.soak.from && s.at <= ev.soak.to);
@@ -45,7 +46,11 @@ export const judgeMemory = (ev: SoakEvidence): ProfileResult => {
   const reclaiming = reclaim.filter((r) => r.gcs > 0 && r.drops > 0).length;
   const w = ev.workload;
   const p95 = rounded(percentile(w.servedMs, 95));
-  const leaks = judgeLeaks(soak, ev.soak, ev.leak);
+  // the mixed workload's latency line (the seed: p(95)<=500), k6-style over served times
+  const latency = inForce(thresholds, "memory.latency_ms");
+  const first = latency.thresholds[0];
+  const latencyActual = first === undefined ? p95 : aggregate(first, w.servedMs);
+  const leaks = judgeLeaks(soak, ev.soak, ev.leak, leakInForce(thresholds, ev.quick));
   const pressure = judgePressure(ev.pressure, ev.samples);
   const forced = ev.samples.flatMap((s) => (s.gcForcedMs === null ? [] : [s.gcForcedMs]));
   const peaks: Record<string, number> = {};
@@ -81,9 +86,14 @@ export const judgeMemory = (ev: SoakEvidence): ProfileResult => {
       check(
         "verdict",
         "latency.p95_within_target",
-        `<= ${P95_TARGET_MS} ms`,
-        p95,
-        atMost(P95_TARGET_MS),
+        describeInForce(latency),
+        latencyActual,
+        () => allHold(latency, (t) => aggregate(t, w.servedMs)),
+        latency.thresholds.length > 1
+          ? latency.thresholds
+              .map((t) => `${t.aggregation} ${aggregate(t, w.servedMs)} ms`)
+              .join(", ")
+          : undefined,
       ),
       ...pressure.checks,
       check(

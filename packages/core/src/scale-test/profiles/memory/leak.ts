@@ -132,6 +132,8 @@ export const judgeLeaks = (
   perInstance: ReadonlyMap<string, readonly MemoryPoint[]>,
   span: { readonly from: number; readonly to: number },
   lines: LeakLines,
+  /** The k6 thresholds that drew the lines, as the check shows them. */
+  inForce?: string,
 ): { readonly checks: Check[]; readonly metrics: Metrics } => {
   const metrics: Metrics = {};
   const checks = LEAK_SERIES.flatMap((series) => {
@@ -149,7 +151,7 @@ export const judgeLeaks = (
     return zoned(
       "verdict",
       `memory.leak.${series.key}`,
-      leakExpectation(lines),
+      inForce === undefined ? leakExpectation(lines) : `${leakExpectation(lines)}; ${inForce}`,
       flagged.length
         ? flagged.map((l) => `${l.instanceId} ${l.trend.zone.toUpperCase()}`).join(", ")
         : "none",

@@ -1,5 +1,6 @@
 import type { Plan } from "../../progress/plan.ts";
 import type { RunParams } from "../../schema.ts";
+import { describeInForce, inForce, lineOf, type ThresholdsSet } from "../../thresholds/resolve.ts";
 import type { LeakLines } from "./evidence.ts";
 
 export const MEMORY_DEFAULT_MIN = 30;
@@ -55,8 +56,19 @@ export const QUICK_LEAK_LINES: LeakLines = {
   judged: ["heap", "off_heap"],
 };
 
-export const leakLinesOf = (quick: boolean): LeakLines =>
-  quick ? QUICK_LEAK_LINES : SOAK_LEAK_LINES;
+/** The run's lines: the k6 thresholds `memory.leak_mb_per_h` (FAIL) and `memory.leak_pass_mb_per_h` (PASS). */
+export const leakLinesOf = (quick: boolean, thresholds?: ThresholdsSet): LeakLines => {
+  const base = quick ? QUICK_LEAK_LINES : SOAK_LEAK_LINES;
+  const fail = lineOf(inForce(thresholds, "memory.leak_mb_per_h", quick));
+  const pass = lineOf(inForce(thresholds, "memory.leak_pass_mb_per_h", quick));
+  return { ...base, failAboveMbPerHour: fail ?? base.failAboveMbPerHour, passBelowMbPerHour: pass };
+};
+
+/** `memory.leak_mb_per_h: value<=50 (default); memory.leak_pass_mb_per_h: value<10 (default)`. */
+export const leakInForce = (thresholds: ThresholdsSet | undefined, quick: boolean): string =>
+  (["memory.leak_mb_per_h", "memory.leak_pass_mb_per_h"] as const)
+    .map((n) => `${n}: ${describeInForce(inForce(thresholds, n, quick))}`)
+    .join("; ");
 
 /** Heavy requests sent once shedding (or serving again) was seen: it is not a one-off. */
 export const MORE_REQUESTS = 3;

@@ -55,13 +55,13 @@ const runMemory = Effect.fn("memoryProfile")(function* (params: RunParams) {
   yield* tracker.at("verdict");
   const ev: SoakEvidence = {
     quick: params.quick,
-    leak: leakLinesOf(params.quick),
+    leak: leakLinesOf(params.quick, params.thresholds),
     soak,
     samples,
     workload,
     shedCounted: counters.shed ?? 0,
     pressure,
   };
-  const result = yield* publish(judgeMemory(ev));
+  const result = yield* publish(judgeMemory(ev, params.thresholds));
   return { ...result, evidence: { profile: "memory", memory: ev } } satisfies Judged;
 });

@@ -1,19 +1,21 @@
-import { atLeast, atMost, check, equals, type ProfileResult } from "../../check.ts";
+import { check, equals, type ProfileResult } from "../../check.ts";
+import { allHold, describeInForce, inForce, type ThresholdsSet } from "../../thresholds/resolve.ts";
 import { theilSen } from "../../trend.ts";
 import type { HeapSeries, StreamsEvidence } from "./evidence.ts";
 import type { QueryReading } from "./service.ts";
 
-/**
- * Heap growth (what survives a GC) per held connection over the hold above this is memory
- * that is not flat. A fresh instance drifts up ~100 KB per connection-equivalent in its
- * first 30 s on its own (warm-up): a quick run sees only gross per-connection leaks; the
- * seed's 5 min hold the same bound over ten times as long.
+/*
+ * The lines are k6 thresholds (thresholds/registry.ts), seed defaults:
+ * - streams.heap_per_connection_bytes max<=262144: heap growth (what survives a GC) per
+ *   held connection over the hold above 256 KB is memory that is not flat. A fresh instance
+ *   drifts up ~100 KB per connection-equivalent in its first 30 s on its own (warm-up): a
+ *   quick run sees only gross per-connection leaks; the seed's 5 min hold the same bound
+ *   over ten times as long.
+ * - streams.queries_per_subscriber value<=0.25: extra queries per second per subscriber
+ *   (a per-subscriber 250 ms poll is 4; a fan-out ~0).
+ * - streams.events_per_stream min>=2: every stream sees the view when it connects and at
+ *   least one change while held.
  */
-export const HEAP_PER_CONNECTION_LIMIT = 256 * 1024;
-/** Extra queries per second per subscriber: a per-subscriber 250 ms poll is 4; a fan-out ~0. */
-export const QUERIES_PER_SUBSCRIBER_LIMIT = 0.25;
-/** Every stream sees the view when it connects and at least one change while held. */
-export const MIN_EVENTS = 2;
 
 const STEP = "streams";
 
@@ -46,7 +48,11 @@ export const heapPerConnection = (
 const kb = (b: number) => `${Math.round(b / 1024)} KB`;
 
 /** Pure: the streams' fate, their memory and the database load they cost. */
-export const judgeStreams = (ev: StreamsEvidence): ProfileResult => {
+export const judgeStreams = (ev: StreamsEvidence, thresholds?: ThresholdsSet): ProfileResult => {
+  const eventsGate = inForce(thresholds, "streams.events_per_stream");
+  const heapGate = inForce(thresholds, "streams.heap_per_connection_bytes");
+  const queriesGate = inForce(thresholds, "streams.queries_per_subscriber");
+  const num = (a: unknown) => (typeof a === "number" ? a : null);
   const served = ev.streams.filter((s) => s.instanceId !== null);
   const dropped = ev.streams.filter((s) => s.dropped);
   const minEvents = ev.streams.reduce((m, s) => Math.min(m, s.events), Number.POSITIVE_INFINITY);
@@ -97,16 +103,16 @@ export const judgeStreams = (ev: StreamsEvidence): ProfileResult => {
       check(
         STEP,
         "streams.delivered",
-        `>= ${MIN_EVENTS} events on every stream`,
+        `${describeInForce(eventsGate)} events on every stream`,
         ev.streams.length === 0 ? 0 : minEvents,
-        atLeast(MIN_EVENTS),
+        (a) => allHold(eventsGate, () => num(a)),
       ),
       check(
         STEP,
         "streams.heap_per_connection",
-        `<= ${kb(HEAP_PER_CONNECTION_LIMIT)} over the hold`,
+        `${describeInForce(heapGate)} bytes over the hold`,
         measured.length === 0 ? "not measured" : Math.round(worstHeap),
-        atMost(HEAP_PER_CONNECTION_LIMIT),
+        (a) => allHold(heapGate, () => num(a)),
         heaps
           .map(
             ({ h, perConn }) =>
@@ -117,9 +123,9 @@ export const judgeStreams = (ev: StreamsEvidence): ProfileResult => {
       check(
         STEP,
         "streams.queries_per_subscriber",
-        `<= ${QUERIES_PER_SUBSCRIBER_LIMIT}/s (scaleproof_pg_queries_total)`,
+        `${describeInForce(queriesGate)} /s (scaleproof_pg_queries_total)`,
         perSubscriber === null ? "not measured" : round(perSubscriber),
-        atMost(QUERIES_PER_SUBSCRIBER_LIMIT),
+        (a) => allHold(queriesGate, () => num(a)),
         `${loaded === null ? "?" : round(loaded)}/s with ${served.length} subscribers, ${idle === null ? "?" : round(idle)}/s without`,
       ),
     ],

@@ -91,5 +91,5 @@ const runStreams = Effect.fn("streamsProfile")(function* (params: RunParams) {
     heap: heapSeriesOf(yield* memory.samples, instanceIds, started, ended),
     queries: { source: "metrics", holdStart, holdEnd, baselineStart, baselineEnd },
   };
-  return (yield* publish(judgeStreams(ev))) satisfies Judged;
+  return (yield* publish(judgeStreams(ev, params.thresholds))) satisfies Judged;
 });
