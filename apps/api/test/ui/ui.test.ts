@@ -68,6 +68,10 @@ describe("web UI", () => {
     await expect
       .poll(() => page.locator('[data-testid="runs"] [data-verdict="PASS"]').count())
       .toBeGreaterThan(0);
+    // the run list's p95 column: the cache run's own, a number of ms
+    expect(
+      await page.locator('[data-testid="runs"] [data-testid="run-p95"]').first().textContent(),
+    ).toMatch(/^\d+(\.\d+)?$/);
     await page.screenshot({ path: path.join(shots, "run-passed.png"), fullPage: true });
 
     const [download] = await Promise.all([

@@ -1,5 +1,6 @@
 import { Alert, Group, Loader, Stack, Table, Title } from "@mantine/core";
 import type { RunView } from "@scaleproof/core/scale-test/schema";
+import { p95Summary } from "@scaleproof/ui/LatencyChart";
 import { ScaleReadyPill } from "@scaleproof/ui/ScaleReadyPill";
 import { VerdictBadge } from "@scaleproof/ui/VerdictBadge";
 import { useQuery } from "@tanstack/react-query";
@@ -83,7 +84,7 @@ export function ScaleTests() {
                 })()}
               </Table.Td>
               <Table.Td>{metric(r, "restarts")}</Table.Td>
-              <Table.Td>{metric(r, "latency.p95_ms")}</Table.Td>
+              <Table.Td data-testid="run-p95">{p95Summary(r.metrics)}</Table.Td>
               <Table.Td>{new Date(r.createdAt).toLocaleTimeString()}</Table.Td>
             </Table.Tr>
           ))}

@@ -40,3 +40,10 @@ export const latencyRows = (metrics: Readonly<Record<string, unknown>>): Latency
   }
   return [...parts.values()];
 };
+
+/** Each part's own p95 in a full run (`cache 9 · memory 20`), the run's in any other; "—" without one. */
+export const p95Summary = (metrics: Readonly<Record<string, unknown>>): string => {
+  const rows = latencyRows(metrics).filter((r) => r.p95 !== null);
+  if (rows.length === 0) return "—";
+  return rows.map((r) => (r.part === "run" ? `${r.p95}` : `${r.part} ${r.p95}`)).join(" · ");
+};

@@ -1,1 +1,1 @@
-export { LatencyChart, type LatencyRow, latencyRows } from "./LatencyChart.tsx";
+export { LatencyChart, type LatencyRow, latencyRows, p95Summary } from "./LatencyChart.tsx";
