@@ -27,6 +27,7 @@ export const OPTIONS = {
   cases: { type: "string" },
   threshold: { type: "string", multiple: true },
   config: { type: "string" },
+  "allow-risk": { type: "boolean" },
   ...LOAD_OPTIONS,
 } as const;
 

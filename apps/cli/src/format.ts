@@ -3,6 +3,7 @@ import Table from "cli-table3";
 
 const GREEN = "\x1b[32m";
 const RED = "\x1b[31m";
+const YELLOW = "\x1b[33m";
 const BOLD = "\x1b[1m";
 const RESET = "\x1b[0m";
 
@@ -10,6 +11,7 @@ export const colour = (on: boolean) => ({
   on,
   pass: (s: string) => (on ? `${GREEN}${s}${RESET}` : s),
   fail: (s: string) => (on ? `${RED}${s}${RESET}` : s),
+  risk: (s: string) => (on ? `${YELLOW}${s}${RESET}` : s),
   bold: (s: string) => (on ? `${BOLD}${s}${RESET}` : s),
 });
 export type Paint = ReturnType<typeof colour>;
@@ -101,7 +103,7 @@ export const checksTable = (
   columns?: number | undefined,
 ): string => {
   const rows = checks.map((c) => [
-    c.pass ? paint.pass("PASS") : paint.fail("FAIL"),
+    c.pass ? paint.pass("PASS") : c.zone === "risk" ? paint.risk("RISK") : paint.fail("FAIL"),
     c.name,
     c.expected,
     String(c.actual),

@@ -27,6 +27,8 @@ export const printRun = (out: Output, run: RunView): void => {
   }
   const verdict = run.verdict ?? (run.status === "aborted" ? "ABORTED" : "—");
   out.line(
-    paint.bold(`${run.profile}: ${verdict === "PASS" ? paint.pass("PASS") : paint.fail(verdict)}`),
+    paint.bold(
+      `${run.profile}: ${verdict === "PASS" ? paint.pass("PASS") : verdict === "RISK" ? paint.risk("RISK") : paint.fail(verdict)}`,
+    ),
   );
 };

@@ -8,10 +8,10 @@ export const USAGE = `usage:
                  [--sustained 10] [--sustained-duration 15m] [--sustained-p95 100]
                  [--find-capacity] [--capacity-start R] [--capacity-max R] [--runner-lag MS]
                  [--mix CACHED:NEW:BACKTESTS]
-                 [--threshold METRIC=EXPR ...] [--config FILE]
+                 [--threshold METRIC=EXPR ...] [--config FILE] [--allow-risk]
                  [--json FILE|-] [--junit FILE] [--summary FILE]
   scaleproof status
-  scaleproof results RUN_ID [--json FILE|-] [--junit FILE] [--summary FILE]
+  scaleproof results RUN_ID [--json FILE|-] [--junit FILE] [--summary FILE] [--allow-risk]
   scaleproof list [--limit N] [--profile P] [--status queued|running|passed|failed|aborted]
   scaleproof cancel RUN_ID
   scaleproof export RUN_ID [--json FILE|-]          (default: stdout)
@@ -35,4 +35,5 @@ run: Ctrl-C cancels the run it started (a second Ctrl-C leaves at once); --durat
   thresholds in k6's syntax: --threshold 'cache.hit_rate=rate>=0.95' (repeatable) and/or
   --config FILE, a JSON {"thresholds": {"memory.latency_ms": ["p(95)<300"]}}; the flag wins
   for its metric, and a threshold wins over the same gate's --p95/--error-fail.
-exit codes: 0 PASS, 1 FAIL, 2 error (bad arguments, unreachable, refused, aborted, Ctrl-C)`;
+exit codes: 0 PASS, 1 FAIL, 2 error (bad arguments, unreachable, refused, aborted, Ctrl-C),
+  3 RISK (no check failed, one is between its PASS and FAIL lines; 0 with --allow-risk)`;

@@ -13,7 +13,9 @@ const seconds = (from: string | null, to: string | null): number | undefined =>
 /**
  * A run as JUnit XML, for CI test reporters: one testsuite per run, one testcase per
  * check (class `scaleproof.<profile>.<step>`), a failing check's `<failure>` saying what
- * was expected and what was measured, and the run's metrics as suite properties. A run
+ * was expected and what was measured, and the run's metrics as suite properties. A check
+ * at RISK is `<skipped/>` (GitHub's JUnit reporters list it apart from passes and
+ * failures) with a `zone=risk` property and `RISK: expected .., actual ..` as its output. A run
  * that did not finish (aborted) adds an errored `run` testcase with the reason, so a
  * report with every check green still shows the run failed.
  */
@@ -40,8 +42,17 @@ export const junitReport = (doc: RunExport): string => {
       .property("actual", String(c.actual));
     const metric = doc.metrics[c.name];
     if (metric !== undefined) tc.property(`metric.${c.name}`, String(metric));
-    if (!c.pass) tc.failure(`expected ${c.expected}, actual ${String(c.actual)}`, "CheckFailed");
-    if (c.detail) tc.standardOutput(c.detail);
+    const zone = c.zone ?? (c.pass ? "pass" : "fail");
+    if (c.zone) tc.property("zone", zone);
+    if (zone === "fail")
+      tc.failure(`expected ${c.expected}, actual ${String(c.actual)}`, "CheckFailed");
+    if (zone === "risk") {
+      // not a pass, not a failure: reporters show skipped ones apart, and the output says why
+      tc.skipped();
+      tc.standardOutput(
+        `RISK: expected ${c.expected}, actual ${String(c.actual)}${c.detail ? `\n${c.detail}` : ""}`,
+      );
+    } else if (c.detail) tc.standardOutput(c.detail);
   }
   if (doc.run.status === "aborted" || doc.run.status === "queued" || doc.run.status === "running") {
     suite

@@ -20,7 +20,7 @@ const cell = (v: unknown): string =>
 export const markdownSummary = (doc: RunExport): string => {
   const { run } = doc;
   const verdict = run.verdict ?? run.status.toUpperCase();
-  const icon = run.verdict === "PASS" ? "✅" : "❌";
+  const icon = run.verdict === "PASS" ? "✅" : run.verdict === "RISK" ? "⚠️" : "❌";
   const ready = doc.metrics.scale_ready;
   const lines = [
     `## ${icon} scaleproof ${run.profile}: ${verdict}${ready === "YES" || ready === "NO" ? ` — Scale Ready: ${ready}` : ""}`,
@@ -30,15 +30,16 @@ export const markdownSummary = (doc: RunExport): string => {
   if (run.reason) lines.push("", `Reason: ${cell(run.reason)}`);
   if (doc.checks.length) {
     const passed = doc.checks.filter((c) => c.pass).length;
+    const risk = doc.checks.filter((c) => c.zone === "risk").length;
     lines.push(
       "",
-      `${passed} of ${doc.checks.length} checks passed.`,
+      `${passed} of ${doc.checks.length} checks passed${risk ? `, ${risk} at RISK (⚠️: between the PASS and FAIL lines)` : ""}.`,
       "",
       "| | check | expected | actual | detail |",
       "|---|---|---|---|---|",
       ...doc.checks.map(
         (c) =>
-          `| ${c.pass ? "✅" : "❌"} | ${cell(c.name)} | ${cell(c.expected)} | ${cell(c.actual)} | ${cell(c.detail)} |`,
+          `| ${c.pass ? "✅" : c.zone === "risk" ? "⚠️ RISK" : "❌"} | ${cell(c.name)} | ${cell(c.expected)} | ${cell(c.actual)} | ${cell(c.detail)} |`,
       ),
     );
   }

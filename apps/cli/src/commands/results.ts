@@ -8,7 +8,7 @@ import type { Command } from "./command.ts";
 
 /** `scaleproof results RUN_ID`: a run's checks and verdict; exit code as if it had just run. */
 export const results: Command = {
-  options: ["json", "junit", "summary"],
+  options: ["json", "junit", "summary", "allow-risk"],
   stdoutIsData: (values) => values.json === "-",
   validate: (values, positionals) => {
     runIdArg("results", positionals);
@@ -19,6 +19,6 @@ export const results: Command = {
     const { run } = await retrying(() => client.scaleTest.results.query({ runId }));
     printRun(out, run);
     await writeRunOutputs(client, run.id, values, out, { stepSummary: false });
-    return exitFor(run);
+    return exitFor(run, values["allow-risk"] ?? false);
   },
 };

@@ -17,6 +17,7 @@ const CANCEL_WAIT_MS = 30_000;
 /**
  * `scaleproof run`: starts a run, follows it to its verdict, writes what CI asked for.
  * Ctrl-C cancels the run this command started and exits 2; a second Ctrl-C leaves at once.
+ * Exits 0 PASS, 1 FAIL, 3 RISK (0 with --allow-risk).
  */
 export const run: Command = {
   options: [
@@ -34,6 +35,7 @@ export const run: Command = {
     ...LOAD_FLAGS,
     "threshold",
     "config",
+    "allow-risk",
     "json",
     "junit",
     "summary",
@@ -73,7 +75,7 @@ export const run: Command = {
     }
     printRun(out, finished);
     await writeRunOutputs(client, finished.id, values, out, { stepSummary: true });
-    return exitFor(finished);
+    return exitFor(finished, values["allow-risk"] ?? false);
   },
 };
 
