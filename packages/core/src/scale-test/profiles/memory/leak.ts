@@ -11,6 +11,7 @@ import {
   worstZone,
 } from "../../trend.ts";
 import type { LeakLines } from "./evidence.ts";
+import { isCompressed } from "./windows.ts";
 
 const MB = 1024 * 1024;
 
@@ -56,7 +57,9 @@ export type LeakSeries = (typeof LEAK_SERIES)[number]["key"];
 export const policyOf = (lines: LeakLines): LeakPolicy => ({
   failAbovePerHour: lines.failAboveMbPerHour * MB,
   passBelowPerHour:
-    lines.passBelowMbPerHour === null ? Number.POSITIVE_INFINITY : lines.passBelowMbPerHour * MB,
+    lines.passBelowMbPerHour === null || isCompressed(lines)
+      ? Number.POSITIVE_INFINITY
+      : lines.passBelowMbPerHour * MB,
   windowMs: lines.windowMs,
   stepMs: lines.stepMs,
 });
@@ -119,6 +122,8 @@ const describe = (l: InstanceLeak) => {
 
 export const leakExpectation = (lines: LeakLines) => {
   const w = `${lines.windowMs >= 60_000 ? `${lines.windowMs / 60_000}-min` : `${lines.windowMs / 1000} s`} window`;
+  if (isCompressed(lines))
+    return `no ${w} growing faster than ${lines.failAboveMbPerHour} MB/h (FAIL when its 95% lower bound is above); too short to resolve the ${lines.passBelowMbPerHour} MB/h PASS line (10-min windows do): PASS certifies growth below every window's 95% upper bound, stated`;
   return lines.passBelowMbPerHour === null
     ? `no ${w} growing faster than ${lines.failAboveMbPerHour} MB/h (FAIL when its 95% lower bound is above; slower growth is not certified)`
     : `every ${w}'s growth below ${lines.passBelowMbPerHour} MB/h (95% upper bound) for PASS; FAIL when a lower bound is above ${lines.failAboveMbPerHour} MB/h; RISK between`;
@@ -147,14 +152,19 @@ export const judgeLeaks = (
         l.perThousandRequests === null ? null : round(l.perThousandRequests / 1024, 1);
     }
     if (!lines.judged.includes(series.key)) return [];
+    // the slowest growth this run can vouch for: every window's 95% upper bound is below it
+    const uppers = leaks.flatMap((l) => l.trend.windows.map((x) => x.upper));
+    const certified = uppers.length ? mbh(Math.max(...uppers)) : null;
+    metrics[`leak.${series.key}_certified_below_mb_per_h`] = certified;
     const flagged = leaks.filter((l) => l.trend.zone !== "pass");
+    const none = isCompressed(lines) ? `none; growth certified below ${certified} MB/h` : "none";
     return zoned(
       "verdict",
       `memory.leak.${series.key}`,
       inForce === undefined ? leakExpectation(lines) : `${leakExpectation(lines)}; ${inForce}`,
       flagged.length
         ? flagged.map((l) => `${l.instanceId} ${l.trend.zone.toUpperCase()}`).join(", ")
-        : "none",
+        : none,
       leaks.length === 0 ? "risk" : worstZone(leaks.map((l) => l.trend.zone)),
       `${series.what}: ${leaks.map(describe).join("; ")}`,
     );

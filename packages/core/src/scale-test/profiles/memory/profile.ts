@@ -11,6 +11,7 @@ import { judgeMemory } from "./judge.ts";
 import { leakLinesOf, MEMORY_DEFAULT_MIN, memoryPlan, soakMsOf, warmupMsOf } from "./plan.ts";
 import { pressureStep } from "./pressure.ts";
 import { soakStep } from "./soak.ts";
+import { windowsForSoak } from "./windows.ts";
 
 /**
  * Seed PROFILE 3: a mixed workload (cached bars on the same and on new keys, a small
@@ -55,7 +56,7 @@ const runMemory = Effect.fn("memoryProfile")(function* (params: RunParams) {
   yield* tracker.at("verdict");
   const ev: SoakEvidence = {
     quick: params.quick,
-    leak: leakLinesOf(params.quick, params.thresholds),
+    leak: windowsForSoak(leakLinesOf(params.quick, params.thresholds), soakMsOf(params)),
     soak,
     samples,
     workload,

@@ -1,0 +1,24 @@
+import type { LeakLines } from "./evidence.ts";
+import { SOAK_LEAK_LINES } from "./plan.ts";
+
+/**
+ * The windows for a soak of `soakMs`: the lines' own (the seed's 10 minutes every 5)
+ * while at least 2 of them fit, else a compressed run's, half the soak every half
+ * window (2 windows, a third once the last is filled), the lines themselves unchanged.
+ * The quick soak's 30-s windows already fit twice in its 60 s.
+ */
+export const windowsForSoak = (lines: LeakLines, soakMs: number): LeakLines => {
+  const windowMs = Math.floor(soakMs / 2);
+  return windowMs >= lines.windowMs
+    ? lines
+    : { ...lines, windowMs, stepMs: Math.floor(windowMs / 2) };
+};
+
+/**
+ * Windows shorter than the seed's 10 minutes, under a PASS line: too short to resolve
+ * it (a 72-s window's 95% interval is tens of MB/h wide at the default sampling), so
+ * they are judged against the FAIL line only, and the PASS states the growth they do
+ * certify (every window's 95% upper bound below it) instead of the seed's 10 MB/h.
+ */
+export const isCompressed = (lines: LeakLines): boolean =>
+  lines.passBelowMbPerHour !== null && lines.windowMs < SOAK_LEAK_LINES.windowMs;
