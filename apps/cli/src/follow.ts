@@ -1,7 +1,7 @@
 import { isTerminal, type RunView } from "@scaleproof/client/runs";
 import type { Client } from "@scaleproof/client/trpc";
 import ora from "ora";
-import { progressBar } from "./format.ts";
+import { progressBar, timingText } from "./format.ts";
 import type { Output } from "./output.ts";
 
 /**
@@ -36,18 +36,24 @@ export const follow = (
     const show = (run: RunView) => {
       if (done) return;
       const ended = isTerminal(run.status);
-      const bar = progressBar(
+      const position = progressBar(
         ended && run.status !== "aborted" ? 1 : run.progress,
         run.currentStep,
       );
+      const bar = position + timingText(run.timing, ended);
       for (const c of run.checks.slice(shown)) {
-        const mark = c.pass ? out.paint.pass("  PASS") : out.paint.fail("  FAIL");
+        const mark = c.pass
+          ? out.paint.pass("  PASS")
+          : c.zone === "risk"
+            ? out.paint.risk("  RISK")
+            : out.paint.fail("  FAIL");
         out.line(`${mark} ${c.name}: ${c.actual} (expected ${c.expected})`);
       }
       shown = Math.max(shown, run.checks.length);
       if (spinner) spinner.text = bar;
-      else if (bar !== lastBar) out.line(bar);
-      lastBar = bar;
+      // a plain log gets a line when the position moves, not each time the clock does
+      else if (position !== lastBar) out.line(bar);
+      lastBar = position;
       if (ended) {
         finish(() => {
           if (run.status === "passed") spinner?.succeed(bar);

@@ -1,4 +1,4 @@
-import type { Check } from "@scaleproof/core/scale-test/schema";
+import type { Check, RunTiming } from "@scaleproof/core/scale-test/schema";
 import Table from "cli-table3";
 
 const GREEN = "\x1b[32m";
@@ -15,6 +15,26 @@ export const colour = (on: boolean) => ({
   bold: (s: string) => (on ? `${BOLD}${s}${RESET}` : s),
 });
 export type Paint = ReturnType<typeof colour>;
+
+/** `42s`, `5m10s`, `1h02m`. */
+export const clock = (ms: number): string => {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+};
+
+/** Where a run stands in time: `2m10s elapsed, ~5m00s left (step 40%)`. */
+export const timingText = (t: RunTiming | undefined, ended: boolean): string => {
+  if (!t) return "";
+  const parts = [t.elapsedMs === null ? null : `${clock(t.elapsedMs)} elapsed`];
+  if (!ended) parts.push(`~${clock(t.remainingMs)} left`);
+  const step =
+    !ended && t.stepProgress !== null ? ` (step ${Math.round(t.stepProgress * 100)}%)` : "";
+  const text = parts.filter(Boolean).join(", ");
+  return text ? `  ${text}${step}` : "";
+};
 
 /** `[#########---------------------]  30%  stampede` */
 export const progressBar = (fraction: number, step: string | null, width = 30): string => {
