@@ -16,7 +16,7 @@ export interface ThresholdMetric {
   readonly default: string | null;
   readonly quickDefault?: string | null;
   /** The profile whose judge reads it. */
-  readonly judge: "cache" | "memory" | "streams" | "load" | "db";
+  readonly judge: "cache" | "memory" | "streams" | "load" | "db" | "ingest" | "uploads";
   /** The checks it gates. */
   readonly checks: readonly string[];
   readonly description: string;
@@ -134,6 +134,36 @@ export const THRESHOLD_METRICS = [
     judge: "db",
     checks: ["cold_reads.p95_ms"],
     description: "cold bars reads at once, p95 (sets db.coldReadP95Ms)",
+  },
+  {
+    name: "ingest.flush_lag_ms",
+    unit: "ms",
+    aggregations: ["p(95)"],
+    operators: BELOW,
+    default: "p(95)<=500",
+    judge: "ingest",
+    checks: ["ingest.level_<rate>.flush_lag_p95_ms"],
+    description: "each level's flush lag p95 over every instance (sets ingest.flushLagP95Ms)",
+  },
+  {
+    name: "ingest.buffer_rows",
+    unit: "rows",
+    aggregations: ["max"],
+    operators: BELOW,
+    default: "max<=500",
+    judge: "ingest",
+    checks: ["ingest.level_<rate>.buffer_max_rows"],
+    description: "rows waiting in one instance's buffer (sets ingest.bufferMaxRows)",
+  },
+  {
+    name: "uploads.soak_failure_rate",
+    unit: "ratio (0-1)",
+    aggregations: ["rate"],
+    operators: BELOW,
+    default: "rate<=0.05",
+    judge: "uploads",
+    checks: ["uploads.soak.failures_pct"],
+    description: "failed uploads / uploads in the soak (sets uploads.soakFailurePct)",
   },
 ] as const satisfies readonly ThresholdMetric[];
 

@@ -42,3 +42,9 @@ export const allHold = (f: InForce, measure: (t: Threshold) => number | null): b
 
 /** The first expression's number (a line a judge draws), or null when none is in force. */
 export const lineOf = (f: InForce): number | null => f.thresholds[0]?.value ?? null;
+
+/** The line a run set for a metric (its first expression's number), or null when it set none. */
+export const setLineOf = (set: ThresholdsSet | undefined, name: ThresholdMetricName) => {
+  const f = inForce(set, name);
+  return f.set ? lineOf(f) : null;
+};

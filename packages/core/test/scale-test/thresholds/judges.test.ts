@@ -2,9 +2,11 @@ import { describe, expect, it } from "@effect/vitest";
 import { verdictOf } from "../../../src/scale-test/check.ts";
 import { judgeCache } from "../../../src/scale-test/profiles/cache/judge.ts";
 import { gatesOf } from "../../../src/scale-test/profiles/db/gates.ts";
+import { ingestSettings } from "../../../src/scale-test/profiles/ingest/plan.ts";
 import { loadSettings } from "../../../src/scale-test/profiles/load/settings.ts";
 import { judgeMemory } from "../../../src/scale-test/profiles/memory/judge.ts";
 import { leakLinesOf } from "../../../src/scale-test/profiles/memory/plan.ts";
+import { uploadsSettings } from "../../../src/scale-test/profiles/uploads/plan.ts";
 import { runInput } from "../../../src/scale-test/schema.ts";
 import { rejudge } from "../../../src/scale-test/verdict/rejudge.ts";
 import { cacheRun } from "../judges/recorded.ts";
@@ -110,6 +112,29 @@ describe("a k6 threshold moves the line, not the evidence", () => {
         thresholds: { "db.cold_read_latency_ms": ["p(95)<300"] },
       }),
     ).toMatchObject({ creationP95Ms: 500, coldReadP95Ms: 300 });
+  });
+
+  it("ingest and uploads: a threshold sets the bound the settings carry (and wins over the field)", () => {
+    const params = (profile: "ingest" | "uploads", over: object) =>
+      runInput.parse({ profile, ...over });
+    expect(ingestSettings(params("ingest", {}))).toMatchObject({
+      flushLagP95Ms: 500,
+      bufferMaxRows: 500,
+    });
+    expect(
+      ingestSettings(
+        params("ingest", {
+          ingest: { flushLagP95Ms: 900 },
+          thresholds: { "ingest.flush_lag_ms": ["p(95)<=250"], "ingest.buffer_rows": ["max<=100"] },
+        }),
+      ),
+    ).toMatchObject({ flushLagP95Ms: 250, bufferMaxRows: 100 });
+    expect(uploadsSettings(params("uploads", {})).soakFailurePct).toBe(5);
+    expect(
+      uploadsSettings(
+        params("uploads", { thresholds: { "uploads.soak_failure_rate": ["rate<=0.07"] } }),
+      ).soakFailurePct,
+    ).toBe(7);
   });
 
   it("a re-judge uses the thresholds the run stored", () => {

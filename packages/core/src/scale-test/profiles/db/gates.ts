@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { inForce, lineOf, type ThresholdsSet } from "../../thresholds/resolve.ts";
+import { setLineOf, type ThresholdsSet } from "../../thresholds/resolve.ts";
 
 /**
  * The database gates a run may tighten or loosen (`db` in the run input); every field
@@ -23,23 +23,14 @@ export const dbGatesInput = z.strictObject({
 export type DbGatesInput = z.input<typeof dbGatesInput>;
 export type DbGates = z.output<typeof dbGatesInput>;
 
-/** A k6 threshold the run set for this gate (it wins over the `db` field), else null. */
-const setLine = (
-  t: ThresholdsSet | undefined,
-  name: "db.creation_latency_ms" | "db.cold_read_latency_ms",
-) => {
-  const f = inForce(t, name);
-  return f.set ? lineOf(f) : null;
-};
-
 /** The gates a run asked for (k6 thresholds over `db` fields), the seed's defaults for the rest. */
 export const gatesOf = (params: {
   readonly db?: DbGatesInput | undefined;
   readonly thresholds?: ThresholdsSet | undefined;
 }): DbGates => {
   const g = dbGatesInput.parse(params.db ?? {});
-  const creation = setLine(params.thresholds, "db.creation_latency_ms");
-  const cold = setLine(params.thresholds, "db.cold_read_latency_ms");
+  const creation = setLineOf(params.thresholds, "db.creation_latency_ms");
+  const cold = setLineOf(params.thresholds, "db.cold_read_latency_ms");
   return {
     ...g,
     ...(creation === null ? {} : { creationP95Ms: creation }),

@@ -1,5 +1,6 @@
 import type { Plan } from "../../progress/plan.ts";
 import type { RunParams } from "../../schema.ts";
+import { setLineOf } from "../../thresholds/resolve.ts";
 
 /** Seed 001's ladder (snapshots/s) and its per-level gate: acknowledged / offered at least. */
 export const SEED_INGEST_LEVELS = [5, 10, 25, 50] as const;
@@ -67,8 +68,15 @@ export const ingestSettings = (params: RunParams): IngestSettings => {
       durationMs: Math.round(levelMs),
       gatePct: gates.length === 1 ? (gates[0] as number) : (gates[index] as number),
     })),
-    flushLagP95Ms: p.flushLagP95Ms ?? DEFAULT_FLUSH_LAG_P95_MS,
-    bufferMaxRows: p.bufferMaxRows ?? DEFAULT_BUFFER_MAX_ROWS,
+    // k6 thresholds win over the ingest fields (ingest.flush_lag_ms, ingest.buffer_rows)
+    flushLagP95Ms:
+      setLineOf(params.thresholds, "ingest.flush_lag_ms") ??
+      p.flushLagP95Ms ??
+      DEFAULT_FLUSH_LAG_P95_MS,
+    bufferMaxRows:
+      setLineOf(params.thresholds, "ingest.buffer_rows") ??
+      p.bufferMaxRows ??
+      DEFAULT_BUFFER_MAX_ROWS,
     crash: p.crash ?? true,
     crashLevel: p.crashLevel ?? Math.min(2, rates.length - 1),
     sampleEveryMs: params.quick ? 250 : S,

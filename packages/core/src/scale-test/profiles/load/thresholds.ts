@@ -1,5 +1,4 @@
-import type { ThresholdsSet } from "../../thresholds/resolve.ts";
-import { inForce, lineOf } from "../../thresholds/resolve.ts";
+import { setLineOf, type ThresholdsSet } from "../../thresholds/resolve.ts";
 import { SEED_ERROR_FAIL_PCT, SEED_ERROR_PASS_PCT } from "./defaults.ts";
 import type { LoadParams } from "./params.ts";
 
@@ -12,15 +11,13 @@ const pct = (rate: number) => Number((rate * 100).toPrecision(12));
  * level's p95 gate. Not set: the `load` params, else the seed.
  */
 export const errorGatesOf = (p: LoadParams, thresholds: ThresholdsSet | undefined) => {
-  const set = inForce(thresholds, "load.error_rate");
+  const rate = setLineOf(thresholds, "load.error_rate");
   const errorPassPct = p.errorPassPct ?? SEED_ERROR_PASS_PCT;
-  if (!set.set) return { errorPassPct, errorFailPct: p.errorFailPct ?? SEED_ERROR_FAIL_PCT };
-  const fail = pct(lineOf(set) ?? 0);
+  if (rate === null) return { errorPassPct, errorFailPct: p.errorFailPct ?? SEED_ERROR_FAIL_PCT };
+  const fail = pct(rate);
   return { errorPassPct: Math.min(errorPassPct, fail), errorFailPct: fail };
 };
 
 /** Every ladder level's p95 gate when `load.latency_ms` is set, else null. */
-export const p95LineOf = (thresholds: ThresholdsSet | undefined): number | null => {
-  const set = inForce(thresholds, "load.latency_ms");
-  return set.set ? lineOf(set) : null;
-};
+export const p95LineOf = (thresholds: ThresholdsSet | undefined): number | null =>
+  setLineOf(thresholds, "load.latency_ms");

@@ -1,5 +1,6 @@
 import type { Plan } from "../../progress/plan.ts";
 import type { RunParams } from "../../schema.ts";
+import { setLineOf, type ThresholdsSet } from "../../thresholds/resolve.ts";
 /**
  * How rss growth is judged, in bytes per hour: `windows` puts each rolling window's 95%
  * interval against two lines (FAIL when its lower bound is above `failAbovePerHour`, PASS
@@ -81,6 +82,12 @@ export interface UploadsSettings {
   readonly processWaitMs: number;
 }
 
+/** `uploads.soak_failure_rate` `rate<=0.05` is `soakFailurePct: 5`; it wins over the field. */
+const soakFailurePctOf = (t: ThresholdsSet | undefined) => {
+  const rate = setLineOf(t, "uploads.soak_failure_rate");
+  return rate === null ? null : Number((rate * 100).toPrecision(12));
+};
+
 export const uploadsSettings = (params: RunParams): UploadsSettings => {
   const p = params.uploads ?? {};
   const q = params.quick;
@@ -101,7 +108,8 @@ export const uploadsSettings = (params: RunParams): UploadsSettings => {
     rssFailMb: p.rssFailMb ?? SEED_UPLOADS.rssFailMb,
     soakUploads: p.soakUploads ?? (q ? SEED_UPLOADS.quickSoakUploads : SEED_UPLOADS.soakUploads),
     soakMs,
-    soakFailurePct: p.soakFailurePct ?? SEED_UPLOADS.soakFailurePct,
+    soakFailurePct:
+      soakFailurePctOf(params.thresholds) ?? p.soakFailurePct ?? SEED_UPLOADS.soakFailurePct,
     soakTimeDriftPct: p.soakTimeDriftPct ?? SEED_UPLOADS.soakTimeDriftPct,
     rssPolicy: q ? QUICK_SOAK_RSS_POLICY : SOAK_RSS_POLICY,
     processWaitMs: q ? 60 * S : 10 * 60 * S,
