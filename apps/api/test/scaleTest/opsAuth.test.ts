@@ -93,6 +93,31 @@ describe("ops REST routes", () => {
     const status = await rest("GET", "/ops/scale-test/status", ADMIN_TOKEN);
     expect(status).toEqual({ status: 200, body: null });
   });
+
+  it("400 naming each bad k6 threshold: its syntax, an unknown metric, an aggregation it lacks", async () => {
+    const bad = await rest("POST", "/ops/scale-test/run", ADMIN_TOKEN, {
+      profile: "cache",
+      quick: true,
+      thresholds: {
+        "cache.hit_rate": ["rate>=0.95", "rate=>0.9"],
+        "cache.hit_ratio": ["rate>=0.9"],
+        "memory.latency_ms": ["rate<0.01"],
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.fields).toEqual([
+      { field: "thresholds.cache.hit_rate.1", message: expect.stringContaining('"rate=>0.9"') },
+      {
+        field: "thresholds.cache.hit_ratio",
+        message: expect.stringContaining("unknown threshold metric"),
+      },
+      { field: "thresholds.memory.latency_ms.0", message: expect.stringContaining("has no rate") },
+    ]);
+    expect(await rest("GET", "/ops/scale-test/status", ADMIN_TOKEN)).toEqual({
+      status: 200,
+      body: null,
+    });
+  });
 });
 
 describe("ops over tRPC", () => {
