@@ -77,6 +77,11 @@ export type Zone = "pass" | "risk" | "fail";
 export interface LeakPolicy {
   readonly failAbovePerHour: number;
   readonly passBelowPerHour: number;
+  /**
+   * Windows too short to resolve the PASS line: RISK only when growth is shown above
+   * it (the lower bound), else PASS, the upper bound stated by the caller.
+   */
+  readonly riskAbovePerHour?: number;
   readonly windowMs: number;
   readonly stepMs: number;
 }
@@ -103,9 +108,13 @@ export const HOUR_MS = 3_600_000;
 export const zoneOfSlope = (e: SlopeEstimate, policy: LeakPolicy): Zone =>
   e.lower * HOUR_MS > policy.failAbovePerHour
     ? "fail"
-    : e.upper * HOUR_MS < policy.passBelowPerHour
-      ? "pass"
-      : "risk";
+    : policy.riskAbovePerHour !== undefined
+      ? e.lower * HOUR_MS > policy.riskAbovePerHour
+        ? "risk"
+        : "pass"
+      : e.upper * HOUR_MS < policy.passBelowPerHour
+        ? "pass"
+        : "risk";
 
 /** The worst of several zones: any fail, else any risk, else pass (none at all: pass). */
 export const worstZone = (zones: readonly Zone[]): Zone =>

@@ -57,9 +57,10 @@ export type LeakSeries = (typeof LEAK_SERIES)[number]["key"];
 export const policyOf = (lines: LeakLines): LeakPolicy => ({
   failAbovePerHour: lines.failAboveMbPerHour * MB,
   passBelowPerHour:
-    lines.passBelowMbPerHour === null || isCompressed(lines)
-      ? Number.POSITIVE_INFINITY
-      : lines.passBelowMbPerHour * MB,
+    lines.passBelowMbPerHour === null ? Number.POSITIVE_INFINITY : lines.passBelowMbPerHour * MB,
+  ...(isCompressed(lines) && lines.passBelowMbPerHour !== null
+    ? { riskAbovePerHour: lines.passBelowMbPerHour * MB }
+    : {}),
   windowMs: lines.windowMs,
   stepMs: lines.stepMs,
 });
@@ -123,7 +124,7 @@ const describe = (l: InstanceLeak) => {
 export const leakExpectation = (lines: LeakLines) => {
   const w = `${lines.windowMs >= 60_000 ? `${lines.windowMs / 60_000}-min` : `${lines.windowMs / 1000} s`} window`;
   if (isCompressed(lines))
-    return `no ${w} growing faster than ${lines.failAboveMbPerHour} MB/h (FAIL when its 95% lower bound is above); too short to resolve the ${lines.passBelowMbPerHour} MB/h PASS line (10-min windows do): PASS certifies growth below every window's 95% upper bound, stated`;
+    return `no ${w} growing faster than ${lines.failAboveMbPerHour} MB/h (FAIL when its 95% lower bound is above); RISK when its lower bound is above ${lines.passBelowMbPerHour} MB/h; windows this short may not resolve that PASS line (10-min windows do), so a PASS states the growth it certifies: below every window's 95% upper bound`;
   return lines.passBelowMbPerHour === null
     ? `no ${w} growing faster than ${lines.failAboveMbPerHour} MB/h (FAIL when its 95% lower bound is above; slower growth is not certified)`
     : `every ${w}'s growth below ${lines.passBelowMbPerHour} MB/h (95% upper bound) for PASS; FAIL when a lower bound is above ${lines.failAboveMbPerHour} MB/h; RISK between`;
