@@ -123,8 +123,25 @@ describe("jobs profile (quick, in memory, on the test clock)", () => {
           { crash: false, stall: true },
         );
         expect(r.verdict).toBe("FAIL");
-        expect(checkNamed(r, "stall.zombie_completion_rejected").actual).toBe(0);
+        const fencing = checkNamed(r, "stall.zombie_completion_rejected");
+        expect(fencing.actual).toBe(0);
+        expect(fencing.detail).toMatch(/^job 2: attempt 1 finished after attempt 2 took over/);
         expect(checkNamed(r, "jobs.duplicates").actual).toBe(1);
+      }),
+  );
+
+  it.effect(
+    "a zombie that never completed, with a crash armed too, FAILs the fencing check saying it may have died with the crash",
+    () =>
+      Effect.gen(function* () {
+        const r = yield* run(
+          { jobHistory: (ids) => withCrash(cleanHistory(ids), "1") },
+          { crash: true, stall: true },
+        );
+        expect(r.verdict).toBe("FAIL");
+        const fencing = checkNamed(r, "stall.zombie_completion_rejected");
+        expect(fencing.actual).toBe(0);
+        expect(fencing.detail).toMatch(/may have died with the crash/);
       }),
   );
 });

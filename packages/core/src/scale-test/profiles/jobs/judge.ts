@@ -31,6 +31,23 @@ export const orphanedAttempts = (events: readonly ExecutionEvent[]): ExecutionEv
   );
 };
 
+/** Finishes by an attempt a later attempt had already taken over: a zombie's result accepted. */
+export const lateFinishes = (events: readonly ExecutionEvent[]): ExecutionEvent[] => {
+  const starts = new Set(events.filter(started).map((e) => `${e.jobId}:${e.attempt}`));
+  return events.filter((e) => e.kind === "finish" && starts.has(`${e.jobId}:${e.attempt + 1}`));
+};
+
+/** What became of the stalled worker's late completion, in words. */
+const zombieDetail = (events: readonly ExecutionEvent[], rejected: number, crash: boolean) => {
+  const late = lateFinishes(events)[0];
+  if (rejected > 0) return "the stalled worker's late result was fenced off";
+  if (late)
+    return `job ${late.jobId}: attempt ${late.attempt} finished after attempt ${late.attempt + 1} took over (a zombie's result accepted: completion is not fenced)`;
+  return crash
+    ? "no late completion arrived: the stalled worker may have died with the crash (a run's faults spare its runner, so on two instances both hit the other one)"
+    : "no late completion arrived";
+};
+
 const crashChecks = (events: readonly ExecutionEvent[], restart: Restart | null): Check[] => {
   const orphans = orphanedAttempts(events);
   const first = orphans[0];
@@ -139,7 +156,7 @@ export const judgeJobs = (ev: JobsEvidence): ProfileResult => {
             ">= 1 completion_rejected",
             v.rejectedCompletions,
             atLeast(1),
-            "the stalled worker's late result was fenced off",
+            zombieDetail(events, v.rejectedCompletions, ev.armed.includes("crash")),
           ),
         ]
       : []),

@@ -5,23 +5,12 @@ import { ask, pollUntil } from "../../poll.ts";
 import { JobEvidence } from "../../services/jobEvidence.ts";
 import { Target } from "../../services/target.ts";
 import type { Restart } from "./evidence.ts";
-import { orphanedAttempts } from "./judge.ts";
+import { lateFinishes, orphanedAttempts } from "./judge.ts";
 import { RESTART_WAIT_MS, ZOMBIE_WAIT_MS } from "./plan.ts";
 
-/**
- * A zombie's late completion has arrived: fenced off, or (fencing broken) accepted, which
- * shows as a finish by an attempt that a later attempt had already taken over.
- */
-export const zombieCompleted = (events: readonly ExecutionEvent[]): boolean => {
-  const started = new Set(
-    events.filter((e) => e.kind === "start").map((e) => `${e.jobId}:${e.attempt}`),
-  );
-  return events.some(
-    (e) =>
-      e.kind === "completion_rejected" ||
-      (e.kind === "finish" && started.has(`${e.jobId}:${e.attempt + 1}`)),
-  );
-};
+/** A zombie's late completion has arrived, fenced off or (fencing broken) accepted. */
+export const zombieCompleted = (events: readonly ExecutionEvent[]): boolean =>
+  events.some((e) => e.kind === "completion_rejected") || lateFinishes(events).length > 0;
 
 /** A zombie finishes after its job was completed by the retry: give its completion time to arrive. */
 export const awaitZombie = JobEvidence.use((jobs) =>
