@@ -1,4 +1,4 @@
-import type { Effect } from "effect";
+import { Effect } from "effect";
 import type { ProfileError } from "./errors.ts";
 import { withPreflight } from "./preflight/step.ts";
 import type { Judged, Profile, ProfileServices } from "./profile.ts";
@@ -13,6 +13,7 @@ import { streamsProfile } from "./profiles/streams/profile.ts";
 import { uploadsProfile } from "./profiles/uploads/profile.ts";
 import type { Plan } from "./progress/plan.ts";
 import type { ProfileName, RunParams, Verdict } from "./schema.ts";
+import { annotateSet } from "./thresholds/annotate.ts";
 
 /** Every profile the runner knows, by name. */
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
@@ -39,9 +40,12 @@ export const planOf = (params: RunParams): Plan => [
 
 /**
  * Runs the profile a run asked for, behind the preflight every run passes first (a
- * refused run sends no traffic), and judges it: PASS only if every check passed.
+ * refused run sends no traffic), and judges it: PASS only if every check passed. A gate
+ * the run's k6 thresholds set shows its expression next to the check (`annotateSet`).
  */
 export const runProfile = (
   params: RunParams,
 ): Effect.Effect<RunOutcome, ProfileError, ProfileServices> =>
-  withPreflight(params, planOf(params), PROFILES[params.profile].run(params));
+  withPreflight(params, planOf(params), PROFILES[params.profile].run(params)).pipe(
+    Effect.map((o) => ({ ...o, checks: annotateSet(o.checks, params.thresholds) })),
+  );

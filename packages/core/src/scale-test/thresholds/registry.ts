@@ -111,7 +111,7 @@ export const THRESHOLD_METRICS = [
     operators: ["<"],
     default: null,
     judge: "load",
-    checks: ["load.<level>.p95"],
+    checks: ["load.<rate>rps.p95"],
     description:
       "every ladder level's p95 gate (sets load.p95Ms; seed per level: 50, 75, 150, 300 ms)",
   },

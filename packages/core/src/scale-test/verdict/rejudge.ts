@@ -6,6 +6,7 @@ import { judgeJobs } from "../profiles/jobs/judge.ts";
 import { judgeLoad } from "../profiles/load/judge.ts";
 import { judgeMemory } from "../profiles/memory/judge.ts";
 import type { Check, Verdict } from "../schema.ts";
+import { annotateSet } from "../thresholds/annotate.ts";
 import type { ThresholdsSet } from "../thresholds/resolve.ts";
 import type { ProfileEvidence, RunEvidence } from "./evidence.ts";
 
@@ -37,14 +38,16 @@ export const judgeProfile = (e: ProfileEvidence, t?: ThresholdsSet): ProfileResu
  * The run's findings from its evidence alone, in the order the run reported them: the
  * preflight's, the profile's, then the pool-exhaustion count (registry's `withPreflight`).
  */
-export const judgeEvidence = (e: RunEvidence, t?: ThresholdsSet): ProfileResult =>
-  e.preflight
+export const judgeEvidence = (e: RunEvidence, t?: ThresholdsSet): ProfileResult => {
+  const r = e.preflight
     ? combine(
         judgePreflight(e.preflight.evidence).result,
         judgeProfile(e, t),
         judgeExhaustion(e.preflight.exhaustion.before, e.preflight.exhaustion.after),
       )
     : judgeProfile(e, t);
+  return { ...r, checks: annotateSet(r.checks, t) };
+};
 
 /** One check as stored next to the same check re-computed (null: absent on that side). */
 export interface CheckAgreement {
