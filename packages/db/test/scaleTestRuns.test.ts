@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { abortExpiredScaleTestRuns } from "../src/queries/abortExpiredScaleTestRuns.ts";
 import { currentScaleTestRun } from "../src/queries/currentScaleTestRun.ts";
+import { expiredScaleTestRuns } from "../src/queries/expiredScaleTestRuns.ts";
 import { finishScaleTestRun } from "../src/queries/finishScaleTestRun.ts";
 import { getScaleTestRun } from "../src/queries/getScaleTestRun.ts";
 import { insertScaleTestEvents } from "../src/queries/insertScaleTestEvents.ts";
@@ -50,6 +51,7 @@ describe("scale test runs", () => {
     expect(await renewScaleTestRunLease(db.sql, "r1", "boot-other", 1000)).toBeNull();
     expect(await renewScaleTestRunLease(db.sql, "r1", "boot-a", 1000)).toEqual({
       cancelRequested: false,
+      lapsed: false,
     });
     const end = {
       status: "passed",
@@ -84,11 +86,29 @@ describe("scale test runs", () => {
     expect((await currentScaleTestRun(db.sql))?.id).toBe("live");
   });
 
+  it("lists expired runs with their runner, and spares the ones it is told are alive", async () => {
+    await insertScaleTestRun(db.sql, run("cut-off", { leaseMs: 1 }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await expiredScaleTestRuns(db.sql)).toEqual([{ id: "cut-off", runnerBootId: "boot-a" }]);
+    expect(await abortExpiredScaleTestRuns(db.sql, ["cut-off"])).toEqual([]);
+    expect((await getScaleTestRun(db.sql, "cut-off"))?.status).toBe("running");
+    // The spared runner's renewal lands after its lease ran out: it is told so.
+    expect(await renewScaleTestRunLease(db.sql, "cut-off", "boot-a", 1)).toEqual({
+      cancelRequested: false,
+      lapsed: true,
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await abortExpiredScaleTestRuns(db.sql, ["another"])).toEqual([
+      { id: "cut-off", runnerInstanceId: "i1" },
+    ]);
+  });
+
   it("passes a cancel request to the runner at its next renewal", async () => {
     await insertScaleTestRun(db.sql, run("r1"));
     expect((await requestScaleTestRunCancel(db.sql, "r1"))?.cancel_requested).toBe(true);
     expect(await renewScaleTestRunLease(db.sql, "r1", "boot-a", 1000)).toEqual({
       cancelRequested: true,
+      lapsed: false,
     });
     expect(await requestScaleTestRunCancel(db.sql, "missing")).toBeNull();
   });

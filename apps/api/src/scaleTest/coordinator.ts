@@ -3,6 +3,7 @@ import { type RunOutcome, runProfile } from "@scaleproof/core/scale-test/registr
 import type { RunParams } from "@scaleproof/core/scale-test/schema";
 import { Faults } from "@scaleproof/core/scale-test/services/faults";
 import { abortExpiredScaleTestRuns } from "@scaleproof/db/queries/abortExpiredScaleTestRuns";
+import { expiredScaleTestRuns } from "@scaleproof/db/queries/expiredScaleTestRuns";
 import { finishScaleTestRun, type RunEnding } from "@scaleproof/db/queries/finishScaleTestRun";
 import { insertScaleTestRun } from "@scaleproof/db/queries/insertScaleTestRun";
 import { renewScaleTestRunLease } from "@scaleproof/db/queries/renewScaleTestRunLease";
@@ -22,6 +23,7 @@ import { loadLayer } from "./load.ts";
 import { memoryEvidenceLayer } from "./memoryEvidence.ts";
 import { RunRecorder } from "./recorder.ts";
 import { DependencyDown, RECORD_END_MS, ridingOutAsync } from "./ridingOut.ts";
+import { beat, beating } from "./runnerAlive.ts";
 import { scalerLayer } from "./scaler.ts";
 import { streamsLayer } from "./streams.ts";
 import { targetLayer } from "./target.ts";
@@ -40,12 +42,15 @@ interface LocalRun {
  *   lease in Postgres that it renews every lease/3 (one active run cluster-wide: a
  *   unique index, so two instances cannot both start one);
  * - every instance reaps: a run whose lease expired (its runner died) ends `aborted`
- *   with the reason, so nothing stays "running" forever;
+ *   with the reason, so nothing stays "running" forever; a runner known to be alive
+ *   (this instance's own, or one still beating in Redis while cut off from Postgres)
+ *   is spared: it ends its run itself, with the true cause;
  * - cancel is a flag on the row, seen by the runner at its next renewal.
  */
 export class ScaleTestCoordinator {
   #local: LocalRun | undefined;
   readonly #reaper: NodeJS.Timeout;
+  #reaping: Promise<void> | undefined;
 
   constructor(private readonly deps: InstanceDeps) {
     this.#reaper = setInterval(() => void this.reap(), deps.env.SCALE_TEST_REAP_MS);
@@ -53,8 +58,21 @@ export class ScaleTestCoordinator {
   }
 
   async reap(): Promise<void> {
+    // One sweep at a time: while Postgres is slow or down, sweeps must not pile up.
+    if (this.#reaping) return this.#reaping;
+    this.#reaping = this.#sweep().finally(() => {
+      this.#reaping = undefined;
+    });
+    return this.#reaping;
+  }
+
+  async #sweep(): Promise<void> {
     try {
-      for (const r of await abortExpiredScaleTestRuns(this.deps.sql)) {
+      const expired = await expiredScaleTestRuns(this.deps.sql);
+      if (expired.length === 0) return;
+      const spare = await beating(this.deps.redis, expired);
+      if (this.#local) spare.push(this.#local.id);
+      for (const r of await abortExpiredScaleTestRuns(this.deps.sql, spare)) {
         this.deps.log.warn(
           { event: "scale_test_aborted", runId: r.id, runner: r.runnerInstanceId },
           "run aborted: its runner's lease expired",
@@ -177,40 +195,38 @@ export class ScaleTestCoordinator {
       local.reason ??= reason;
       abort.abort();
     };
-    // When renewals fail because a dependency is down, the runner remembers since when:
-    // if the lease expired meanwhile, that outage is the run's true cause.
-    let downSince: { at: number; what: string } | undefined;
+    // When renewals fail because a dependency is down, the runner remembers which. If its
+    // lease ran out meanwhile (Postgres says so when a renewal lands again), that outage
+    // is the run's true cause: the runner, still beating in Redis so nobody reaped it,
+    // ends the run naming it.
+    const leaseMs = deps.env.SCALE_TEST_LEASE_MS;
+    let down: string | undefined;
+    let renewing = false;
+    const lapse = () =>
+      `${down ? `${down}: unreachable, so` : "LEASE_LAPSED:"} the run's lease (${leaseMs / 1000} s) expired before the runner could renew it; the run's evidence cannot be trusted`;
     const lease = setInterval(
       async () => {
+        void beat(deps.redis, row.id, deps.identity.bootId, leaseMs);
+        if (renewing) return; // one renewal at a time: their answers come in order
+        renewing = true;
         try {
-          const r = await renewScaleTestRunLease(
-            deps.sql,
-            row.id,
-            deps.identity.bootId,
-            deps.env.SCALE_TEST_LEASE_MS,
-          );
-          if (!r) {
-            stop(
-              downSince
-                ? `${downSince.what}: unreachable for ${Math.round((Date.now() - downSince.at) / 1000)} s, longer than the run's lease (${deps.env.SCALE_TEST_LEASE_MS / 1000} s); the run's evidence cannot be trusted`
-                : "the runner lost its lease",
-            );
-          } else if (r.cancelRequested) stop("cancelled by an admin");
-          downSince = undefined;
+          const r = await renewScaleTestRunLease(deps.sql, row.id, deps.identity.bootId, leaseMs);
+          if (!r) stop(down ? lapse() : "the runner lost its lease");
+          else if (r.lapsed) stop(lapse());
+          else if (r.cancelRequested) stop("cancelled by an admin");
+          down = undefined;
         } catch (error) {
-          const down = dependencyDown(error);
-          if (down && !downSince) {
-            downSince = {
-              at: Date.now(),
-              what: down === "redis" ? "REDIS_UNAVAILABLE" : "DATABASE_UNAVAILABLE",
-            };
-          }
+          const which = dependencyDown(error);
+          if (which) down = which === "redis" ? "REDIS_UNAVAILABLE" : "DATABASE_UNAVAILABLE";
           // Renewals come every lease/3: a blip shorter than the lease misses one or two.
           deps.log.warn({ err: error, runId: row.id }, "lease renewal failed; retrying");
+        } finally {
+          renewing = false;
         }
       },
-      Math.max(100, Math.floor(deps.env.SCALE_TEST_LEASE_MS / 3)),
+      Math.max(100, Math.floor(leaseMs / 3)),
     );
+    void beat(deps.redis, row.id, deps.identity.bootId, leaseMs);
     deps.log.info({ event: "scale_test_started", runId: row.id, params }, "run started");
     const done = Effect.runPromiseExit(runProfile(params).pipe(Effect.provide(layer)), {
       signal: abort.signal,
@@ -245,6 +261,8 @@ export class ScaleTestCoordinator {
       );
       if (this.#local === local) this.#local = undefined;
     });
+    // However the ending went, the heartbeat stops: a run left active is then reaped.
+    void done.finally(() => clearInterval(lease)).catch(() => {});
     local.done = done;
     this.#local = local;
   }
