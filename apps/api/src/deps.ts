@@ -1,6 +1,5 @@
 import { connect, ensureDatabase, type Sql } from "@scaleproof/db/client";
 import { migrate } from "@scaleproof/db/migrate";
-import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { DatasetRangeGuard } from "./bars/datasetRange.ts";
 import { providerErrorCodec } from "./bars/errorCodec.ts";
@@ -24,21 +23,14 @@ import { createMetrics, type Metrics } from "./metrics/registry.ts";
 import { observeShedder } from "./metrics/shedding.ts";
 import { createProvider } from "./providers/createProvider.ts";
 import { RateLimits } from "./rateLimits/limiter.ts";
-
-/** Reconnects forever with a capped backoff; a dead connection is noticed within a second. */
-const redisOptions = (name: string) => ({
-  connectionName: `scaleproof:${name}`,
-  connectTimeout: 1_000,
-  retryStrategy: (times: number) => Math.min(100 * 2 ** times, 2_000),
-  keepAlive: 1_000,
-});
+import { openRedisClients, type RedisClient } from "./redis/client.ts";
 
 export interface InstanceDeps {
   readonly env: InstanceEnv;
   readonly identity: Identity;
   readonly log: Logger;
   readonly sql: Sql;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly bars: BarsDeps;
   readonly faults: FaultRegistry;
   readonly shedder: LoadShedder;
@@ -73,20 +65,15 @@ export const openInstanceDeps = async (
     metrics.registry,
   );
   await migrate(sql);
-  const redis = new Redis(env.REDIS_URL, {
-    ...redisOptions(identity.instanceId),
-    // Commands fail at once while Redis is unreachable (503 REDIS_UNAVAILABLE), never
-    // queue up behind a reconnect that may take seconds.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-  });
+  // One Redis (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES). Commands fail at once
+  // while Redis is unreachable (503 REDIS_UNAVAILABLE); the subscriber queues its
+  // SUBSCRIBEs until connected and re-subscribes after every reconnect, so wake-ups
+  // resume by themselves when Redis returns.
+  const { commands: redis, subscriber } = openRedisClients(
+    { url: env.REDIS_URL, clusterNodes: env.REDIS_CLUSTER_NODES },
+    identity.instanceId,
+  );
   defineCacheScripts(redis);
-  // The subscriber queues its SUBSCRIBEs until connected and re-subscribes after every
-  // reconnect: wake-ups resume by themselves when Redis returns.
-  const subscriber = new Redis(env.REDIS_URL, {
-    ...redisOptions(`${identity.instanceId}:sub`),
-    maxRetriesPerRequest: null,
-  });
   let redisDown = false;
   const onRedisError = (error: unknown) => {
     if (redisDown) return; // once per outage, not once per reconnect attempt

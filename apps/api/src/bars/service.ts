@@ -1,11 +1,11 @@
 import { aggregateBars } from "@scaleproof/core/bars/aggregate";
 import { type BarsQuery, barsCacheKey } from "@scaleproof/core/bars/request";
 import { TIMEFRAME_NS } from "@scaleproof/core/bars/types";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { CacheResult, SharedCache } from "../cache/sharedCache.ts";
 import type { Identity } from "../instance/identity.ts";
 import type { BarsProvider } from "../providers/types.ts";
+import type { RedisClient } from "../redis/client.ts";
 import { bumpRunCounters, type RunCounter } from "../runs/counters.ts";
 import type { DatasetRangeGuard } from "./datasetRange.ts";
 import { encodeBars } from "./encode.ts";
@@ -15,7 +15,7 @@ export interface BarsDeps {
   readonly cache: SharedCache;
   readonly provider: BarsProvider;
   readonly guard: DatasetRangeGuard;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly events: BarsEventSink;
   readonly identity: Identity;
   readonly log: Logger;

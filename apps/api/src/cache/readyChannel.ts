@@ -1,5 +1,5 @@
 import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/client.ts";
 
 /** Published by FILL/FAIL; every instance's subscriber receives every message. */
 export const READY_CHANNEL = REDIS_KEYS.cacheReadyChannel;
@@ -27,7 +27,7 @@ export class ReadyChannel {
   /** Settles once the first SUBSCRIBE is answered (benches and tests wait for it). */
   subscribed: Promise<unknown> = Promise.resolve();
 
-  private constructor(subscriber: Redis) {
+  private constructor(subscriber: RedisClient) {
     subscriber.on("message", (channel: string, raw: string) => {
       if (channel === READY_CHANNEL) this.#deliver(raw);
     });
@@ -37,7 +37,7 @@ export class ReadyChannel {
    * Subscribes without waiting: an instance boots (degraded) while Redis is down, and
    * ioredis subscribes when it connects and again after every reconnect.
    */
-  static open(subscriber: Redis, onError: (error: unknown) => void): ReadyChannel {
+  static open(subscriber: RedisClient, onError: (error: unknown) => void): ReadyChannel {
     const channel = new ReadyChannel(subscriber);
     channel.subscribed = subscriber.subscribe(READY_CHANNEL).catch(onError);
     return channel;

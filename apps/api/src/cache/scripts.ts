@@ -1,4 +1,5 @@
-import type { Redis, Result } from "ioredis";
+import type { Result } from "ioredis";
+import type { RedisClient } from "../redis/client.ts";
 
 /**
  * The atomic steps of the stampede protocol (DESIGN section 3). Every script touches
@@ -75,7 +76,7 @@ declare module "ioredis" {
 }
 
 /** Registers the scripts on a connection (ioredis sends EVALSHA, falling back to EVAL). */
-export const defineCacheScripts = (redis: Redis): void => {
+export const defineCacheScripts = (redis: RedisClient): void => {
   redis.defineCommand("cacheGetOrLock", { numberOfKeys: 3, lua: GET_OR_LOCK });
   redis.defineCommand("cacheRenew", { numberOfKeys: 1, lua: RENEW });
   redis.defineCommand("cacheFill", { numberOfKeys: 2, lua: FILL });

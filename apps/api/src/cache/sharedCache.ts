@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { StampedeTimeout } from "@scaleproof/core/bars/errors";
 import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
-import type { Redis } from "ioredis";
 import type { CacheMetrics } from "../metrics/cache.ts";
+import type { RedisClient } from "../redis/client.ts";
 import { encodeReady, READY_CHANNEL, type ReadyChannel } from "./readyChannel.ts";
 
 /** HIT: served from Redis at once. MISS: this request fetched. WAIT: waited for another's fetch. */
@@ -82,7 +82,7 @@ export class SharedCache {
   readonly #inflight = new Map<string, Promise<Served>>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly ready: ReadyChannel,
     private readonly options: SharedCacheOptions,
   ) {}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { clusterNodes } from "../redis/nodes.ts";
 
 const ms = (def: number) => z.coerce.number().int().positive().default(def);
 const flag = z
@@ -14,6 +15,8 @@ export const instanceEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   DATABASE_URL: z.string().url().default("postgres://postgres@127.0.0.1:5432/scaleproof"),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  /** A Redis Cluster instead (host:port seed nodes, comma-separated); REDIS_URL is then unused. */
+  REDIS_CLUSTER_NODES: clusterNodes,
   /**
    * Postgres pool: connections per instance (seed: 20 in production, 10 in development;
    * the default follows NODE_ENV). postgres.js opens connections on demand and closes

@@ -2,8 +2,9 @@ import postgres from "postgres";
 
 /**
  * Which shared dependency an infrastructure error says is down, if any: Redis (ioredis
- * refuses commands while disconnected, as configured with `enableOfflineQueue: false`)
- * or Postgres (refused, reset, timed out or shut down by the administrator).
+ * refuses commands while disconnected, as configured with `enableOfflineQueue: false`;
+ * on a Redis Cluster also CLUSTERDOWN, a node gone, or no node answering) or Postgres
+ * (refused, reset, timed out or shut down by the administrator).
  */
 export const dependencyDown = (error: unknown): "redis" | "postgres" | undefined => {
   if (!(error instanceof Error)) return undefined;
@@ -21,8 +22,12 @@ export const dependencyDown = (error: unknown): "redis" | "postgres" | undefined
     return "postgres";
   }
   const name = error.name;
-  if (name === "MaxRetriesPerRequestError") return "redis";
-  if (/Stream isn't writeable|Connection is closed|enableOfflineQueue/.test(error.message)) {
+  if (name === "MaxRetriesPerRequestError" || name === "ClusterAllFailedError") return "redis";
+  if (
+    /Stream isn't writeable|Connection is closed|enableOfflineQueue|^CLUSTERDOWN|Failed to refresh slots cache|None of startup nodes is available|^Cluster is (disconnected|disconnecting|ended)|Too many Cluster redirections|Node is disconnected/.test(
+      error.message,
+    )
+  ) {
     return "redis";
   }
   // ioredis never surfaces raw socket errors to commands (they fail as above), so a raw

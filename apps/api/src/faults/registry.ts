@@ -1,6 +1,6 @@
 import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { RedisClient } from "../redis/client.ts";
 import type { ActiveFault, FaultInput, FaultName } from "./catalog.ts";
 
 /**
@@ -16,7 +16,7 @@ export class FaultRegistry {
   readonly #channel: string;
 
   private constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keyPrefix: string,
     private readonly instanceId: string,
     private readonly log: Logger,
@@ -30,8 +30,8 @@ export class FaultRegistry {
    * ready, so an instance that boots while Redis is down picks them up when it returns.
    */
   static open(
-    redis: Redis,
-    subscriber: Redis,
+    redis: RedisClient,
+    subscriber: RedisClient,
     keyPrefix: string,
     instanceId: string,
     log: Logger,

@@ -9,12 +9,12 @@ import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
 import type { Sql } from "@scaleproof/db/client";
 import { activeScaleTestRun } from "@scaleproof/db/queries/activeScaleTestRun";
 import { insertMemorySample, type MemorySample } from "@scaleproof/db/queries/insertMemorySample";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { InstanceEnv } from "../config/env.ts";
 import { CpuMeter } from "../instance/cpu.ts";
 import type { Identity } from "../instance/identity.ts";
 import { VERSION } from "../instance/version.ts";
+import type { RedisClient } from "../redis/client.ts";
 import { PostGcProbe } from "./postGc.ts";
 import { RequestCounter } from "./requestCounter.ts";
 import type { LoadShedder } from "./shedder.ts";
@@ -71,7 +71,7 @@ export class MemorySampler {
       readonly identity: Identity;
       readonly sql: Sql;
       readonly log: Logger;
-      readonly redis: Redis;
+      readonly redis: RedisClient;
     },
     private readonly shedder: LoadShedder,
   ) {

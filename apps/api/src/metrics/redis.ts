@@ -1,8 +1,11 @@
-import type { Redis } from "ioredis";
 import { Gauge, type Registry } from "prom-client";
+import type { RedisClient } from "../redis/client.ts";
 
 /** 1 while the connection is ready for commands, read from ioredis at each scrape. */
-export const observeRedis = (registry: Registry, connections: Record<string, Redis>): void => {
+export const observeRedis = (
+  registry: Registry,
+  connections: Record<string, RedisClient>,
+): void => {
   new Gauge({
     name: "scaleproof_redis_up",
     help: "1 while the Redis connection is ready, else 0 (connecting, reconnecting, closed)",

@@ -1,8 +1,8 @@
 import type { BlockList } from "node:net";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts } from "rate-limiter-flexible";
 import type { InstanceEnv } from "../config/env.ts";
+import type { RedisClient } from "../redis/client.ts";
 import { clientAddress, trustedProxies } from "./clientAddress.ts";
 import { RateLimited } from "./errors.ts";
 
@@ -40,7 +40,7 @@ export class RateLimits {
   #failingOpen = false;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     env: InstanceEnv,
     private readonly log: Logger,
   ) {

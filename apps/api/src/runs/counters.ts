@@ -1,5 +1,5 @@
 import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/client.ts";
 
 /** The seed's per-run counters; the braces keep one run's counters in one cluster slot. */
 export const RUN_COUNTERS = [
@@ -20,7 +20,7 @@ export const runCounterKey = (runId: string, counter: RunCounter): string =>
 const COUNTER_TTL_SEC = 7 * 86_400;
 
 export const bumpRunCounters = async (
-  redis: Redis,
+  redis: RedisClient,
   runId: string,
   counters: readonly RunCounter[],
 ): Promise<void> => {
@@ -34,7 +34,7 @@ export const bumpRunCounters = async (
 };
 
 export const readRunCounters = async (
-  redis: Redis,
+  redis: RedisClient,
   runId: string,
 ): Promise<Record<RunCounter, number>> => {
   const values = await redis.mget(RUN_COUNTERS.map((c) => runCounterKey(runId, c)));

@@ -2,6 +2,7 @@ import { isTerminal } from "@scaleproof/core/scale-test/schema";
 import { getScaleTestRun } from "@scaleproof/db/queries/getScaleTestRun";
 import type { ScaleTestRunRow } from "@scaleproof/db/queries/scaleTestRunRow";
 import type { InstanceDeps } from "../deps.ts";
+import { duplicateSubscriber } from "../redis/client.ts";
 
 /** Published (message: the run id) whenever a run's row changed: progress, checks, its end. */
 export const runChangedChannel = (prefix: string) => `${prefix}scale-test:v1:run-changed`;
@@ -84,11 +85,7 @@ export class ProgressFeed {
 
   constructor(private readonly deps: InstanceDeps) {
     const channel = runChangedChannel(deps.env.CACHE_KEY_PREFIX);
-    const subscriber = deps.redis.duplicate({
-      connectionName: `scaleproof:${deps.identity.instanceId}:progress`,
-      maxRetriesPerRequest: null,
-      enableOfflineQueue: true,
-    });
+    const subscriber = duplicateSubscriber(deps.redis, `${deps.identity.instanceId}:progress`);
     subscriber.on("error", () => {}); // reconnects by itself; the safety poll covers the gap
     subscriber.on("message", (ch: string, runId: string) => {
       if (ch === channel) this.#watches.get(runId)?.poke();

@@ -3,13 +3,15 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "@scaleproof/db/testing";
 import { type Cluster, startCluster } from "@scaleproof/platform/cluster";
-import { Redis } from "ioredis";
+import { Redis, Cluster as RedisCluster } from "ioredis";
+import type { RedisClient } from "../../src/redis/client.ts";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../../../..");
 
 export interface TestCluster extends Cluster {
   readonly db: TestDatabase;
-  readonly redis: Redis;
+  /** A client of the cluster's Redis (a Redis Cluster client when `redisClusterNodes` was given). */
+  readonly redis: RedisClient;
   /** This cluster's cache namespace: nothing cached by earlier runs can leak in. */
   readonly keyPrefix: string;
   instanceUrl(instanceId: string): string;
@@ -25,10 +27,17 @@ export interface TestCluster extends Cluster {
  */
 export const startTestCluster = async (
   name: string,
-  options: { instances: number; env?: Record<string, string> },
+  options: {
+    instances: number;
+    env?: Record<string, string>;
+    /** REDIS_CLUSTER_NODES: the instances (and `redis`) use this Redis Cluster instead. */
+    redisClusterNodes?: string;
+    /** A fixed cache namespace (where keys land in a cluster's slots must not be left to chance). */
+    keyPrefix?: string;
+  },
 ): Promise<TestCluster> => {
   const db = await createTestDatabase(`sp_${name.replace(/\W/g, "_")}`);
-  const keyPrefix = `t-${randomBytes(4).toString("hex")}:`;
+  const keyPrefix = options.keyPrefix ?? `t-${randomBytes(4).toString("hex")}:`;
   const logDir = path.join(REPO_ROOT, "test-artifacts", "logs");
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, `${name}.log`));
@@ -49,6 +58,7 @@ export const startTestCluster = async (
         // per-client limits far above that; rateLimits.test.ts sets its own low ones.
         RATE_LIMIT_BARS: "1000000",
         RATE_LIMIT_BACKTESTS: "1000000",
+        ...(options.redisClusterNodes ? { REDIS_CLUSTER_NODES: options.redisClusterNodes } : {}),
         ...options.env,
       },
       databentoApiKey: undefined,
@@ -58,7 +68,14 @@ export const startTestCluster = async (
     await db.drop();
     throw error;
   }
-  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+  const redis: RedisClient = options.redisClusterNodes
+    ? new RedisCluster(
+        options.redisClusterNodes.split(",").map((n) => {
+          const [host, port] = n.split(":");
+          return { host, port: Number(port) };
+        }),
+      )
+    : new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
   return {
     ...cluster,
     db,
@@ -78,8 +95,12 @@ export const startTestCluster = async (
     },
     async close() {
       await cluster.stop();
-      const keys = await redis.keys(`${keyPrefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      // On a cluster: each master's own keys, one DEL per key (a DEL of many spans slots).
+      for (const node of redis instanceof RedisCluster ? redis.nodes("master") : [redis]) {
+        const keys = await node.keys(`${keyPrefix}*`);
+        if (redis instanceof RedisCluster) await Promise.all(keys.map((k) => redis.del(k)));
+        else if (keys.length > 0) await redis.del(...keys);
+      }
       redis.disconnect();
       await db.drop();
       log.end();

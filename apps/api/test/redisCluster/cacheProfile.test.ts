@@ -1,0 +1,63 @@
+import { runExport } from "@scaleproof/core/scale-test/schema";
+import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestCluster, type TestCluster } from "../support/cluster.ts";
+import { adminClient, checkOf, TOKEN_ENV, waitForRun } from "../support/ops.ts";
+import { type PrivateRedisCluster, startPrivateRedisCluster } from "../support/redisCluster.ts";
+
+/**
+ * When one Redis is outgrown: two real instances on a real 3-master Redis Cluster
+ * (REDIS_CLUSTER_NODES; REDIS_URL points nowhere), unchanged otherwise. The quick cache
+ * profile (its stampede, the holder's crash and takeover, the warm-up) must PASS as on
+ * one Redis, with its keys spread over the masters.
+ */
+let rc: PrivateRedisCluster;
+let c: TestCluster;
+
+beforeAll(async () => {
+  rc = await startPrivateRedisCluster(3);
+  c = await startTestCluster("redis-cluster-cache", {
+    instances: 2,
+    redisClusterNodes: rc.nodes,
+    // Fixed, so where the keys land is too: the instance registry (`redis-cluster:instances:v1`)
+    // hashes to the second master's slots; the quick run's bars keys to the first's.
+    keyPrefix: "redis-cluster:",
+    // Nothing listens here: any path still on the single-Redis client would fail.
+    env: { ...TOKEN_ENV, REDIS_URL: "redis://127.0.0.1:1" },
+  });
+});
+afterAll(async () => {
+  await c?.close();
+  await rc?.close();
+});
+
+describe("the cache profile on a 3-master Redis Cluster", () => {
+  it("PASSes: one provider fetch overlapped on both instances, a holder taken over, keys on several masters", async () => {
+    const admin = adminClient(c.url);
+    const { id } = await admin.scaleTest.run.mutate({ profile: "cache", quick: true });
+    const run = await waitForRun(admin, id);
+    const doc = runExport.parse(await admin.scaleTest.export.query({ runId: id }));
+    expect(doc.checks.filter((x) => !x.pass).map((x) => x.name)).toEqual([]);
+    expect(run.status).toBe("passed");
+    expect(doc.metrics["stampede.provider_fetch"]).toBe(1);
+    expect(checkOf(doc, "stampede.overlap").actual).toBe(2);
+    expect(checkOf(doc, "stampede.single_flight").actual).toBe(0);
+    expect(checkOf(doc, "stampede.evidence_agrees").actual).toBe("redis 1, events 1, upstream 1");
+    expect(checkOf(doc, "takeover.one_takeover_fetch").actual).toBe(1);
+    expect(checkOf(doc, "takeover.waiters_answered").pass).toBe(true);
+    expect(checkOf(doc, "run.one_fetch_per_key").actual).toBe("redis 4, upstream 4");
+    expect(doc.environment.instancesSeen.map((i) => i.instanceId).sort()).toEqual(["i1", "i2"]);
+
+    // The cached bars values (one hash tag each: its own slot) and the instances' shared
+    // hashes live on different masters; the run's counters sit together in one slot.
+    const byPort = await rc.keysByPort(`${c.keyPrefix}*`);
+    const bars = [...byPort.values()].flat().filter((k) => k.includes(":bars:"));
+    expect(bars.length).toBeGreaterThan(1);
+    const slots = await Promise.all(bars.map((k) => c.redis.cluster("KEYSLOT", k)));
+    expect(new Set(slots).size).toBe(bars.length);
+    expect([...byPort.values()].filter((keys) => keys.length > 0).length).toBeGreaterThan(1);
+    const counters = ["cache_hit", "provider_fetch"].map((k) => REDIS_KEYS.runCounter(id, k));
+    const owners = new Set(await Promise.all(counters.map((k) => rc.portOfKey(k))));
+    expect(owners.size).toBe(1);
+  });
+});
