@@ -8,6 +8,7 @@ import { dependencyDown } from "../../src/edge/dependencies.ts";
 import { getEach, openRedisClients, type RedisClients } from "../../src/redis/client.ts";
 import { clusterNodes } from "../../src/redis/nodes.ts";
 import { bumpRunCounters, readRunCounters } from "../../src/runs/counters.ts";
+import { beat, beating } from "../../src/scaleTest/runnerAlive.ts";
 import { type PrivateRedisCluster, startPrivateRedisCluster } from "../support/redisCluster.ts";
 
 /**
@@ -114,6 +115,22 @@ describe("the instance's Redis clients on a 3-master Redis Cluster", () => {
     await redis.del(keys[5] ?? "");
     const values = await getEach(redis, keys);
     expect(values).toEqual(keys.map((_, i) => (i === 5 ? null : "1")));
+  });
+
+  it("the reaper asks which runners still beat across runs in different slots (no CROSSSLOT)", async () => {
+    const redis = clients.commands;
+    const runs = Array.from({ length: 12 }, (_, i) => ({
+      id: `beat-${i}`,
+      runnerBootId: `boot-${i}`,
+    }));
+    const owners = new Set(
+      await Promise.all(runs.map((r) => rc.portOfKey(`scaleTest:{${r.id}}:runner`))),
+    );
+    expect(owners.size).toBeGreaterThan(1);
+    // beating: 0-7 (their own boot); 8-9 beat under another boot; 10-11 never beat
+    for (const r of runs.slice(0, 8)) await beat(redis, r.id, r.runnerBootId, 60_000);
+    for (const r of runs.slice(8, 10)) await beat(redis, r.id, "an-older-boot", 60_000);
+    expect(await beating(redis, runs)).toEqual(runs.slice(0, 8).map((r) => r.id));
   });
 
   it("a master gone: commands for its slots fail at once as Redis unavailable (503 REDIS_UNAVAILABLE)", async () => {
