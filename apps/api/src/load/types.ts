@@ -1,3 +1,4 @@
+import type { LevelCounts, LevelMeasure } from "@scaleproof/core/scale-test/profiles/load/data";
 import type { Workload } from "./workload.ts";
 
 /** How arrivals are spaced: evenly, or as a seeded Poisson process (see arrivals.ts). */
@@ -34,35 +35,15 @@ export interface LevelOptions {
   readonly drainMs?: number;
 }
 
-export interface LevelCounts {
-  /** Arrivals whose intended time came: `sent + dropped`. */
-  readonly scheduled: number;
-  /** Arrivals refused at the client because `maxInFlight` requests were outstanding. */
-  readonly dropped: number;
-  /** Handed to the pool: `answered + failed + shed + timedOut + inFlight`. */
-  readonly sent: number;
-  /** 2xx. */
-  readonly answered: number;
-  /** Any other status except 503, and network errors (refused, reset, ...). */
-  readonly failed: number;
-  /** 503 (shedding; `shedCodes` tells MEMORY_PRESSURE from others). */
-  readonly shed: number;
-  /** Not settled within `timeoutMs` of the intended send time; then aborted. */
-  readonly timedOut: number;
-  /** Still unsettled when the level stopped (abort, or `drainMs` < `timeoutMs`); then aborted. */
-  readonly inFlight: number;
-}
+/**
+ * Per level: scheduled = sent + dropped; sent = answered (2xx) + failed (other statuses,
+ * network errors) + shed (503) + timedOut + inFlight (unsettled when the level stopped).
+ * The load profile's own types, so what the engine counts is what the judge reads.
+ */
+export type { LevelCounts } from "@scaleproof/core/scale-test/profiles/load/data";
 
-export interface LatencySummary {
-  /** Values recorded: answered, plus timed out and in flight at their lower bound. */
-  readonly count: number;
-  readonly p50: number;
-  readonly p90: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly max: number;
-  readonly mean: number;
-}
+/** Values recorded: answered, plus timed out and in flight at their lower bound. */
+export type LatencySummary = LevelMeasure["latencyMs"];
 
 export interface LevelResult {
   readonly offeredRate: number;
