@@ -1,5 +1,4 @@
 import type { LevelMeasure, PlannedLevel, QueueProbe, ResourcePoint, WarmResult } from "./data.ts";
-import type { ScaleOutInEvidence } from "./scaleOutIn.ts";
 import type { ZoneBounds } from "./zones.ts";
 
 /** One level as measured: what the runner offered and got, and what the instances reported meanwhile. */
@@ -43,3 +42,29 @@ export const windowOf = (
     probes: probes.filter((p) => p.at >= from && p.at <= to),
   };
 };
+
+/**
+ * Scale-out and scale-in under load (seed 000's definition of done): during the
+ * sustained level the platform adds an instance (in rotation once ready), then stops
+ * it gracefully (drained in the balancer, SIGTERM, its job leases handed back). The
+ * runner's own instance is never the one stopped: the one stopped is the one added.
+ */
+export interface ScaleOutInEvidence {
+  /** The instance added, and when it was in rotation (ms); null: the platform refused. */
+  readonly added: string | null;
+  readonly addedAt: number | null;
+  /** The instance stopped, and when its drain and stop ended (ms). */
+  readonly stopped: string | null;
+  readonly stoppedAt: number | null;
+  /** Why the platform could not add or stop (null: both done). */
+  readonly error: string | null;
+  /** How each of the run's job attempts on the stopped instance ended. */
+  readonly stoppedAttempts: readonly {
+    readonly jobId: string;
+    readonly attempt: number;
+    readonly outcome: string;
+  }[];
+  /** Over the run's whole job history: jobs finished twice, and attempts that overlapped. */
+  readonly duplicates: number;
+  readonly overlaps: number;
+}
