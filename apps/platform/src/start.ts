@@ -48,7 +48,12 @@ const logFile = createWriteStream(path.join(logDir, "cluster.log"), { flags: "a"
 const say = (line: string) => console.log(`[scaleproof] ${line}`);
 
 const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+// REDIS_CLUSTER_NODES (a Redis Cluster) reaches the instances with the rest of this
+// environment; then its first seed node is the Redis that must answer here.
+const clusterSeed = process.env.REDIS_CLUSTER_NODES?.split(",")[0]?.trim();
+const redisUrl = clusterSeed
+  ? `redis://${clusterSeed}`
+  : (process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
 await ensureServices(databaseUrl, redisUrl, say);
 await ensureDatabase(databaseUrl);
 const sql = connect(databaseUrl, { max: 1, applicationName: "scaleproof-start" });

@@ -4,6 +4,7 @@ import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { READY_CHANNEL } from "../../src/cache/readyChannel.ts";
 import { defineCacheScripts } from "../../src/cache/scripts.ts";
+import { loadInstanceEnv } from "../../src/config/env.ts";
 import { dependencyDown } from "../../src/edge/dependencies.ts";
 import { getEach, openRedisClients, type RedisClients } from "../../src/redis/client.ts";
 import { clusterNodes } from "../../src/redis/nodes.ts";
@@ -52,6 +53,9 @@ describe("the instance's Redis clients on a 3-master Redis Cluster", () => {
       { host: "redis-b", port: 7001 },
     ]);
     expect(clusterNodes.parse("")).toBeUndefined();
+    expect(() => loadInstanceEnv({ REDIS_CLUSTER_NODES: "redis://10.0.0.1:7000" })).toThrow(
+      /invalid environment: REDIS_CLUSTER_NODES: entry 1 is not host:port/,
+    );
     for (const bad of ["redis://10.0.0.1:7000", "10.0.0.1", "10.0.0.1:0", "a:1,,b:2", "a:99999"]) {
       expect(clusterNodes.safeParse(bad).success).toBe(false);
     }
