@@ -110,7 +110,12 @@ describe("load profile on a real 2-instance cluster", () => {
     expect(checkOf(r, "load.scale_out_in.done").actual).toBe("i3 added, then stopped");
     expect(checkOf(r, "load.scale_out.served").actual).toBeGreaterThan(0);
     expect(checkOf(r, "load.scale_in.failed_requests").actual).toBe(0);
-    expect(c.supervisor.live().map((s) => s.instanceId).sort()).toEqual(["i1", "i2"]);
+    expect(
+      c.supervisor
+        .live()
+        .map((s) => s.instanceId)
+        .sort(),
+    ).toEqual(["i1", "i2"]);
     expect(r.metrics["load.recommendation"]).toMatch(
       /^scale out above \d+(\.\d)? req\/s per instance \(2 instances/,
     );

@@ -21,8 +21,8 @@ describe("load profile: scale-out and scale-in under load (in memory, on the tes
         expect(checkNamed(r, "load.scale_out.served").actual).toBeGreaterThan(0);
         expect(checkNamed(r, "load.scale_in.failed_requests").actual).toBe(0);
         expect(r.world.instances).toEqual(["i1", "i2"]);
-      // the level i3 joined and left is no capacity reading: the cluster's size is still 2
-      expect(r.metrics["load.recommendation"]).toMatch(/per instance \(2 instances;/);
+        // the level i3 joined and left is no capacity reading: the cluster's size is still 2
+        expect(r.metrics["load.recommendation"]).toMatch(/per instance \(2 instances;/);
         // the recovery level after it is served by the two left
         const recovery = r.rows.find((x) => x.name === "recovery");
         expect(recovery?.verdict).toBe("PASS");
