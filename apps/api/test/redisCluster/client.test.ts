@@ -6,7 +6,12 @@ import { READY_CHANNEL } from "../../src/cache/readyChannel.ts";
 import { defineCacheScripts } from "../../src/cache/scripts.ts";
 import { loadInstanceEnv } from "../../src/config/env.ts";
 import { dependencyDown } from "../../src/edge/dependencies.ts";
-import { getEach, openRedisClients, type RedisClients } from "../../src/redis/client.ts";
+import {
+  duplicateSubscriber,
+  getEach,
+  openRedisClients,
+  type RedisClients,
+} from "../../src/redis/client.ts";
 import { clusterNodes } from "../../src/redis/nodes.ts";
 import { bumpRunCounters, readRunCounters } from "../../src/runs/counters.ts";
 import { beat, beating } from "../../src/scaleTest/runnerAlive.ts";
@@ -101,6 +106,21 @@ describe("the instance's Redis clients on a 3-master Redis Cluster", () => {
     expect(await got).toBe("hi");
     const [tag, value] = await redis.cacheGetOrLockBuffer(key, lock, err, "x", 5_000);
     expect([tag, String(value)]).toEqual([1, "bars"]); // HIT
+  });
+
+  it("a duplicated subscriber (the run-progress feed's) hears what the commands client publishes", async () => {
+    const sub = duplicateSubscriber(clients.commands, "cluster-test:progress");
+    try {
+      const channel = `${prefix}run:changed`;
+      const heard = new Promise<string>((resolve) =>
+        sub.on("message", (ch: string, m: string) => ch === channel && resolve(m)),
+      );
+      await sub.subscribe(channel);
+      expect(await clients.commands.publish(channel, "run-1")).toBeGreaterThanOrEqual(0);
+      expect(await heard).toBe("run-1");
+    } finally {
+      sub.disconnect();
+    }
   });
 
   it("one run's counters (MULTI, MGET) work; runs spread over masters and are read key by key", async () => {
