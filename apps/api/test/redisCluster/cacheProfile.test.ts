@@ -2,8 +2,10 @@ import { runExport } from "@scaleproof/core/scale-test/schema";
 import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
-import { adminClient, checkOf, TOKEN_ENV, waitForRun } from "../support/ops.ts";
+import { barsPath, barsRange, get, tally } from "../support/http.ts";
+import { adminClient, checkOf, runEvidence, TOKEN_ENV, waitForRun } from "../support/ops.ts";
 import { type PrivateRedisCluster, startPrivateRedisCluster } from "../support/redisCluster.ts";
+import { replayClient } from "../support/replay.ts";
 
 /**
  * When one Redis is outgrown: two real instances on a real 3-master Redis Cluster
@@ -59,5 +61,34 @@ describe("the cache profile on a 3-master Redis Cluster", () => {
     const counters = ["cache_hit", "provider_fetch"].map((k) => REDIS_KEYS.runCounter(id, k));
     const owners = new Set(await Promise.all(counters.map((k) => rc.portOfKey(k))));
     expect(owners.size).toBe(1);
+  });
+
+  it("a stampede on keys held by different masters: one upstream fetch per key, across instances", async () => {
+    await c.allLive(); // the profile killed a lease holder; the supervisor restarts it
+    const replay = replayClient(c.replay);
+    // Fixed ranges: their keys hash to the first and second masters' slots.
+    const ranges = [barsRange(7, 14), barsRange(7, 15), barsRange(8, 14)];
+    const keys = ranges.map(
+      (r) => `${c.keyPrefix}bars:v1:{GLBX.MDP3:ES.c.0:1m:${r.start}:${r.end}}`,
+    );
+    const runId = `cluster-stampede-${Date.now()}`;
+    await replay.knobs({ latencyMs: 300 }); // the fetches last long enough to be waited on
+    try {
+      const answers = await Promise.all(
+        ranges.flatMap((r) =>
+          Array.from({ length: 40 }, () =>
+            get(c.url + barsPath(r), runEvidence(runId, barsPath(r))),
+          ),
+        ),
+      );
+      expect(tally(answers, (a) => String(a.status))).toEqual({ "200": 120 });
+      expect(new Set(answers.map((a) => a.instanceId)).size).toBe(2);
+      expect(answers.filter((a) => a.cache === "MISS")).toHaveLength(3);
+      for (const r of ranges) expect(await replay.count({ symbol: "ES.c.0", ...r })).toBe(1);
+    } finally {
+      await replay.knobs({});
+    }
+    expect(await Promise.all(keys.map((k) => c.redis.exists(k)))).toEqual([1, 1, 1]);
+    expect(new Set(await Promise.all(keys.map((k) => rc.portOfKey(k)))).size).toBe(2);
   });
 });
