@@ -91,4 +91,14 @@ describe("the cache profile on a 3-master Redis Cluster", () => {
     expect(await Promise.all(keys.map((k) => c.redis.exists(k)))).toEqual([1, 1, 1]);
     expect(new Set(await Promise.all(keys.map((k) => rc.portOfKey(k)))).size).toBe(2);
   });
+
+  it("per-client rate limits count in the cluster (rate-limiter-flexible on ioredis Cluster)", async () => {
+    const path = barsPath(barsRange(7, 14));
+    const answers = await Promise.all(Array.from({ length: 3 }, () => get(c.url + path)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    const byPort = await rc.keysByPort(`${c.keyPrefix}ratelimit:bars*`);
+    const keys = [...byPort.values()].flat();
+    expect(keys).toHaveLength(1);
+    expect(await c.redis.get(keys[0] ?? "")).toBe("3");
+  });
 });
