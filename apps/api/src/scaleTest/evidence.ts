@@ -12,6 +12,7 @@ import { barsRequest } from "../bars/input.ts";
 import type { InstanceDeps } from "../deps.ts";
 import { readRunCounters } from "../runs/counters.ts";
 import { slowReplayFetches } from "./replayKnobs.ts";
+import { ridingOut } from "./ridingOut.ts";
 
 const EVENTS_WAIT_MS = 10_000;
 
@@ -37,18 +38,18 @@ export const evidenceLayer = (deps: InstanceDeps, runId: string): Layer.Layer<Ev
   return Layer.succeed(
     Evidence,
     Evidence.of({
-      runCounters: Effect.promise(() => readRunCounters(redis, runId)),
+      runCounters: ridingOut(() => readRunCounters(redis, runId)),
       // Instances persist events in small batches: wait (bounded) until they have landed.
       barsEvents: (cacheKey, atLeast) =>
         pollUntil(
-          Effect.promise(() => countBarsRequestEvents(sql, runId, cacheKey)),
+          ridingOut(() => countBarsRequestEvents(sql, runId, cacheKey)),
           (counts) => counts.requests >= atLeast,
           "100 millis",
           `${EVENTS_WAIT_MS} millis`,
         ),
       barsTimeline: (cacheKey, atLeast) =>
         pollUntil(
-          Effect.promise(() => listBarsRequestTimeline(sql, runId, cacheKey)),
+          ridingOut(() => listBarsRequestTimeline(sql, runId, cacheKey)),
           (rows) => rows.length >= atLeast,
           "100 millis",
           `${EVENTS_WAIT_MS} millis`,
@@ -67,9 +68,9 @@ export const evidenceLayer = (deps: InstanceDeps, runId: string): Layer.Layer<Ev
           : Effect.succeed(false);
       },
       leased: (cacheKey) =>
-        Effect.promise(async () => (await redis.exists(REDIS_KEYS.cacheLock(cacheKey))) === 1),
+        ridingOut(async () => (await redis.exists(REDIS_KEYS.cacheLock(cacheKey))) === 1),
       cachedBytes: (cacheKey) =>
-        Effect.promise(async () => {
+        ridingOut(async () => {
           const n = await redis.strlen(cacheKey);
           return n === 0 ? null : n;
         }),
@@ -83,7 +84,7 @@ export const evidenceLayer = (deps: InstanceDeps, runId: string): Layer.Layer<Ev
             });
           }
           const key = env.CACHE_KEY_PREFIX + barsCacheKey(q);
-          yield* Effect.promise(() => redis.del(key, `${key}:err`));
+          yield* ridingOut(() => redis.del(key, `${key}:err`));
           return key;
         }),
       availableRange: Effect.tryPromise({

@@ -11,6 +11,7 @@ import { listRunSnapshots, type StoredSnapshotRow } from "@scaleproof/db/queries
 import { Effect, Layer } from "effect";
 import type { Snapshot } from "../snapshots/contract.ts";
 import { contentHash } from "../snapshots/hash.ts";
+import { ridingOut } from "./ridingOut.ts";
 import { describeError, replyOf, writeHttp } from "./writeHttp.ts";
 
 const SEND_TIMEOUT_MS = 30_000;
@@ -134,7 +135,7 @@ export const ingestLayer = (o: {
           }
         }),
       stored: (ids) =>
-        Effect.promise(async () =>
+        ridingOut(async () =>
           (await listRunSnapshots(o.sql, o.runId, ids)).map(
             (r): StoredSnapshot => ({
               id: r.id,

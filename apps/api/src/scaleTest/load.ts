@@ -16,6 +16,7 @@ import { warmCachedKeys } from "../load/warm.ts";
 import { type Workload, workload } from "../load/workload.ts";
 import { evidenceSigner, requestLineOf } from "../runs/evidenceSignature.ts";
 import { gaugeOf, promSamples } from "./gauges.ts";
+import { ridingOut } from "./ridingOut.ts";
 
 const PROBE_TIMEOUT_MS = 2_000;
 const GAUGES = {
@@ -146,7 +147,7 @@ export const loadLayer = (o: {
           (await Promise.all(ids.map(probeOne))).filter((p): p is QueueProbe => p !== null),
         ),
       resources: (since) =>
-        Effect.promise(async () =>
+        ridingOut(async () =>
           (await listResourceSamples(o.sql, o.runId, new Date(since))).map(
             (s): ResourcePoint => ({
               instanceId: s.instance_id,

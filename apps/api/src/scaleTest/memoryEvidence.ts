@@ -1,8 +1,9 @@
 import { MemoryEvidence } from "@scaleproof/core/scale-test/services/memoryEvidence";
 import type { Sql } from "@scaleproof/db/client";
 import { listMemorySamples } from "@scaleproof/db/queries/listMemorySamples";
-import { Effect, Layer } from "effect";
+import { Layer } from "effect";
 import type { InstanceEnv } from "../config/env.ts";
+import { ridingOut } from "./ridingOut.ts";
 
 /** Every instance's memory samples for one run, as their samplers persisted them. */
 export const memoryEvidenceLayer = (
@@ -14,7 +15,7 @@ export const memoryEvidenceLayer = (
     MemoryEvidence,
     MemoryEvidence.of({
       sampleEveryMs: (quick) => (quick ? env.MEMORY_QUICK_SAMPLE_MS : env.MEMORY_SAMPLE_MS),
-      samples: Effect.promise(async () =>
+      samples: ridingOut(async () =>
         (await listMemorySamples(sql, runId)).map((s) => ({
           instanceId: s.instance_id,
           bootId: s.boot_id,

@@ -10,6 +10,7 @@ import { readUploadsBack } from "@scaleproof/db/queries/readUploadsBack";
 import { Effect, Layer } from "effect";
 import { request } from "undici";
 import { CHUNK_SHA256_HEADER } from "../uploads/input.ts";
+import { ridingOut } from "./ridingOut.ts";
 import { BYTES_SOURCE, chunkPieces, prepareUpload } from "./uploadBytes.ts";
 import { describeError, replyOf, writeHttp } from "./writeHttp.ts";
 
@@ -119,14 +120,14 @@ export const uploadsLayer = (o: {
         }
       }),
       jobs: (ids) =>
-        Effect.promise(async () =>
+        ridingOut(async () =>
           (await listUploadJobStatus(o.sql, ids)).map((r) => ({
             id: r.id,
             jobStatus: r.job_status,
           })),
         ),
       stored: (ids) =>
-        Effect.promise(async () => {
+        ridingOut(async () => {
           const back = await readUploadsBack(o.sql, ids);
           return back.uploads.map(
             (u): StoredUpload => ({
