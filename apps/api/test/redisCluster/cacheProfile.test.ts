@@ -101,4 +101,16 @@ describe("the cache profile on a 3-master Redis Cluster", () => {
     expect(keys).toHaveLength(1);
     expect(await c.redis.get(keys[0] ?? "")).toBe("3");
   });
+
+  // Last: it leaves the cluster without one of its masters.
+  it("a master lost: reads of its keys answer 503 REDIS_UNAVAILABLE with Retry-After, as with one Redis", async () => {
+    const r = barsRange(7, 15); // cached above, on the second master
+    const key = `${c.keyPrefix}bars:v1:{GLBX.MDP3:ES.c.0:1m:${r.start}:${r.end}}`;
+    expect(await c.redis.exists(key)).toBe(1);
+    await rc.kill(await rc.portOfKey(key));
+    const a = await get(c.url + barsPath(r));
+    expect(a.status).toBe(503);
+    expect((a.body as { error?: { code?: string } }).error?.code).toBe("REDIS_UNAVAILABLE");
+    expect(a.retryAfter).not.toBeNull();
+  });
 });
