@@ -62,6 +62,11 @@ export const instanceEnv = z.object({
   /** Set by the local cluster: its front door's control endpoint (the scaling check). */
   CLUSTER_CONTROL_URL: z.string().url().optional(),
   CLUSTER_CONTROL_TOKEN: z.string().min(16).optional(),
+  /** Set by the local cluster: the dependencies its control API may restart (`redis,postgres`). */
+  CLUSTER_RESTARTABLE: z
+    .string()
+    .regex(/^((redis|postgres)(,(?!$)|$))*$/, "a comma list of redis, postgres")
+    .default(""),
   /** Backtest job leases: a dead worker's job is claimable again this long after its last heartbeat. */
   JOBS_LEASE_MS: ms(10_000),
   /** Polling fallback when a NOTIFY is missed (LISTEN/NOTIFY wakes workers at once). */

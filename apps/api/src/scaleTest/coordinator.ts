@@ -17,6 +17,7 @@ import { publishRunChanged } from "../runs/progressFeed.ts";
 import { dbEvidenceLayer } from "./dbEvidence.ts";
 import { RunRefused } from "./errors.ts";
 import { evidenceLayer } from "./evidence.ts";
+import { infraLayer } from "./infra.ts";
 import { ingestLayer } from "./ingest.ts";
 import { jobEvidenceLayer } from "./jobEvidence.ts";
 import { loadLayer } from "./load.ts";
@@ -131,6 +132,7 @@ export class ScaleTestCoordinator {
       jobEvidenceLayer(deps.sql, row.id),
       memoryEvidenceLayer(deps.sql, deps.env, row.id),
       scalerLayer(deps.env),
+      infraLayer(deps.env),
       loadLayer({
         sql: deps.sql,
         env: deps.env,

@@ -7,6 +7,7 @@ import type { ProfileName, RunParams } from "./schema.ts";
 import type { DbEvidence } from "./services/dbEvidence.ts";
 import type { Evidence } from "./services/evidence.ts";
 import type { Faults } from "./services/faults.ts";
+import type { Infra } from "./services/infra.ts";
 import type { Ingest } from "./services/ingest.ts";
 import type { JobEvidence } from "./services/jobEvidence.ts";
 import type { Load } from "./services/load.ts";
@@ -25,6 +26,7 @@ export type ProfileServices =
   | Progress
   | Faults
   | Scaler
+  | Infra
   | Load
   | DbEvidence
   | Ingest

@@ -3,6 +3,7 @@ import { dbGatesInput } from "./profiles/db/gates.ts";
 import { ingestParams } from "./profiles/ingest/params.ts";
 import { loadParams } from "./profiles/load/params.ts";
 import { uploadsParams } from "./profiles/uploads/params.ts";
+import { restartsParam } from "./restarts.ts";
 import { thresholdsInput } from "./thresholds/schema.ts";
 import { runEvidence } from "./verdict/schema.ts";
 
@@ -58,6 +59,7 @@ export const runInput = z.strictObject({
   crash: z.boolean().default(true),
   /** Jobs profile: make one worker a zombie (no heartbeats, late completion). */
   stall: z.boolean().default(false),
+  restarts: restartsParam.optional(),
   /** Load profile: ladder, durations, gates, capacity search, mix and zones (seed defaults when left out). */
   load: loadParams.optional(),
   /** Database gates (db profile; the connection margin applies to every preflight): seed defaults when left out. */
@@ -128,7 +130,6 @@ export const runTiming = z.object({
   stepProgress: z.number().min(0).max(1).nullable(),
 });
 export type RunTiming = z.infer<typeof runTiming>;
-
 /** A run as status/results/list answer it (any instance, from Postgres). */
 export const runView = z.object({
   id: z.string(),
@@ -152,7 +153,6 @@ export const runView = z.object({
   finishedAt: z.string().nullable(),
 });
 export type RunView = z.infer<typeof runView>;
-
 export const EXPORT_SCHEMA_VERSION = "scaleproof.run/v1" as const;
 
 /** The exported JSON document: everything needed to judge a run without the database. */

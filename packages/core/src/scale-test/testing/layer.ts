@@ -3,6 +3,7 @@ import { Streams } from "../profiles/streams/service.ts";
 import { DbEvidence } from "../services/dbEvidence.ts";
 import { Evidence } from "../services/evidence.ts";
 import { Faults } from "../services/faults.ts";
+import { Infra } from "../services/infra.ts";
 import { Ingest } from "../services/ingest.ts";
 import { JobEvidence } from "../services/jobEvidence.ts";
 import { Load } from "../services/load.ts";
@@ -21,6 +22,7 @@ export const layerTestSystem = (options: WorldOptions = {}) =>
     Progress.layerTest,
     Faults.layerTest,
     Scaler.layerTest,
+    Infra.layerTest,
     JobEvidence.layerTest,
     MemoryEvidence.layerTest,
     Load.layerTest,

@@ -66,7 +66,8 @@ const viaLease = (world: WorldState, instance: string, key: string) =>
     for (;;) {
       const cached = world.cache.get(key);
       if (cached !== undefined) return released(cached, waited ? woken : "hit");
-      if (world.options.lock === false) {
+      const forgot = world.options.stampedeAfterRestart && world.restarts.includes("redis");
+      if (world.options.lock === false || forgot) {
         const r = yield* fetchFor(world, instance, key);
         return r ? fetched(r, false) : ({ cache: "DIED" } as const);
       }

@@ -43,6 +43,10 @@ export interface WorldOptions {
   readonly pressure?: PressureBehaviour;
   /** The runner may narrow the balancer to fewer instances (the local cluster can). */
   readonly scalable?: boolean;
+  /** Dependencies the platform may restart (none by default). */
+  readonly restartable?: readonly ("redis" | "postgres")[];
+  /** After a Redis restart the instances forget the lease: each miss fetches on its own. */
+  readonly stampedeAfterRestart?: boolean;
   /** The database behind the instances (connection limits, pools, plans): healthy by default. */
   readonly db?: DbWorldOptions;
   /**
@@ -119,6 +123,8 @@ export interface WorldState {
   readonly metrics: Metrics;
   readonly armed: string[];
   readonly limits: (number | null)[];
+  /** Dependencies restarted so far, in order (the Infra test layer). */
+  readonly restarts: string[];
   /** Round-robin cursor and the balancer's current instance limit. */
   balancer: { next: number; limit: number | null };
   readonly memory: (instanceId: string, k: number, at: number) => MemoryPoint;
@@ -145,6 +151,7 @@ export const makeWorld = (options: WorldOptions = {}): WorldState => ({
   metrics: {},
   armed: [],
   limits: [],
+  restarts: [],
   balancer: { next: 0, limit: null },
   memory: options.memory ?? healthyPoint,
   jobHistory: options.jobHistory ?? cleanHistory,

@@ -55,6 +55,29 @@ export interface TakeoverEvidence {
   readonly restartedBoot: string | null;
 }
 
+/**
+ * Redis restarted after the sustain (`restarts: ["redis"]`), then a stampede on new keys
+ * pinned across the instances once they answer healthy again. Fetches are counted from
+ * what a restart cannot wipe: the persisted events (Postgres) and the upstream's count.
+ */
+export interface RedisRestartEvidence {
+  /** Why it did not run (the platform may not restart Redis); null when it ran. */
+  readonly notRun: string | null;
+  readonly downMs: number;
+  /** When Redis went down and accepted connections again (epoch ms); null when not run. */
+  readonly window: { readonly downAt: number; readonly upAt: number } | null;
+  /** Each instance the run had heard from, with the boot id it answered with before. */
+  readonly bootsBefore: readonly { readonly instanceId: string; readonly bootId: string | null }[];
+  /** Instances not answering healthy within the wait after Redis was back. */
+  readonly notBack: readonly string[];
+  /** The new keys, and the burst's answers (each request pinned to an instance in turn). */
+  readonly keys: readonly string[];
+  readonly burst: readonly Answer[];
+  /** Provider fetches of the new keys in the persisted events, and the upstream's own count. */
+  readonly persistedFetches: number;
+  readonly upstream: number | null;
+}
+
 /** Everything the cache profile measured: plain data, judged by `judge.ts`. */
 export interface CacheEvidence {
   readonly range: { readonly start: string; readonly end: string };
@@ -76,6 +99,8 @@ export interface CacheEvidence {
   readonly persistedFetches: number;
   /** The upstream's own count over the run for both ranges; null when it cannot tell. */
   readonly upstreamTotal: number | null;
+  /** Absent unless the run asked for it (and in older exports). */
+  readonly redisRestart?: RedisRestartEvidence | undefined;
 }
 
 export const answersOf = (rs: readonly CacheRequest[]) => rs.map((r) => r.answer);

@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { answer, barsTiming, instantRange, runCounters, targetResponse } from "../../dataSchema.ts";
-import type { CacheEvidence, StampedeEvidence, TakeoverEvidence } from "./evidence.ts";
+import type {
+  CacheEvidence,
+  RedisRestartEvidence,
+  StampedeEvidence,
+  TakeoverEvidence,
+} from "./evidence.ts";
 
 const stampede: z.ZodType<StampedeEvidence> = z.object({
   n: z.number(),
@@ -27,6 +32,18 @@ const takeover: z.ZodType<TakeoverEvidence> = z.object({
   restartedBoot: z.string().nullable(),
 });
 
+const redisRestart: z.ZodType<RedisRestartEvidence> = z.object({
+  notRun: z.string().nullable(),
+  downMs: z.number(),
+  window: z.object({ downAt: z.number(), upAt: z.number() }).nullable(),
+  bootsBefore: z.array(z.object({ instanceId: z.string(), bootId: z.string().nullable() })),
+  notBack: z.array(z.string()),
+  keys: z.array(z.string()),
+  burst: z.array(answer),
+  persistedFetches: z.number(),
+  upstream: z.number().nullable(),
+});
+
 /** The cache profile's evidence as JSON (see `CacheEvidence`). */
 export const cacheEvidence: z.ZodType<CacheEvidence> = z.object({
   range: instantRange,
@@ -42,4 +59,5 @@ export const cacheEvidence: z.ZodType<CacheEvidence> = z.object({
   countersAtEnd: runCounters,
   persistedFetches: z.number(),
   upstreamTotal: z.number().nullable(),
+  redisRestart: redisRestart.optional(),
 });

@@ -2,6 +2,7 @@ import { responsesOf } from "../../answers.ts";
 import { check, combine, equals, type ProfileResult } from "../../check.ts";
 import type { ThresholdsSet } from "../../thresholds/resolve.ts";
 import { answersOf, type CacheEvidence } from "./evidence.ts";
+import { judgeRedisRestart } from "./restartJudge.ts";
 import { judgeRun } from "./runJudge.ts";
 import { judgeStampede } from "./stampedeJudge.ts";
 import { judgeTakeover } from "./takeoverJudge.ts";
@@ -61,5 +62,6 @@ export const judgeCache = (ev: CacheEvidence, thresholds?: ThresholdsSet): Profi
     judgeHit(ev),
     judgeStampede(ev.stampede),
     judgeTakeover(ev.takeover),
+    judgeRedisRestart(ev.redisRestart),
     judgeRun(ev, thresholds),
   );

@@ -10,6 +10,8 @@ export const OVERLAP_LATENCY_MS = 1_500;
 /** The takeover step waits this long at most for the holder's lease, and for the crashed instance to come back. */
 export const LEASE_WAIT_MS = 5_000;
 export const RESTART_WAIT_MS = 60_000;
+/** How long Redis stays down in the (opt-in) restart step. */
+export const REDIS_DOWN_MS = 2_000;
 
 /** The short steps' planned time; the sustain takes the rest of the run's duration. */
 const short = (params: RunParams): Plan => [
@@ -29,6 +31,10 @@ export const cachePlan = (params: RunParams): Plan => {
   return [
     ...steps,
     { name: "sustain", ms: params.quick ? 0 : Math.max(0, durationMs - before) },
+    // Redis down, every instance healthy again, a slowed stampede on new keys
+    ...(params.restarts?.includes("redis")
+      ? [{ name: "redis-restart", ms: REDIS_DOWN_MS + 5_000 }]
+      : []),
     { name: "verdict", ms: 1_000 },
   ];
 };

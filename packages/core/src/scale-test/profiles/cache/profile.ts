@@ -5,11 +5,13 @@ import { publish } from "../../publish.ts";
 import type { RunParams } from "../../schema.ts";
 import { Evidence } from "../../services/evidence.ts";
 import { Faults } from "../../services/faults.ts";
-import { type CacheEvidence, okCount } from "./evidence.ts";
+import { type CacheEvidence, okCount, type RedisRestartEvidence } from "./evidence.ts";
 import { judgeCache, judgeHit, judgeWarmup } from "./judge.ts";
 import { CACHE_DEFAULT_MIN, cachePlan } from "./plan.ts";
 import { chooseRanges } from "./ranges.ts";
 import { makeRequestLog } from "./requests.ts";
+import { redisRestartStep } from "./restart.ts";
+import { judgeRedisRestart } from "./restartJudge.ts";
 import { judgeRun } from "./runJudge.ts";
 import { crossInstanceStep, sustainStep } from "./spread.ts";
 import { stampedeStep } from "./stampede.ts";
@@ -90,9 +92,17 @@ const runCache = Effect.fn("cacheProfile")(function* (params: RunParams) {
   const deadline = tracker.startedAt + (params.durationMin ?? CACHE_DEFAULT_MIN) * 60_000;
   if (!params.quick) yield* sustainStep(log, ranges, tracker, deadline);
 
+  // the run's counters live in Redis: taken before a restart wipes them.
+  const countersAtEnd = yield* evidence.runCounters;
+  let redisRestart: RedisRestartEvidence | undefined;
+  if (params.restarts?.includes("redis")) {
+    yield* tracker.at("redis-restart");
+    redisRestart = yield* redisRestartStep(log, ranges.C, params.concurrency);
+    yield* publish(judgeRedisRestart(redisRestart));
+  }
+
   // verdict: the seed's criteria, over the whole run.
   yield* tracker.at("verdict");
-  const countersAtEnd = yield* evidence.runCounters;
   const persistedA = yield* evidence.barsEvents(warm.cacheKey ?? keyA, okCount(log.requests, "A"));
   const persistedB = yield* evidence.barsEvents(keyBSeen, okCount(log.requests, "B"));
   const upstreamA = yield* evidence.upstreamFetches(ranges.A);
@@ -117,6 +127,7 @@ const runCache = Effect.fn("cacheProfile")(function* (params: RunParams) {
       upstreamBefore.B === null
         ? null
         : upstreamA - upstreamBefore.A + (upstreamB - upstreamBefore.B),
+    ...(redisRestart ? { redisRestart } : {}),
   };
   yield* publish(judgeRun(ev, params.thresholds));
   return {
