@@ -5,6 +5,7 @@ import { type ControlServer, startControlServer } from "./control.ts";
 import { replayEntry } from "./entries.ts";
 import { Balancer } from "./haproxy/balancer.ts";
 import { startHaproxy } from "./haproxy/process.ts";
+import { type Dependency, makeRestarter, type RestartableService } from "./restart.ts";
 import { Supervisor } from "./supervisor.ts";
 
 /** Balancer slots declared up front: instances can be added later, up to this many. */
@@ -21,6 +22,12 @@ export interface ClusterOptions {
   readonly replayEnv?: Record<string, string>;
   readonly onLine: (source: string, line: string) => void;
   readonly onRestart?: (instanceId: string, exit: string) => void;
+  /**
+   * Dependencies the platform may restart (its control API's POST /services/:name/restart,
+   * a scale-test run's infrastructure faults): only ones of its own, never a shared server.
+   * The instances are told which (CLUSTER_RESTARTABLE).
+   */
+  readonly restartable?: Partial<Record<Dependency, RestartableService>>;
 }
 
 export interface Cluster {
@@ -68,6 +75,11 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster> =>
       ...options.env,
       ...providerEnv,
     };
+    const restarter = makeRestarter(options.restartable ?? {}, {
+      redis: instanceEnv.REDIS_URL,
+      postgres: instanceEnv.DATABASE_URL,
+    });
+    instanceEnv.CLUSTER_RESTARTABLE = restarter.restartable.join(",");
     const supervisor = new Supervisor({
       env: instanceEnv,
       rotation: balancer,
@@ -100,6 +112,7 @@ export const startCluster = async (options: ClusterOptions): Promise<Cluster> =>
           await supervisor.remove(instanceId);
           return "stopped";
         },
+        restart: (name, downMs) => restarter.restart(name, downMs),
       },
       token,
     );

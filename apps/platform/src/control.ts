@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { HEADERS } from "@scaleproof/core/wire/headers";
 import { z } from "zod";
+import { DEPENDENCIES, type Dependency, type RestartWindow } from "./restart.ts";
 
 export interface ControlTarget {
   limit(n: number | null): Promise<void>;
@@ -11,6 +12,8 @@ export interface ControlTarget {
   add(): Promise<string>;
   /** Drains one instance in the balancer, then stops it with SIGTERM (a graceful scale-in). */
   stop(instanceId: string): Promise<"stopped" | "unknown" | "last">;
+  /** Restarts a dependency it was told it may restart; undefined when it may not. */
+  restart(name: Dependency, downMs: number): Promise<RestartWindow> | undefined;
 }
 
 export interface ControlServer {
@@ -23,6 +26,11 @@ const MAX_BODY_BYTES = 1_024;
 const limitBody = z.strictObject({
   /** Balance over the first n instances; null: all of them. */
   instances: z.int().min(1).max(1_000).nullable(),
+});
+
+const restartBody = z.strictObject({
+  /** How long the dependency stays down before it is started again. */
+  downMs: z.int().min(0).max(60_000),
 });
 
 type Answer = readonly [status: number, body: unknown];
@@ -42,6 +50,8 @@ const digest = (s: string) => createHash("sha256").update(s).digest();
  *   GET  /instances                       the supervisor's and the balancer's view
  *   POST /instances                       scale out: one more instance, in rotation
  *   DELETE /instances/:id                 scale in: drain, then SIGTERM (never the last one)
+ *   POST /services/:name/restart {"downMs"}  stop redis|postgres, wait, start; answers once it
+ *                                         accepts connections (only those it was told it may)
  */
 export const startControlServer = async (
   target: ControlTarget,
@@ -69,31 +79,23 @@ export const startControlServer = async (
       }
       return [200, { stopped: stop[1] }];
     }
-    if (req.method === "POST" && path === "/limit") {
-      const raw = await readBody(req);
-      if (raw === undefined)
-        return problem(413, "PAYLOAD_TOO_LARGE", `body over ${MAX_BODY_BYTES} bytes`);
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch {
-        return problem(400, "BAD_REQUEST", "body must be JSON", [
-          { field: "(body)", message: "not JSON" },
-        ]);
+    const service = /^\/services\/([a-z]{1,32})\/restart$/.exec(path)?.[1];
+    if (req.method === "POST" && service !== undefined) {
+      const name = DEPENDENCIES.find((d) => d === service);
+      if (!name) return problem(404, "NOT_FOUND", `no service ${service} (redis, postgres)`);
+      const body = await parsed(req, restartBody);
+      if (!body.ok) return body.answer;
+      const window = target.restart(name, body.data.downMs);
+      if (!window) {
+        return problem(409, "NOT_RESTARTABLE", `the platform was not told it may restart ${name}`);
       }
-      const parsed = limitBody.safeParse(json);
-      if (!parsed.success)
-        return problem(
-          400,
-          "BAD_REQUEST",
-          "invalid input",
-          parsed.error.issues.map((i) => ({
-            field: i.path.join(".") || "(body)",
-            message: i.message,
-          })),
-        );
-      await target.limit(parsed.data.instances);
-      return [200, { limit: parsed.data.instances }];
+      return [200, await window];
+    }
+    if (req.method === "POST" && path === "/limit") {
+      const body = await parsed(req, limitBody);
+      if (!body.ok) return body.answer;
+      await target.limit(body.data.instances);
+      return [200, { limit: body.data.instances }];
     }
     return problem(404, "NOT_FOUND", `no route ${req.method} ${path}`);
   };
@@ -112,6 +114,32 @@ export const startControlServer = async (
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+};
+
+/** The body validated by `schema`, or the problem answer that refuses it. */
+const parsed = async <T>(
+  req: IncomingMessage,
+  schema: z.ZodType<T>,
+): Promise<{ ok: true; data: T } | { ok: false; answer: Answer }> => {
+  const raw = await readBody(req);
+  const refuse = (answer: Answer) => ({ ok: false, answer }) as const;
+  if (raw === undefined) {
+    return refuse(problem(413, "PAYLOAD_TOO_LARGE", `body over ${MAX_BODY_BYTES} bytes`));
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    const fields = [{ field: "(body)", message: "not JSON" }];
+    return refuse(problem(400, "BAD_REQUEST", "body must be JSON", fields));
+  }
+  const r = schema.safeParse(json);
+  if (r.success) return { ok: true, data: r.data };
+  const fields = r.error.issues.map((i) => ({
+    field: i.path.join(".") || "(body)",
+    message: i.message,
+  }));
+  return refuse(problem(400, "BAD_REQUEST", "invalid input", fields));
 };
 
 /** The body as text, or undefined once it passes the limit (the rest is not read). */

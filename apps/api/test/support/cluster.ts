@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "@scaleproof/db/testing";
-import { type Cluster, startCluster } from "@scaleproof/platform/cluster";
+import { type Cluster, type ClusterOptions, startCluster } from "@scaleproof/platform/cluster";
 import { Redis, Cluster as RedisCluster } from "ioredis";
 import type { RedisClient } from "../../src/redis/client.ts";
 
@@ -34,6 +34,8 @@ export const startTestCluster = async (
     redisClusterNodes?: string;
     /** A fixed cache namespace (where keys land in a cluster's slots must not be left to chance). */
     keyPrefix?: string;
+    /** The test's own (private) servers the platform may restart: never the shared ones. */
+    restartable?: ClusterOptions["restartable"];
   },
 ): Promise<TestCluster> => {
   const db = await createTestDatabase(`sp_${name.replace(/\W/g, "_")}`);
@@ -62,6 +64,7 @@ export const startTestCluster = async (
         ...options.env,
       },
       databentoApiKey: undefined,
+      ...(options.restartable ? { restartable: options.restartable } : {}),
       onLine: (source, line) => log.write(`[${source}] ${line}\n`),
     });
   } catch (error) {
