@@ -33,6 +33,9 @@ export default defineConfig({
           // Real runs on a shared 2-core machine: a safety net, not a speed gate.
           testTimeout: 600_000,
           hookTimeout: 300_000,
+          // expect.poll waits 1 s by default: a view that refreshes every 2 s (the web
+          // UI's run list) can miss it under load. A bound on waiting, not a speed gate.
+          expect: { poll: { timeout: 30_000 } },
         },
       },
       {
@@ -43,6 +46,9 @@ export default defineConfig({
           // Real runs on a shared 2-core machine: a safety net, not a speed gate.
           testTimeout: 600_000,
           hookTimeout: 300_000,
+          // expect.poll waits 1 s by default: a view that refreshes every 2 s (the web
+          // UI's run list) can miss it under load. A bound on waiting, not a speed gate.
+          expect: { poll: { timeout: 30_000 } },
         },
       },
       {
@@ -53,6 +59,9 @@ export default defineConfig({
           // Real runs on a shared 2-core machine: a safety net, not a speed gate.
           testTimeout: 600_000,
           hookTimeout: 300_000,
+          // expect.poll waits 1 s by default: a view that refreshes every 2 s (the web
+          // UI's run list) can miss it under load. A bound on waiting, not a speed gate.
+          expect: { poll: { timeout: 30_000 } },
         },
       },
     ],
