@@ -13,6 +13,14 @@ export interface Restart {
   readonly seenBoot: string | null;
 }
 
+/** Postgres restarted while the first wave's jobs were in flight (`restarts: ["postgres"]`). */
+export interface PgRestart {
+  /** Why it did not run (the platform may not restart Postgres); null when it ran. */
+  readonly notRun: string | null;
+  /** When Postgres went down and accepted connections again (epoch ms); null when not run. */
+  readonly window: { readonly downAt: number; readonly upAt: number } | null;
+}
+
 /** Everything the jobs profile measured: plain data, judged by `judge.ts`. */
 export interface JobsEvidence {
   readonly range: { readonly start: string; readonly end: string };
@@ -28,4 +36,6 @@ export interface JobsEvidence {
     readonly events: readonly ExecutionEvent[];
   };
   readonly restart: Restart | null;
+  /** Absent unless the run asked for it (and in older exports). */
+  readonly pgRestart?: PgRestart | undefined;
 }

@@ -31,4 +31,10 @@ export const jobsEvidence: z.ZodType<JobsEvidence> = z.object({
   restart: z
     .object({ instanceId: z.string(), crashedBoot: z.string(), seenBoot: z.string().nullable() })
     .nullable(),
+  pgRestart: z
+    .object({
+      notRun: z.string().nullable(),
+      window: z.object({ downAt: z.number(), upAt: z.number() }).nullable(),
+    })
+    .optional(),
 });

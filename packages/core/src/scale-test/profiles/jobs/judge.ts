@@ -4,6 +4,7 @@ import { atLeast, check, equals, type ProfileResult } from "../../check.ts";
 import type { Check } from "../../schema.ts";
 import { percentile, round } from "../../stats.ts";
 import type { JobsEvidence, Restart } from "./evidence.ts";
+import { judgePgRestart } from "./pgRestartJudge.ts";
 
 const rounded = (n: number | null) => (n === null ? null : round(n));
 const started = (e: ExecutionEvent) => e.kind === "start";
@@ -161,9 +162,11 @@ export const judgeJobs = (ev: JobsEvidence): ProfileResult => {
         ]
       : []),
   ];
+  const pg = judgePgRestart(ev);
   return {
-    checks,
+    checks: [...checks, ...pg.checks],
     metrics: {
+      ...pg.metrics,
       "range.start": ev.range.start,
       "range.end": ev.range.end,
       ...Object.fromEntries(

@@ -8,6 +8,8 @@ export const QUICK_DEADLINE_MS = 120_000;
 export const WAVE_MS = 60_000;
 export const RESTART_WAIT_MS = 60_000;
 export const ZOMBIE_WAIT_MS = 60_000;
+/** How long Postgres stays down in the (opt-in) restart during the execute step. */
+export const PG_DOWN_MS = 2_000;
 
 export const jobsDurationMs = (params: RunParams) =>
   (params.durationMin ?? JOBS_DEFAULT_MIN) * 60_000;
@@ -27,7 +29,9 @@ export const jobsPlan = (params: RunParams): Plan => [
   { name: "enqueue", ms: 2_000 },
   {
     name: "execute",
-    ms: params.quick ? EXECUTE_QUICK_MS : Math.max(0, jobsDurationMs(params) - 4_000),
+    ms:
+      (params.quick ? EXECUTE_QUICK_MS : Math.max(0, jobsDurationMs(params) - 4_000)) +
+      (params.restarts?.includes("postgres") ? PG_DOWN_MS : 0),
   },
   { name: "verify", ms: 2_000 + (params.crash ? 5_000 : 0) + (params.stall ? 10_000 : 0) },
   { name: "verdict", ms: 0 },

@@ -1,4 +1,4 @@
-import { Effect } from "effect";
+import { Effect, Fiber } from "effect";
 import type { Judged, Profile } from "../../profile.ts";
 import { makeTracker } from "../../progress/tracker.ts";
 import { publish } from "../../publish.ts";
@@ -12,6 +12,7 @@ import { enqueueWave } from "./enqueue.ts";
 import type { JobsEvidence, Wave } from "./evidence.ts";
 import { executeStep } from "./execute.ts";
 import { judgeJobs } from "./judge.ts";
+import { pgRestartStep } from "./pgRestart.ts";
 import { JOBS_DEFAULT_MIN, jobsPlan } from "./plan.ts";
 import { awaitRestart, awaitZombie } from "./verify.ts";
 
@@ -63,8 +64,11 @@ const runJobs = Effect.fn("jobsProfile")(function* (params: RunParams) {
     yield* tracker.at("enqueue");
     const waves: Wave[] = [yield* enqueueWave(params, range, 0)];
 
+    // execute (Postgres restarted as it starts, when asked: the jobs are in flight).
     yield* tracker.at("execute");
+    const restarting = yield* Effect.forkChild(pgRestartStep(params));
     const last = yield* executeStep(params, tracker, waves, (w) => enqueueWave(params, range, w));
+    const pgRestart = yield* Fiber.join(restarting);
 
     yield* tracker.at("verify");
     if (armed.includes("stall-heartbeat")) yield* awaitZombie;
@@ -79,6 +83,7 @@ const runJobs = Effect.fn("jobsProfile")(function* (params: RunParams) {
       ended: last.ended,
       history,
       restart,
+      ...(pgRestart ? { pgRestart } : {}),
     };
     const result = yield* publish(judgeJobs(ev));
     yield* tracker.at("verdict");
