@@ -18,6 +18,7 @@ export const OPTIONS = {
   jobs: { type: "string" },
   crash: { type: "boolean" },
   stall: { type: "boolean" },
+  restarts: { type: "string" },
   json: { type: "string" },
   junit: { type: "string" },
   summary: { type: "string" },

@@ -45,6 +45,7 @@ export const runInputFrom = (values: CommandLine["values"]): RunInput => {
     ...(values.jobs === undefined ? {} : { jobs: number("--jobs", values.jobs) }),
     ...(values.crash === undefined ? {} : { crash: values.crash }),
     ...(values.stall === undefined ? {} : { stall: values.stall }),
+    ...(values.restarts === undefined ? {} : { restarts: values.restarts.split(",") }),
     ...loadInputFrom(values),
     ...(thresholds.thresholds === undefined ? {} : { thresholds: thresholds.thresholds }),
   });

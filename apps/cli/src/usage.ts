@@ -2,6 +2,7 @@ export const USAGE = `usage:
   scaleproof run --profile cache|jobs|memory|full|load [--quick] [--duration 10m|90s|1h|MINUTES]
                  [--symbol ES] [--tf 1m|5m] [--ranges START/END[,START/END...]]
                  [--concurrency N] [--jobs N] [--no-crash] [--stall]
+                 [--restarts redis,postgres]   (only where the platform may restart them)
                  [--levels 5,10,25,50] [--level-duration 3m] [--cooldown 30s]
                  [--achieved 96,95,92,90] [--p95 50,75,150,300] [--error-pass 0.1] [--error-fail 1]
                  [--baseline 1] [--baseline-duration 1m] [--baseline-p95 50]

@@ -15,6 +15,18 @@ const refusal = (argv: string[]): ArgumentError => {
   throw new Error(`accepted: ${argv.join(" ")}`);
 };
 
+describe("--restarts", () => {
+  it("reaches the run input as a list; an unknown dependency is refused, naming the flag", () => {
+    const values = (argv: string[]) => parse(["run", "--profile", "cache", ...argv]).values;
+    expect(runInputFrom(values(["--restarts", "redis,postgres"])).restarts).toEqual([
+      "redis",
+      "postgres",
+    ]);
+    expect(runInputFrom(values([])).restarts).toBeUndefined();
+    expect(refusal(["run", "--profile", "cache", "--restarts", "mysql"]).flag).toBe("--restarts");
+  });
+});
+
 describe("durations", () => {
   it.each([
     ["10m", 10],

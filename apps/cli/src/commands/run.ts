@@ -32,6 +32,7 @@ export const run: Command = {
     "jobs",
     "crash",
     "stall",
+    "restarts",
     ...LOAD_FLAGS,
     "threshold",
     "config",
