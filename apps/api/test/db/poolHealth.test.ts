@@ -112,6 +112,23 @@ describe("pool.list", () => {
 
 describe("a Postgres with no connection left", () => {
   it("53300 is counted as pool exhaustion: the pool says critical, /metrics and the cluster count agree", async () => {
+    // Every query of the burst below waits behind this lock, holding its connection, so
+    // the instance must open more connections than it has, whatever it held before (the
+    // earlier tests' bursts may have left it enough to answer 40 quick reads otherwise).
+    let release = () => {};
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let onLocked = () => {};
+    const locked = new Promise<void>((r) => {
+      onLocked = r;
+    });
+    const holder = admin.begin(async (tx) => {
+      await tx`lock table jobs in access exclusive mode`;
+      onLocked();
+      await released;
+    });
+    await locked;
     // Take every connection the server has left, as other clients of a shared database would.
     const hogs: postgres.Sql[] = [];
     for (let i = 0; i < MAX_CONNECTIONS; i++) {
@@ -126,10 +143,22 @@ describe("a Postgres with no connection left", () => {
     }
     expect(hogs.length).toBeGreaterThan(0);
     try {
-      // More queries at once than the instance has connections: it must open more, and cannot.
-      const answers = await Promise.all(
-        Array.from({ length: 40 }, () => get(`${c.url}/api/backtests?limit=5`)),
+      // More queries at once than the instance has connections: it must open more, and
+      // cannot. Once one is refused, the lock goes and the waiting ones are answered.
+      let refused = () => {};
+      const firstRefusal = new Promise<void>((r) => {
+        refused = r;
+      });
+      const burst = Array.from({ length: 40 }, () =>
+        get(`${c.url}/api/backtests?limit=5`).then((a) => {
+          if (a.status === 503) refused();
+          return a;
+        }),
       );
+      await firstRefusal;
+      release();
+      await holder;
+      const answers = await Promise.all(burst);
       expect(answers.filter((a) => a.status === 503).length).toBeGreaterThan(0);
       // The three counts are read one after another while the instance may still be
       // failing to connect: read them until they agree (a counter that only one source
@@ -166,6 +195,8 @@ describe("a Postgres with no connection left", () => {
       expect(s.metric).toBe(s.body.exhaustion.tooManyConnections);
       expect(s.counted).toBe(s.body.exhaustion.tooManyConnections);
     } finally {
+      release();
+      await holder.catch(() => undefined);
       await Promise.all(hogs.map((h) => h.end({ timeout: 1 })));
     }
   });
