@@ -2,6 +2,7 @@ import net from "node:net";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { RecordedBar } from "@scaleproof/core/scale-test/profiles/ingest/data";
+import { snapshotOf } from "@scaleproof/core/scale-test/profiles/ingest/snapshots";
 import { connect, type Sql } from "@scaleproof/db/client";
 import postgres from "postgres";
 import type { Snapshot } from "../src/snapshots/contract.ts";
@@ -24,25 +25,14 @@ export const recordedBars = async (
   return { instrument: body.symbol ?? q.symbol, bars: body.bars };
 };
 
-/** Snapshot `seq` is recorded bar `seq` (cycling), as the ingest profile pushes it. */
+/** Snapshot `seq` is recorded bar `seq` (cycling), exactly as the ingest profile pushes it. */
 export const snapshotsOf = (
   recorded: { instrument: string; bars: readonly RecordedBar[] },
   n: number,
 ): Snapshot[] =>
-  Array.from({ length: n }, (_, seq) => {
-    const bar = recorded.bars[seq % recorded.bars.length] as RecordedBar;
-    return {
-      id: `bench:${seq}`,
-      instrument: recorded.instrument,
-      barTime: bar.ts,
-      open: bar.open,
-      high: bar.high,
-      low: bar.low,
-      close: bar.close,
-      volume: bar.volume,
-      producer: { name: "scaleproof-bench", seq },
-    };
-  });
+  Array.from({ length: n }, (_, seq) =>
+    snapshotOf("bench", recorded.instrument, recorded.bars, seq),
+  );
 
 const stored = async (sql: Sql): Promise<number> => {
   const [row] = await sql<{ n: number }[]>`select count(*)::int as n from snapshots`;

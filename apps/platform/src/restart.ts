@@ -1,5 +1,5 @@
-import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { reachable } from "./services.ts";
 
 /** The dependencies the platform may be told it may restart. */
 export const DEPENDENCIES = ["redis", "postgres"] as const;
@@ -23,19 +23,7 @@ export interface RestartWindow {
 const UP_WAIT_MS = 30_000;
 
 const accepts = (url: URL): Promise<boolean> =>
-  new Promise((resolve) => {
-    const port = Number(url.port || (url.protocol.startsWith("redis") ? 6379 : 5432));
-    const socket = connect({ host: url.hostname, port, timeout: 1_000 });
-    socket.once("connect", () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-    socket.once("timeout", () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
+  reachable(url.hostname, Number(url.port || (url.protocol.startsWith("redis") ? 6379 : 5432)));
 
 /**
  * Stops it, leaves it down `downMs`, starts it, and answers once its address accepts

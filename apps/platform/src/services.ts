@@ -3,7 +3,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { connect as tcpConnect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
-const reachable = (host: string, port: number): Promise<boolean> =>
+/** Whether host:port accepts a TCP connection within a second. */
+export const reachable = (host: string, port: number): Promise<boolean> =>
   new Promise((resolve) => {
     const socket = tcpConnect({ host, port, timeout: 1_000 });
     socket.once("connect", () => {
