@@ -1,10 +1,11 @@
 import type { BlockList } from "node:net";
 import type { Logger } from "pino";
-import { RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts } from "rate-limiter-flexible";
 import type { InstanceEnv } from "../config/env.ts";
 import type { RedisClient } from "../redis/client.ts";
+import { Allowance } from "./allowance.ts";
 import { clientAddress, trustedProxies } from "./clientAddress.ts";
 import { RateLimited } from "./errors.ts";
+import { defineTakeScript } from "./takeScript.ts";
 
 /** The expensive public operations, each with its own allowance per client. */
 export type Bucket = "bars" | "backtests";
@@ -27,42 +28,63 @@ export interface Caller {
   readonly exempt: boolean;
 }
 
+/** The command, or a rejection once it has taken longer than REDIS_TIMEOUT_MS. */
+const bounded = async <T>(work: Promise<T>): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error("rate limit counter: Redis timed out")),
+      REDIS_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 /**
- * Per-client limits on the expensive routes, counted in Redis (rate-limiter-flexible's
- * atomic fixed window), so the allowance is per client across every instance, not per
- * instance. Redis down or slow fails open: the instance already serves degraded, and an
- * outage must not turn into 429s or 500s.
+ * Per-client limits on the expensive routes, counted in Redis (one fixed window per
+ * client and bucket), so the allowance is per client across every instance, not per
+ * instance. Each instance spends a client's points from an in-memory Allowance in front
+ * of Redis, refilled in batches (see allowance.ts): the instances together never admit
+ * more than the limit, and most reads do not wait for Redis. Redis down or slow fails
+ * open: the instance already serves degraded, and an outage must not turn into 429s or
+ * 500s.
  */
 export class RateLimits {
-  readonly #buckets = new Map<Bucket, { limiter: RLWrapperTimeouts; limit: number }>();
+  readonly #buckets = new Map<Bucket, { allowance: Allowance; limit: number }>();
   readonly #trusted: BlockList;
   readonly #windowSec: number;
   #failingOpen = false;
 
   constructor(
-    redis: RedisClient,
+    private readonly redis: RedisClient,
     env: InstanceEnv,
     private readonly log: Logger,
   ) {
     this.#trusted = trustedProxies(env.TRUSTED_PROXIES);
     this.#windowSec = env.RATE_LIMIT_WINDOW_S;
+    defineTakeScript(redis);
     const limits: Record<Bucket, number> = {
       bars: env.RATE_LIMIT_BARS,
       backtests: env.RATE_LIMIT_BACKTESTS,
     };
+    const windowMs = this.#windowSec * 1000;
     for (const [bucket, limit] of Object.entries(limits) as [Bucket, number][]) {
       if (limit === 0) continue; // 0 turns this limit off
-      const store = new RateLimiterRedis({
-        storeClient: redis,
-        keyPrefix: `${env.CACHE_KEY_PREFIX}ratelimit:${bucket}`,
-        points: limit,
-        duration: this.#windowSec,
-        // Redis not connected: reject at once (we let the request through) rather than
-        // send a command that the client refuses anyway.
-        rejectIfRedisNotReady: true,
-      });
-      const limiter = new RLWrapperTimeouts({ limiter: store, timeoutMs: REDIS_TIMEOUT_MS });
-      this.#buckets.set(bucket, { limiter, limit });
+      const prefix = `${env.CACHE_KEY_PREFIX}ratelimit:${bucket}:`;
+      const allowance = new Allowance(
+        async (client, points) => {
+          const [taken, windowLeftMs] = await bounded(
+            redis.rateLimitTake(prefix + client, points, limit, windowMs),
+          );
+          return { taken, windowLeftMs };
+        },
+        { limit },
+      );
+      this.#buckets.set(bucket, { allowance, limit });
     }
   }
 
@@ -75,27 +97,34 @@ export class RateLimits {
   async consume(bucket: Bucket, caller: Caller): Promise<void> {
     const b = this.#buckets.get(bucket);
     if (!b || caller.exempt) return;
+    // Redis not connected: let the request through at once, whatever this instance
+    // remembers of the window (the count it belongs to cannot be read now).
+    if (this.redis.status !== "ready") return this.#open(new Error("Redis is not connected"));
+    let waitMs: number | undefined;
     try {
-      await b.limiter.consume(caller.client);
-      if (this.#failingOpen)
-        this.log.info({ event: "rate_limits_back" }, "rate limits counted again");
-      this.#failingOpen = false;
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) {
-        throw new RateLimited({
-          what: WHAT[bucket],
-          limit: b.limit,
-          windowSec: this.#windowSec,
-          retryAfterSec: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
-        });
-      }
-      if (!this.#failingOpen) {
-        this.log.warn(
-          { err: rejection, event: "rate_limits_open" },
-          "rate limits cannot be counted (Redis): letting requests through",
-        );
-      }
-      this.#failingOpen = true;
+      waitMs = await b.allowance.spend(caller.client);
+    } catch (error) {
+      return this.#open(error);
     }
+    if (this.#failingOpen)
+      this.log.info({ event: "rate_limits_back" }, "rate limits counted again");
+    this.#failingOpen = false;
+    if (waitMs === undefined) return;
+    throw new RateLimited({
+      what: WHAT[bucket],
+      limit: b.limit,
+      windowSec: this.#windowSec,
+      retryAfterSec: Math.max(1, Math.ceil(waitMs / 1000)),
+    });
+  }
+
+  #open(error: unknown): void {
+    if (!this.#failingOpen) {
+      this.log.warn(
+        { err: error, event: "rate_limits_open" },
+        "rate limits cannot be counted (Redis): letting requests through",
+      );
+    }
+    this.#failingOpen = true;
   }
 }

@@ -135,6 +135,43 @@ describe("per-client rate limits", () => {
   });
 });
 
+describe("a heavy client's points are taken in batches (issue 17)", () => {
+  const LIMIT = 100; // batches of at most 5
+  let d: TestCluster;
+  beforeAll(async () => {
+    d = await startTestCluster("rate-limits-batches", {
+      instances: 2,
+      env: { ...TOKEN_ENV, RATE_LIMIT_BARS: String(LIMIT), RATE_LIMIT_WINDOW_S: "3600" },
+    });
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  it("two instances still admit at most the limit between them, and early by less than a batch", async () => {
+    const client = "198.51.100.7";
+    const url = d.url + barsPath(barsRange(8, 15));
+    const read = async (pin: string) =>
+      (await get(url, { "x-forwarded-for": client, [HEADERS.routeTo]: pin })).status;
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push(await read("i1"), await read("i2"));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    // Then only on i2 until it refuses; i1 may still hold a few of the client's points.
+    const onI2: number[] = [];
+    while (onI2.at(-1) !== 429 && onI2.length < LIMIT) onI2.push(await read("i2"));
+    expect(onI2.at(-1)).toBe(429);
+    const admitted = 60 + onI2.filter((s) => s === 200).length;
+    expect(admitted).toBeLessThanOrEqual(LIMIT);
+    expect(admitted).toBeGreaterThanOrEqual(LIMIT - 4);
+    expect(await d.redis.get(`${d.keyPrefix}ratelimit:bars:${client}`)).toBe(String(LIMIT));
+    // i1 serves what it holds and then refuses too: the limit exactly, between them.
+    const onI1: number[] = [];
+    for (let i = 0; i < 6; i++) onI1.push(await read("i1"));
+    expect(admitted + onI1.filter((s) => s === 200).length).toBe(LIMIT);
+    expect(onI1.at(-1)).toBe(429);
+  });
+});
+
 describe("Redis unreachable", () => {
   let redis: PrivateServer;
   let d: TestCluster;
