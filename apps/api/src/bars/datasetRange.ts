@@ -8,6 +8,8 @@ import type { BarsProvider, DatasetRange } from "../providers/types.ts";
  */
 export class DatasetRangeGuard {
   #cached: { at: number; range: Promise<DatasetRange> } | undefined;
+  /** The last range's bounds in ns, parsed once per look-up rather than per request. */
+  #bounds: { of: DatasetRange; start: bigint; end: bigint } | undefined;
 
   constructor(
     private readonly provider: BarsProvider,
@@ -30,8 +32,7 @@ export class DatasetRangeGuard {
 
   async check(q: BarsQuery): Promise<void> {
     const available = await this.range();
-    const start = BigInt(Date.parse(available.start)) * 1_000_000n;
-    const end = BigInt(Date.parse(available.end)) * 1_000_000n;
+    const { start, end } = this.#boundsOf(available);
     if (q.start < start || q.end > end) {
       throw new RangeUnavailable({
         message: `${q.dataset} has data from ${available.start} to ${available.end}; asked for ${nsToIso(q.start)} to ${nsToIso(q.end)}`,
@@ -39,5 +40,16 @@ export class DatasetRangeGuard {
         availableEnd: available.end,
       });
     }
+  }
+
+  #boundsOf(available: DatasetRange): { start: bigint; end: bigint } {
+    if (this.#bounds?.of !== available) {
+      this.#bounds = {
+        of: available,
+        start: BigInt(Date.parse(available.start)) * 1_000_000n,
+        end: BigInt(Date.parse(available.end)) * 1_000_000n,
+      };
+    }
+    return this.#bounds;
   }
 }

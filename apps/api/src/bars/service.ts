@@ -33,8 +33,8 @@ export interface BarsResponse extends CacheResult {
 
 /**
  * One bars request: range check, shared cache (one provider fetch per key across all
- * instances), then the evidence: one log line, and for a scale-test run one persisted
- * event and the run's Redis counters.
+ * instances), then the evidence: one log line (debug for a HIT), and for a scale-test run
+ * one persisted event and the run's Redis counters.
  */
 export const getBars = async (
   deps: BarsDeps,
@@ -76,6 +76,10 @@ export const getBars = async (
  * Counters are awaited (a run reads them right after its requests); events are batched.
  * Each event carries the instance's own timestamps and how the request was released, so
  * a run can prove its concurrent requests overlapped one fetch (DESIGN section 3).
+ * The log line is at info for what costs or fails (MISS, WAIT, errors) and at debug for
+ * a HIT: a line per HIT was the largest avoidable cost on the HIT path (issue 17), and
+ * HITs are counted in Prometheus (`scaleproof_cache_requests_total`) and, for a run, in
+ * its persisted events.
  */
 const record = async (
   deps: BarsDeps,
@@ -86,6 +90,8 @@ const record = async (
   r: CacheResult | undefined,
   error: unknown,
 ): Promise<void> => {
+  const level = r?.outcome === "HIT" ? "debug" : "info";
+  if (!runId && !deps.log.isLevelEnabled(level)) return;
   const durationMs = Math.round((performance.now() - started) * 100) / 100;
   const fields = {
     runId: runId ?? null,
@@ -100,7 +106,7 @@ const record = async (
   };
   const errorText =
     error instanceof Error ? `${error.name}: ${error.message}` : error ? String(error) : null;
-  deps.log.info(
+  deps.log[level](
     {
       event: "bars_request",
       ...fields,

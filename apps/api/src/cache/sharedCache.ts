@@ -5,6 +5,14 @@ import type { CacheMetrics } from "../metrics/cache.ts";
 import type { RedisClient } from "../redis/client.ts";
 import { encodeReady, READY_CHANNEL, type ReadyChannel } from "./readyChannel.ts";
 
+/**
+ * A lease token: this process's random prefix and a counter, unique across instances and
+ * boots without asking the CSPRNG on every lookup (HITs included).
+ */
+const TOKEN_PREFIX = randomBytes(12).toString("base64url");
+let tokens = 0;
+const nextToken = () => `${TOKEN_PREFIX}.${(++tokens).toString(36)}`;
+
 /** HIT: served from Redis at once. MISS: this request fetched. WAIT: waited for another's fetch. */
 export type CacheOutcome = "HIT" | "MISS" | "WAIT";
 
@@ -130,7 +138,7 @@ export class SharedCache {
   async #resolve(key: string, load: (signal: AbortSignal) => Promise<Loaded>): Promise<Served> {
     const lockKey = REDIS_KEYS.cacheLock(key);
     const errKey = REDIS_KEYS.cacheError(key);
-    const token = randomBytes(12).toString("base64url");
+    const token = nextToken();
     const waiter = this.ready.register(key);
     const started = Date.now();
     let waited = false;

@@ -16,13 +16,21 @@ export type RunEvidence =
   | { readonly ok: false; readonly error: z.ZodError };
 
 /** Whether the runner signed this request as a run's evidence (no side effects). */
-export const isSignedRunTraffic = (deps: InstanceDeps, req: Request): boolean =>
-  verifyEvidence(
-    deps.env.ADMIN_TOKEN,
-    req.headers.get(HEADERS.run) ?? undefined,
-    req.headers.get(HEADERS.runSignature),
-    requestLineOf(req.method, req.url),
-  ).kind === "valid";
+export const isSignedRunTraffic = (deps: InstanceDeps, req: Request): boolean => {
+  const runId = req.headers.get(HEADERS.run);
+  // Untagged (nearly every request): no request line to build, no URL to parse.
+  if (runId === null) return false;
+  return (
+    verifyEvidence(
+      deps.env.ADMIN_TOKEN,
+      runId,
+      req.headers.get(HEADERS.runSignature),
+      requestLineOf(req.method, req.url),
+    ).kind === "valid"
+  );
+};
+
+const UNTAGGED: RunEvidence = { ok: true, runId: undefined };
 
 /**
  * The run a request is evidence of. A malformed run id is a 400; a tag without the
@@ -31,21 +39,23 @@ export const isSignedRunTraffic = (deps: InstanceDeps, req: Request): boolean =>
  * neither add to nor subtract from a run's evidence, yet shows.
  */
 export const runEvidenceOf = async (deps: InstanceDeps, req: Request): Promise<RunEvidence> => {
-  const parsed = runHeader.safeParse({ [HEADERS.run]: req.headers.get(HEADERS.run) ?? undefined });
+  const tag = req.headers.get(HEADERS.run);
+  if (tag === null) return UNTAGGED;
+  const parsed = runHeader.safeParse({ [HEADERS.run]: tag });
   if (!parsed.success) return { ok: false, error: parsed.error };
-  const tag = verifyEvidence(
+  const verdict = verifyEvidence(
     deps.env.ADMIN_TOKEN,
     parsed.data[HEADERS.run],
     req.headers.get(HEADERS.runSignature),
     requestLineOf(req.method, req.url),
   );
-  if (tag.kind === "valid") return { ok: true, runId: tag.runId };
-  if (tag.kind === "invalid") {
+  if (verdict.kind === "valid") return { ok: true, runId: verdict.runId };
+  if (verdict.kind === "invalid") {
     deps.log.warn(
-      { event: "invalid_evidence", runId: tag.runId, reason: tag.reason },
+      { event: "invalid_evidence", runId: verdict.runId, reason: verdict.reason },
       "a request claimed to be run evidence without a valid signature; not counted",
     );
-    await bumpRunCounters(deps.redis, tag.runId, ["invalid_evidence"]).catch(() => {});
+    await bumpRunCounters(deps.redis, verdict.runId, ["invalid_evidence"]).catch(() => {});
   }
-  return { ok: true, runId: undefined };
+  return UNTAGGED;
 };
