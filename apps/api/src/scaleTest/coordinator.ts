@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type RunOutcome, runProfile } from "@scaleproof/core/scale-test/registry";
 import type { RunParams } from "@scaleproof/core/scale-test/schema";
-import { Faults } from "@scaleproof/core/scale-test/services/faults";
+import { Faults, runnerSpare } from "@scaleproof/core/scale-test/services/faults";
 import { abortExpiredScaleTestRuns } from "@scaleproof/db/queries/abortExpiredScaleTestRuns";
 import { expiredScaleTestRuns } from "@scaleproof/db/queries/expiredScaleTestRuns";
 import { finishScaleTestRun, type RunEnding } from "@scaleproof/db/queries/finishScaleTestRun";
@@ -171,7 +171,7 @@ export class ScaleTestCoordinator {
               const parsed = faultInput.safeParse({
                 name,
                 ...(instanceId === undefined ? {} : { instanceId }),
-                params: { ...params, spareInstance: deps.identity.instanceId },
+                params: { ...params, ...runnerSpare(name, instanceId, deps.identity.instanceId) },
               });
               if (!deps.env.FAULTS_ENABLED || !parsed.success) return false;
               await deps.faults.set(parsed.data);

@@ -2,6 +2,25 @@ import { Context, Effect, Layer } from "effect";
 import type { ActiveFault } from "../data.ts";
 import { World } from "../testing/world.ts";
 
+/**
+ * Faults that cannot take a process down, which a run may aim at its own runner's
+ * instance: a stalled worker keeps its process (and the runner in it) alive. The jobs
+ * profile aims its stall there when the crash, which must spare the runner, takes the
+ * other instance (on two instances both would otherwise land on the same one).
+ */
+export const RUNNER_SAFE_FAULTS: readonly string[] = ["stall-heartbeat"];
+
+/**
+ * The `spareInstance` param a run's fault is armed with: the runner, unless the fault is
+ * aimed at the runner itself and cannot take it down (`RUNNER_SAFE_FAULTS`).
+ */
+export const runnerSpare = (
+  name: string,
+  instanceId: string | undefined,
+  runner: string,
+): { readonly spareInstance?: string } =>
+  instanceId === runner && RUNNER_SAFE_FAULTS.includes(name) ? {} : { spareInstance: runner };
+
 /** Faults in the system under test: a run reports the active ones, and may arm one-shot faults. */
 export class Faults extends Context.Service<
   Faults,
@@ -9,7 +28,8 @@ export class Faults extends Context.Service<
     readonly active: Effect.Effect<readonly ActiveFault[]>;
     /**
      * Arms a fault (on one instance, or on all); false when this deployment does not
-     * allow fault injection. A run's faults never hit its runner (`spared`).
+     * allow fault injection. A run's faults never hit its runner (`spared`), except a
+     * runner-safe fault aimed at it (`runnerSpare`).
      */
     readonly inject: (
       name: string,

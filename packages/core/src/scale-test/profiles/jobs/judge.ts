@@ -41,12 +41,15 @@ export const lateFinishes = (events: readonly ExecutionEvent[]): ExecutionEvent[
 /** What became of the stalled worker's late completion, in words. */
 const zombieDetail = (events: readonly ExecutionEvent[], rejected: number, crash: boolean) => {
   const late = lateFinishes(events)[0];
-  if (rejected > 0) return "the stalled worker's late result was fenced off";
+  const fenced = events.find((e) => e.kind === "completion_rejected");
+  if (rejected > 0 && fenced)
+    return `the stalled worker's late result was fenced off (job ${fenced.jobId}, attempt ${fenced.attempt} on ${fenced.instanceId})`;
   if (late)
     return `job ${late.jobId}: attempt ${late.attempt} finished after attempt ${late.attempt + 1} took over (a zombie's result accepted: completion is not fenced)`;
-  return crash
-    ? "no late completion arrived: the stalled worker may have died with the crash (a run's faults spare its runner, so on two instances both hit the other one)"
-    : "no late completion arrived";
+  const died = orphanedAttempts(events).length;
+  return crash && died > 1
+    ? `no late completion arrived: fencing not exercised, not proven (${died} attempts died mid-job: the stalled worker may have died with the crash)`
+    : "no late completion arrived: fencing not exercised, not proven";
 };
 
 const crashChecks = (events: readonly ExecutionEvent[], restart: Restart | null): Check[] => {

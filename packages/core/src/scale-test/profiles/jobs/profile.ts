@@ -34,13 +34,30 @@ const FAULTS = [
   ["stall-heartbeat", (p: RunParams) => p.stall],
 ] as const;
 
+/**
+ * Where a fault is aimed (undefined: any instance but the runner's). The crash must spare
+ * the runner, so on two instances it takes the other one; a stall there too would die
+ * with it before its late completion reached the fencing. So with a crash armed the stall
+ * goes to the runner's own worker (it cannot take the runner down); the crash, sparing the
+ * runner, hits another instance. Unknown runner: left unaimed (the judge says if the zombie
+ * never completed).
+ */
+export const aimOf = (
+  name: string,
+  wanted: readonly string[],
+  spared: string | null,
+): string | undefined =>
+  name === "stall-heartbeat" && wanted.includes("crash") && spared !== null ? spared : undefined;
+
 /** Arm: one-shot faults scoped to this run's jobs; those the deployment refuses are reported. */
 const arm = Effect.fn("jobsProfile.arm")(function* (params: RunParams) {
   const faults = yield* Faults;
   const runId = (yield* Target).runId;
   const wanted = FAULTS.filter(([, want]) => want(params)).map(([name]) => name);
   const injected = yield* Effect.forEach(wanted, (name) =>
-    faults.inject(name, { runId }).pipe(Effect.map((ok) => [name, ok] as const)),
+    faults
+      .inject(name, { runId }, aimOf(name, wanted, faults.spared))
+      .pipe(Effect.map((ok) => [name, ok] as const)),
   );
   return {
     armed: injected.filter(([, ok]) => ok).map(([name]) => name),
