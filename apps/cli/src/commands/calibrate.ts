@@ -6,6 +6,12 @@ import {
   type CalibrationCase,
 } from "@scaleproof/core/scale-test/calibration/cases";
 import {
+  type ForgedAnswer,
+  forgedAnswer,
+  judgeForgery,
+  tallyForgery,
+} from "@scaleproof/core/scale-test/calibration/forgery";
+import {
   type CalibrationMatrix,
   type CalibrationRun,
   calibrationMatrix,
@@ -51,23 +57,53 @@ const arm = async (client: Client, c: CalibrationCase, runner: string) => {
 
 /**
  * Forged evidence: what an anonymous caller who learned the run id could send (tagged,
- * unsigned) to add misses to the run or enqueue jobs into it. A trustworthy deployment
- * serves them as ordinary requests and counts none of them as the run's.
+ * unsigned) to add misses to the run. A trustworthy deployment serves them as ordinary
+ * requests, counts none of them as the run's, and counts each one it read as the run's
+ * `invalid_evidence`. One at a time; a request in flight is never cut off (its count
+ * would then be unknown), the loop only stops starting new ones.
  */
-const forge = async (target: string, runId: string, signal: AbortSignal): Promise<number> => {
-  let sent = 0;
+const forge = async (
+  target: string,
+  runId: string,
+  signal: AbortSignal,
+): Promise<ForgedAnswer[]> => {
+  const answers: ForgedAnswer[] = [];
   for (let i = 0; !signal.aborted && i < 60; i++) {
     const start = new Date(Date.UTC(2013, 9, 8 + (i % 3), 14, i)).toISOString();
     const end = new Date(Date.UTC(2013, 9, 8 + (i % 3), 15, i)).toISOString();
     const path = `/api/bars?${new URLSearchParams({ symbol: "ES", tf: "1m", start, end })}`;
-    await fetch(new URL(path, target), { headers: { [HEADERS.run]: runId }, signal })
-      .then((r) => r.arrayBuffer())
-      .catch(() => undefined);
-    sent++;
+    answers.push(
+      await fetch(new URL(path, target), {
+        headers: { [HEADERS.run]: runId },
+        signal: AbortSignal.timeout(30_000),
+      })
+        .then(async (r) => {
+          const text = await r.text(); // read to the end: an answer cut short is unknown
+          return forgedAnswer(r.status, r.status === 200 ? null : codeOf(text));
+        })
+        .catch(() => forgedAnswer(null, null)),
+    );
     await new Promise((r) => setTimeout(r, 200));
   }
-  return sent;
+  return answers;
 };
+
+/** The error code of an instance's (or the balancer's) JSON error body. */
+const codeOf = (text: string): string | null => {
+  try {
+    const code = (JSON.parse(text) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === "string" ? code : null;
+  } catch {
+    return null;
+  }
+};
+
+/** The run's invalid_evidence count, read after the run and the forgery ended; null if unreadable. */
+const countedInvalid = (client: Client, runId: string) =>
+  client.calibration.invalidEvidence
+    .query({ runId })
+    .then((r) => r.invalidEvidence)
+    .catch(() => null);
 
 const runCase = async (
   client: Client,
@@ -91,15 +127,19 @@ const runCase = async (
       c.expect === "PASS_DESPITE_FORGERY" ? forge(target, started.id, stop.signal) : undefined;
     const run = await waitForRun(client, started.id, {});
     stop.abort();
-    const forgedSent = forged ? await forged : undefined;
+    const answers = forged ? await forged : undefined;
+    const forgery = answers
+      ? tallyForgery(answers, await countedInvalid(client, started.id))
+      : undefined;
     out.line(`  ${c.id}: ${run.verdict ?? run.status}${run.reason ? ` (${run.reason})` : ""}`);
+    if (forgery) out.line(`    forgery: ${judgeForgery(forgery).detail}`);
     return {
       caseId: c.id,
       runId: run.id,
       verdict: run.verdict as CalibrationRun["verdict"],
       failedChecks: run.checks.filter((x) => !x.pass).map((x) => x.name),
       reason: run.reason,
-      ...(forgedSent === undefined ? {} : { forgedSent }),
+      ...(forgery === undefined ? {} : { forgery }),
     };
   } finally {
     await client.faults.clear.mutate({});
@@ -123,6 +163,8 @@ const printMatrix = (out: Output, m: CalibrationMatrix) => {
       { boxed: out.interactive, columns: out.stream.columns },
     ),
   );
+  for (const r of m.rows.filter((x) => x.detail !== undefined))
+    out.line(`${r.caseId}: ${r.detail}`);
   out.line(
     `caught ${m.counts.caught}, missed ${m.counts.missed}, controls passed ${m.counts.passed}, false alarms ${m.counts["false alarm"]}, no verdict ${m.counts["no verdict"]}`,
   );

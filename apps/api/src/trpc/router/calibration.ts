@@ -1,6 +1,7 @@
 import { insertCalibration } from "@scaleproof/db/queries/insertCalibration";
 import { latestCalibration } from "@scaleproof/db/queries/latestCalibration";
 import { z } from "zod";
+import { readRunCounters } from "../../runs/counters.ts";
 import { adminProcedure, router } from "../trpc.ts";
 
 const row = z.strictObject({
@@ -12,6 +13,7 @@ const row = z.strictObject({
   outcome: z.enum(["caught", "missed", "passed", "false alarm", "no verdict"]),
   failedChecks: z.array(z.string().max(200)).max(200),
   runId: z.string().max(80).nullable(),
+  detail: z.string().max(500).optional(),
 });
 
 /** The matrix `scaleproof calibrate` produced, as it records it (admin-only). */
@@ -37,6 +39,15 @@ export const calibrationRouter = router({
       matrix: { ...input.matrix, trustworthy },
     });
   }),
+  /**
+   * A run's `invalid_evidence` count (requests that claimed the run without the runner's
+   * signature): the forgery case compares it with the forged requests it sent.
+   */
+  invalidEvidence: adminProcedure
+    .input(z.strictObject({ runId: z.string().min(1).max(80) }))
+    .query(async ({ ctx, input }) => ({
+      invalidEvidence: (await readRunCounters(ctx.deps.redis, input.runId)).invalid_evidence,
+    })),
   latest: adminProcedure.query(async ({ ctx }) => {
     const row = await latestCalibration(ctx.deps.sql);
     if (!row) return null;

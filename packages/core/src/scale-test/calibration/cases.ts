@@ -23,14 +23,26 @@ export interface CalibrationCase {
    * run (forgery can neither add to nor subtract from a run's evidence).
    */
   readonly expect: "FAIL" | "PASS" | "PASS_DESPITE_FORGERY";
+  /**
+   * The checks the defect exists to trip: its FAIL counts as caught only when one of
+   * them FAILed (a FAIL for another reason, e.g. the crash, proves nothing about it).
+   */
+  readonly catches?: readonly string[];
 }
 
 /**
- * A zombie and nothing else: the run's faults spare its runner, so on two instances a
- * crash would hit the instance whose worker stalled and kill the zombie before its late
- * completion (the fencing it exists to test would never be reached).
+ * A zombie, with the default crash: the jobs profile aims the stall at the runner's own
+ * worker and the crash (which spares the runner) at another instance, so the zombie
+ * lives to complete late and its fencing is reached.
  */
-const ZOMBIE = { stall: true, crash: false } as const;
+const ZOMBIE = { stall: true } as const;
+
+/**
+ * The forgery case runs without the crash: a forged GET in flight on the instance the
+ * crash kills may be counted there and again on the instance the balancer retries it on,
+ * and the forged requests read must match the run's invalid_evidence count exactly.
+ */
+const NO_CRASH = { crash: false } as const;
 
 /**
  * Every defect the profiles exist to catch, partial ones included (one layer of two
@@ -62,8 +74,10 @@ export const CALIBRATION_CASES: readonly CalibrationCase[] = [
   },
   {
     id: "cache.forgery",
-    defect: "anonymous requests forging run evidence during the run",
+    defect:
+      "anonymous requests forging run evidence during the run (each must count as invalid_evidence)",
     profile: "cache",
+    params: NO_CRASH,
     fault: null,
     expect: "PASS_DESPITE_FORGERY",
   },
@@ -76,7 +90,8 @@ export const CALIBRATION_CASES: readonly CalibrationCase[] = [
   },
   {
     id: "control.jobs-zombie",
-    defect: "none (healthy control: a stalled worker completes late, fenced off)",
+    defect:
+      "none (healthy control: a crash on one instance, a stalled worker on the runner's completing late, fenced off)",
     profile: "jobs",
     params: ZOMBIE,
     fault: null,
@@ -89,6 +104,7 @@ export const CALIBRATION_CASES: readonly CalibrationCase[] = [
     params: ZOMBIE,
     fault: { name: "jobs-no-fence" },
     expect: "FAIL",
+    catches: ["stall.zombie_completion_rejected", "jobs.duplicates"],
   },
   {
     id: "jobs.claim-live",

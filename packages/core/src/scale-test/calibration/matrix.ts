@@ -1,4 +1,5 @@
 import type { CalibrationCase } from "./cases.ts";
+import { type Forgery, judgeForgery } from "./forgery.ts";
 
 /** What one calibration run ended as. */
 export interface CalibrationRun {
@@ -7,8 +8,8 @@ export interface CalibrationRun {
   /** The run's verdict; null when it did not end with one (aborted, refused). */
   readonly verdict: "PASS" | "RISK" | "FAIL" | null;
   readonly failedChecks: readonly string[];
-  /** Forged requests the deployment refused to count (the forgery case), if known. */
-  readonly forgedSent?: number;
+  /** The forgery case: the forged requests sent during the run and what the deployment counted. */
+  readonly forgery?: Forgery;
   readonly reason?: string | null;
 }
 
@@ -22,6 +23,8 @@ export interface MatrixRow {
   readonly outcome: "caught" | "missed" | "passed" | "false alarm" | "no verdict";
   readonly failedChecks: readonly string[];
   readonly runId: string | null;
+  /** Why the outcome is what it is, where the verdict alone does not say (forgery counts, the wrong checks FAILed). */
+  readonly detail?: string;
 }
 
 export interface CalibrationMatrix {
@@ -31,10 +34,31 @@ export interface CalibrationMatrix {
   readonly counts: Readonly<Record<MatrixRow["outcome"], number>>;
 }
 
-const outcomeOf = (c: CalibrationCase, r: CalibrationRun | undefined): MatrixRow["outcome"] => {
-  if (!r || r.verdict === null) return "no verdict";
-  if (c.expect === "FAIL") return r.verdict === "FAIL" ? "caught" : "missed";
-  return r.verdict === "PASS" ? "passed" : "false alarm";
+type Judged = { readonly outcome: MatrixRow["outcome"]; readonly detail?: string };
+
+/** A FAIL catches the defect only through the checks it exists to trip, when the case names them. */
+const failOutcome = (c: CalibrationCase, r: CalibrationRun): Judged => {
+  if (r.verdict !== "FAIL") return { outcome: "missed" };
+  if (!c.catches || r.failedChecks.some((n) => c.catches?.includes(n)))
+    return { outcome: "caught" };
+  return {
+    outcome: "missed",
+    detail: `FAILed, but none of ${c.catches.join(", ")} did: the FAIL is not this defect's doing`,
+  };
+};
+
+/** PASS despite forgery: the run PASSed and the deployment counted every forged request it read. */
+const forgeryOutcome = (r: CalibrationRun): Judged => {
+  const f = judgeForgery(r.forgery);
+  if (r.verdict !== "PASS") return { outcome: "false alarm", detail: f.detail };
+  return { outcome: f.ok ? "passed" : "missed", detail: f.detail };
+};
+
+const outcomeOf = (c: CalibrationCase, r: CalibrationRun | undefined): Judged => {
+  if (!r || r.verdict === null) return { outcome: "no verdict" };
+  if (c.expect === "FAIL") return failOutcome(c, r);
+  if (c.expect === "PASS_DESPITE_FORGERY") return forgeryOutcome(r);
+  return { outcome: r.verdict === "PASS" ? "passed" : "false alarm" };
 };
 
 /** Pure: the cases and what their runs ended as -> the harness's own confusion matrix. */
@@ -44,15 +68,17 @@ export const calibrationMatrix = (
 ): CalibrationMatrix => {
   const rows = cases.map((c): MatrixRow => {
     const r = runs.find((x) => x.caseId === c.id);
+    const judged = outcomeOf(c, r);
     return {
       caseId: c.id,
       defect: c.defect,
       profile: c.profile,
       expected: c.expect,
       verdict: r?.verdict ?? null,
-      outcome: outcomeOf(c, r),
+      outcome: judged.outcome,
       failedChecks: r?.failedChecks ?? [],
       runId: r?.runId ?? null,
+      ...(judged.detail === undefined ? {} : { detail: judged.detail }),
     };
   });
   const counts = { caught: 0, missed: 0, passed: 0, "false alarm": 0, "no verdict": 0 };
