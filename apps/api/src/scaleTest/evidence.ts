@@ -67,6 +67,10 @@ export const evidenceLayer = (deps: InstanceDeps, runId: string): Layer.Layer<Ev
           ? slowReplayFetches(replay, m, latencyMs, deps.log)
           : Effect.succeed(false);
       },
+      keyOf: (range) => {
+        const q = query(range);
+        return q ? env.CACHE_KEY_PREFIX + barsCacheKey(q) : null;
+      },
       leased: (cacheKey) =>
         ridingOut(async () => (await redis.exists(REDIS_KEYS.cacheLock(cacheKey))) === 1),
       cachedBytes: (cacheKey) =>

@@ -1,3 +1,4 @@
+import type { BarsRange } from "@scaleproof/core/scale-test/data";
 import type {
   LevelMeasure,
   QueueProbe,
@@ -25,6 +26,18 @@ const GAUGES = {
   jobsActive: "scaleproof_jobs_active",
 } as const;
 const GAUGE_NAMES: ReadonlySet<string> = new Set(Object.values(GAUGES));
+
+/** A bars request's path back to its range (the workload wrote symbol, tf, start and end). */
+const rangeOf = (path: string, symbol: string, tf: "1m" | "5m"): BarsRange => {
+  const q = new URLSearchParams(path.slice(path.indexOf("?") + 1));
+  const t = q.get("tf");
+  return {
+    symbol: q.get("symbol") ?? symbol,
+    tf: t === "1m" || t === "5m" ? t : tf,
+    start: q.get("start") ?? "",
+    end: q.get("end") ?? "",
+  };
+};
 
 /** A run id -> a workload seed, so each run's new keys start elsewhere (and stay new). */
 const seedOf = (runId: string) => {
@@ -54,9 +67,21 @@ export const loadLayer = (o: {
     ? (method, path) => sign(requestLineOf(method, path))
     : () => ({ [HEADERS.run]: o.runId });
   let current: Workload | undefined;
-  const workloadOf = () => {
+  /** Per level: the new-key ranges it sent (the scale-out/in check counts their fetches). */
+  const newKeys = new Map<string, BarsRange[]>();
+  const workloadOf = (level: string): Workload => {
     if (!current) throw new Error("Load.level before Load.start: no workload for this run");
-    return current;
+    const w = current;
+    const sent: BarsRange[] = [];
+    newKeys.set(level, sent);
+    return {
+      cachedPaths: w.cachedPaths,
+      next: () => {
+        const r = w.next();
+        if (r.kind === "barsNew") sent.push(rangeOf(r.path, o.symbol, o.tf));
+        return r;
+      },
+    };
   };
 
   const probeOne = async (pin: string): Promise<QueueProbe | null> => {
@@ -119,7 +144,7 @@ export const loadLayer = (o: {
             rate: spec.rate,
             durationMs: spec.durationMs,
             arrival: { kind: "poisson", seed: spec.seed },
-            workload: workloadOf(),
+            workload: workloadOf(spec.name),
             headersFor,
             signal,
           });
@@ -142,6 +167,7 @@ export const loadLayer = (o: {
             byInstance: r.byInstance,
           };
         }),
+      newKeys: (level) => Effect.sync(() => newKeys.get(level) ?? []),
       probe: (ids) =>
         Effect.promise(async () =>
           (await Promise.all(ids.map(probeOne))).filter((p): p is QueueProbe => p !== null),

@@ -110,6 +110,15 @@ describe("load profile on a real 2-instance cluster", () => {
     expect(checkOf(r, "load.scale_out_in.done").actual).toBe("i3 added, then stopped");
     expect(checkOf(r, "load.scale_out.served").actual).toBeGreaterThan(0);
     expect(checkOf(r, "load.scale_in.failed_requests").actual).toBe(0);
+    // the stop was exercised: i3 held a job lease when it got SIGTERM and handed it back;
+    // every job finished once, and the level's new keys cost one upstream fetch each
+    expect(checkOf(r, "load.scale_in.leases_handed_back").actual).toBeGreaterThanOrEqual(1);
+    expect(r.metrics["load.scale_in.leases_handed_back_count"]).toBeGreaterThanOrEqual(1);
+    expect(checkOf(r, "load.scale_out_in.jobs_lost").actual).toBe(0);
+    const keys = r.metrics["load.scale_out_in.distinct_keys_count"];
+    expect(keys).toBeGreaterThan(0);
+    expect(r.metrics["load.scale_out_in.provider_fetches_count"]).toBe(keys);
+    expect(r.metrics["load.scale_out_in.upstream_fetches_count"]).toBe(keys);
     expect(
       c.supervisor
         .live()

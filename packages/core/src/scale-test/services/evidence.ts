@@ -38,6 +38,8 @@ export class Evidence extends Context.Service<
       range: BarsRange,
       latencyMs: number,
     ) => Effect.Effect<boolean, never, Scope.Scope>;
+    /** The cache key the instances use for a range, as their events record it (null: not a usable range). */
+    readonly keyOf: (range: BarsRange) => string | null;
     /** A fetch holds this key's lease right now. */
     readonly leased: (cacheKey: string) => Effect.Effect<boolean>;
     /** Bytes stored in the shared cache under this key; null when nothing is stored. */
@@ -101,6 +103,7 @@ export class Evidence extends Context.Service<
                 }),
                 () => Effect.sync(() => world.latency.delete(keyOf(range))),
               ),
+        keyOf,
         leased: (key) =>
           Clock.currentTimeMillis.pipe(
             Effect.map((now) => (world.leases.get(key)?.expiresAt ?? 0) > now),

@@ -1,4 +1,5 @@
 import { Context, type Effect, Layer } from "effect";
+import type { BarsRange } from "../data.ts";
 import type {
   LevelMeasure,
   LevelSpec,
@@ -21,6 +22,8 @@ export class Load extends Context.Service<
     readonly start: (mix: LoadMix) => Effect.Effect<WarmResult>;
     /** Runs one level to its end (answers drained); interrupting it stops it at once. */
     readonly level: (spec: LevelSpec) => Effect.Effect<LevelMeasure>;
+    /** The new-key ranges a level sent, by its name (distinct: new keys never repeat in a run). */
+    readonly newKeys: (level: string) => Effect.Effect<readonly BarsRange[]>;
     /** Each instance's queue gauges now (asked of each instance by id). */
     readonly probe: (instanceIds: readonly string[]) => Effect.Effect<readonly QueueProbe[]>;
     /** Every instance's resource samples of this run taken at or after `since` (ms). */

@@ -2,10 +2,12 @@ import { Clock, Effect } from "effect";
 import type {
   LevelMeasure,
   LevelSpec,
+  LoadMix,
   QueueProbe,
   ResourcePoint,
   WarmResult,
 } from "../profiles/load/data.ts";
+import { makeNewKeys } from "./loadKeys.ts";
 import type { WorldState } from "./world.ts";
 
 const MB = 1024 * 1024;
@@ -20,6 +22,8 @@ export interface LoadModel {
   readonly resource?: (healthy: ResourcePoint, k: number, rate: number) => ResourcePoint;
   readonly probe?: (healthy: QueueProbe, rate: number) => QueueProbe;
   readonly warm?: (healthy: WarmResult) => WarmResult;
+  /** How many times the level's i-th new key is fetched (default once). */
+  readonly newKeyFetches?: (level: string, i: number) => number;
 }
 
 /** Every arrival answered, spread evenly over the instances, in 4-12 ms. */
@@ -93,9 +97,13 @@ export const testLoad = (world: WorldState, model: LoadModel) => {
   const segments: { from: number; to: number; rate: number }[] = [];
   let everyMs = 1_000;
   const rateAt = (t: number) => segments.find((s) => t >= s.from && t < s.to)?.rate ?? 0;
+  const keys = makeNewKeys(world, model.newKeyFetches);
+  // an instance the platform added holds a job lease while the queue has jobs (it drains them)
+  const first = new Set(world.instances);
   return {
-    start: () =>
+    start: (mix: LoadMix) =>
       Effect.sync(() => {
+        keys.setMix(mix);
         const healthy: WarmResult = {
           asked: 4,
           answered: 4,
@@ -115,8 +123,10 @@ export const testLoad = (world: WorldState, model: LoadModel) => {
           for (const id of world.instances) seen.add(id);
         }
         const healthy = healthyLevel(spec, [...seen], startedAt);
+        keys.record(spec.name, healthy.counts.sent, startedAt);
         return model.level?.(healthy, spec) ?? healthy;
       }),
+    newKeys: (level: string) => Effect.sync(() => keys.sent.get(level) ?? []),
     probe: (ids: readonly string[]) =>
       Clock.currentTimeMillis.pipe(
         Effect.map((at) =>
@@ -127,7 +137,7 @@ export const testLoad = (world: WorldState, model: LoadModel) => {
               at,
               requestsInFlight: 0,
               dbWaiting: 0,
-              jobsActive: 0,
+              jobsActive: !first.has(instanceId) && world.enqueued.length > 0 ? 1 : 0,
             };
             return model.probe?.(healthy, rateAt(at)) ?? healthy;
           }),

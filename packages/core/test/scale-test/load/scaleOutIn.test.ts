@@ -1,32 +1,172 @@
 import { describe, expect, it } from "@effect/vitest";
 import { Effect } from "effect";
+import type { ExecutionEvent } from "../../../src/jobs/events.ts";
 import type { LevelEvidence } from "../../../src/scale-test/profiles/load/evidence.ts";
 import type { ScaleOutInEvidence } from "../../../src/scale-test/profiles/load/scaleOutIn.ts";
+import { SETTLE_WAIT_MS } from "../../../src/scale-test/profiles/load/scaleOutInAfter.ts";
+import { HOLD_JOBS, HOLD_WAIT_MS } from "../../../src/scale-test/profiles/load/scaleOutInHold.ts";
 import { judgeScaleOutIn } from "../../../src/scale-test/profiles/load/scaleOutInJudge.ts";
+import { cleanHistory } from "../../../src/scale-test/testing/jobs.ts";
 import { healthyLevel } from "../../../src/scale-test/testing/load.ts";
+import type { WorldOptions } from "../../../src/scale-test/testing/world.ts";
 import { checkNamed } from "../simulate.ts";
 import { simulateLoad } from "./simulateLoad.ts";
+
+/** Each held job ran once; job "1"'s first attempt was on i3, handed back at the stop, and i1 ran it again. */
+const releasedOnI3 = (ids: readonly string[]) => {
+  const h = cleanHistory(ids);
+  const at = 10_000;
+  return {
+    jobs: h.jobs.map((j) => (j.id === "1" ? { ...j, attemptCount: 2 } : j)),
+    events: [
+      ...h.events.filter((e) => e.jobId !== "1"),
+      { jobId: "1", attempt: 1, kind: "start", at, instanceId: "i3", bootId: "b3" },
+      { jobId: "1", attempt: 1, kind: "released", at: at + 100, instanceId: "i3", bootId: "b3" },
+      {
+        jobId: "1",
+        attempt: 2,
+        kind: "start",
+        at: at + 200,
+        instanceId: "i1",
+        bootId: "b1",
+        previousLeaseExpiresAt: at + 100,
+      },
+      { jobId: "1", attempt: 2, kind: "finish", at: at + 250, instanceId: "i1", bootId: "b1" },
+    ] satisfies ExecutionEvent[],
+  };
+};
+const scalable: WorldOptions = { scalable: true, jobHistory: releasedOnI3 };
 
 /** Scale-out and scale-in during the sustained level (issue 14 #5). */
 describe("load profile: scale-out and scale-in under load (in memory, on the test clock)", () => {
   it.effect(
-    "where the platform can, an instance joins the sustained level, serves, and is stopped",
+    "where the platform can, an instance joins the sustained level, serves, holds a lease, hands it back and is stopped",
     () =>
       Effect.gen(function* () {
-        const r = yield* simulateLoad({ quick: true }, {}, "5 minutes", { scalable: true });
+        const r = yield* simulateLoad({ quick: true }, {}, "5 minutes", scalable);
         expect(r.checks.filter((c) => !c.pass)).toEqual([]);
         expect(r.verdict).toBe("PASS");
         expect(checkNamed(r, "load.scale_out_in.done").actual).toBe("i3 added, then stopped");
         // 20 s at 10 req/s over three instances for part of it
         expect(checkNamed(r, "load.scale_out.served").actual).toBeGreaterThan(0);
         expect(checkNamed(r, "load.scale_in.failed_requests").actual).toBe(0);
+        expect(checkNamed(r, "load.scale_in.leases_handed_back").actual).toBe(1);
+        // 200 arrivals, 1 in 20 a new key: 10 keys, 10 fetches by the events and the upstream
+        expect(checkNamed(r, "load.scale_out_in.provider_fetches")).toMatchObject({
+          actual: 10,
+          expected: "= 10 (one provider fetch per distinct new key, events and upstream)",
+        });
+        expect(checkNamed(r, "load.scale_out_in.jobs_lost")).toMatchObject({ actual: 0 });
+        expect(r.metrics).toMatchObject({
+          "load.scale_in.leases_handed_back_count": 1,
+          "load.scale_out_in.provider_fetches_count": 10,
+          "load.scale_out_in.upstream_fetches_count": 10,
+          "load.scale_out_in.distinct_keys_count": 10,
+          "load.scale_out_in.jobs_lost_count": 0,
+          "load.scale_in.failed_count": 0,
+        });
+        expect(r.metrics["load.scale_out.served_count"]).toBeGreaterThan(0);
+        for (const [k, v] of Object.entries(r.metrics).filter(([k]) => k.includes("scale_")))
+          expect([k, typeof v]).toEqual([k, "number"]);
+        // the held jobs were enqueued through the front door and the upstream slowed for them
+        expect(r.world.enqueued).toHaveLength(HOLD_JOBS);
+        expect(r.world.latency.size).toBe(0);
         expect(r.world.instances).toEqual(["i1", "i2"]);
         // the level i3 joined and left is no capacity reading: the cluster's size is still 2
-        expect(r.metrics["load.recommendation"]).toMatch(/per instance \(2 instances;/);
-        // the recovery level after it is served by the two left
-        const recovery = r.rows.find((x) => x.name === "recovery");
-        expect(recovery?.verdict).toBe("PASS");
+        // (a sentence: a note once metrics are numbers only)
+        expect({ ...r.metrics, ...r.notes }["load.recommendation"]).toMatch(
+          /per instance \(2 instances;/,
+        );
       }),
+  );
+
+  it.effect("one new key fetched twice during the scaled level FAILs provider_fetches alone", () =>
+    Effect.gen(function* () {
+      const r = yield* simulateLoad(
+        { quick: true },
+        { newKeyFetches: (level, i) => (level === "sustained" && i === 3 ? 2 : 1) },
+        "5 minutes",
+        scalable,
+      );
+      expect(r.verdict).toBe("FAIL");
+      expect(r.checks.filter((c) => !c.pass).map((c) => c.name)).toEqual([
+        "load.scale_out_in.provider_fetches",
+      ]);
+      const c = checkNamed(r, "load.scale_out_in.provider_fetches");
+      expect(c.actual).toBe(11);
+      expect(c.detail).toMatch(
+        /^10 keys: events 11, upstream 11; bars:ES:1m:.*: events 2, upstream 2$/,
+      );
+    }),
+  );
+
+  it.effect("a job still unfinished after the bounded wait is lost: FAIL, not ignored", () =>
+    Effect.gen(function* () {
+      const r = yield* simulateLoad({ quick: true }, {}, "5 minutes", {
+        ...scalable,
+        jobHistory: (ids) => {
+          const h = releasedOnI3(ids);
+          return {
+            jobs: h.jobs.map((j) => (j.id === "4" ? { ...j, status: "queued" as const } : j)),
+            events: h.events.filter((e) => !(e.jobId === "4" && e.kind === "finish")),
+          };
+        },
+      });
+      expect(r.verdict).toBe("FAIL");
+      expect(r.checks.filter((c) => !c.pass).map((c) => c.name)).toEqual([
+        "load.scale_out_in.jobs_lost",
+      ]);
+      const c = checkNamed(r, "load.scale_out_in.jobs_lost");
+      expect(c.actual).toBe(1);
+      // it waited the whole bound (on the test clock) before calling it lost
+      const waited = Number(/waited (\d+) ms/.exec(c.detail ?? "")?.[1]);
+      expect(waited).toBeGreaterThanOrEqual(SETTLE_WAIT_MS);
+      expect(c.detail).toMatch(/unfinished: 4$/);
+    }),
+  );
+
+  it.effect(
+    "a job still running when the level ends is waited for, and PASSes once it finishes",
+    () =>
+      Effect.gen(function* () {
+        let reads = 0;
+        const r = yield* simulateLoad({ quick: true }, {}, "5 minutes", {
+          ...scalable,
+          jobHistory: (ids) => {
+            const h = releasedOnI3(ids);
+            // the first 8 reads (2 s at 250 ms) see job 5 still running
+            if (++reads > 8) return h;
+            return {
+              jobs: h.jobs.map((j) => (j.id === "5" ? { ...j, status: "running" as const } : j)),
+              events: h.events.filter((e) => !(e.jobId === "5" && e.kind === "finish")),
+            };
+          },
+        });
+        expect(r.checks.filter((c) => !c.pass)).toEqual([]);
+        expect(checkNamed(r, "load.scale_out_in.jobs_lost").detail).toMatch(/waited 2000 ms/);
+      }),
+  );
+
+  it.effect("the added instance never held a lease before the stop: not exercised, FAIL", () =>
+    Effect.gen(function* () {
+      const r = yield* simulateLoad(
+        { quick: true },
+        { probe: (p) => ({ ...p, jobsActive: 0 }) },
+        "5 minutes",
+        { scalable: true },
+      );
+      expect(r.verdict).toBe("FAIL");
+      expect(r.checks.filter((c) => !c.pass).map((c) => c.name)).toEqual([
+        "load.scale_in.leases_handed_back",
+      ]);
+      const c = checkNamed(r, "load.scale_in.leases_handed_back");
+      expect(c.actual).toBe(0);
+      expect(c.detail).toMatch(
+        /^not exercised: i3 held no job lease when the stop was sent \(waited \d+ ms; 6 held jobs enqueued\)/,
+      );
+      const waited = Number(/waited (\d+) ms/.exec(c.detail ?? "")?.[1]);
+      expect(waited).toBeGreaterThanOrEqual(HOLD_WAIT_MS);
+    }),
   );
 
   it.effect("requests failing while the instance leaves FAIL it, naming the level's counts", () =>
@@ -40,32 +180,42 @@ describe("load profile: scale-out and scale-in under load (in memory, on the tes
               : m,
         },
         "5 minutes",
-        { scalable: true },
+        scalable,
       );
       expect(r.verdict).toBe("FAIL");
       const c = checkNamed(r, "load.scale_in.failed_requests");
       expect(c).toMatchObject({ actual: 2, pass: false });
       expect(c.detail).toBe("of 200 sent in the sustained level");
+      expect(r.metrics["load.scale_in.failed_count"]).toBe(2);
     }),
   );
 
-  it.effect("where the runner cannot change the instance count: not measured, no check", () =>
-    Effect.gen(function* () {
-      const r = yield* simulateLoad({ quick: true });
-      expect(r.metrics["load.scale_out_in"]).toBe(
-        "not measured: this runner cannot change the instance count",
-      );
-      expect(r.checks.some((c) => c.name.startsWith("load.scale_"))).toBe(false);
-    }),
+  it.effect(
+    "where the runner cannot change the instance count: a note says not measured, no check",
+    () =>
+      Effect.gen(function* () {
+        const r = yield* simulateLoad({ quick: true });
+        expect(r.notes?.["load.scale_out_in"]).toBe(
+          "not measured: this runner cannot change the instance count",
+        );
+        expect(
+          Object.keys(r.metrics).filter((k) => /^load\.scale_(in|out|out_in)\./.test(k)),
+        ).toEqual([]);
+        expect(r.checks.some((c) => c.name.startsWith("load.scale_"))).toBe(false);
+      }),
   );
 
   it.effect("turned off in the run's params: neither run nor reported", () =>
     Effect.gen(function* () {
-      const r = yield* simulateLoad({ quick: true, load: { scaleOutIn: false } }, {}, "5 minutes", {
-        scalable: true,
-      });
-      expect(r.metrics["load.scale_out_in"]).toBeUndefined();
+      const r = yield* simulateLoad(
+        { quick: true, load: { scaleOutIn: false } },
+        {},
+        "5 minutes",
+        scalable,
+      );
+      expect(r.notes?.["load.scale_out_in"]).toBeUndefined();
       expect(r.checks.some((c) => c.name.startsWith("load.scale_"))).toBe(false);
+      expect(r.world.enqueued).toEqual([]);
       expect(r.verdict).toBe("PASS");
     }),
   );
@@ -113,18 +263,30 @@ describe("the scale-out/in judge (pure)", () => {
     ],
     duplicates: 0,
     overlaps: 0,
+    hold: { jobs: ["j2", "j3"], slowed: true, activeAtStop: 1, waitedMs: 300 },
+    settle: { jobs: 12, lost: [], waitedMs: 250 },
+    fetches: { keys: 10, persisted: 10, upstream: 10, off: [] },
   };
-  const failing = (ev: ScaleOutInEvidence, level = sustained({ i1: 80, i2: 80, i3: 40 })) =>
-    judgeScaleOutIn(ev, level)
+  const level = sustained({ i1: 80, i2: 80, i3: 40 });
+  const failing = (ev: ScaleOutInEvidence, l = level) =>
+    judgeScaleOutIn(ev, l)
       .checks.filter((c) => !c.pass)
       .map((c) => c.name);
+  const named = (ev: ScaleOutInEvidence, name: string) =>
+    checkNamed(judgeScaleOutIn(ev, level), name);
 
-  it("passes a join, a drain and a hand-back", () => {
+  it("passes a join, a drain, a hand-back, every job once and one fetch per key", () => {
     expect(failing(healthy)).toEqual([]);
-    expect(judgeScaleOutIn(healthy, sustained({ i1: 80, i2: 80, i3: 40 })).metrics).toMatchObject({
-      "load.scale_out.requests_served": 40,
-      "load.scale_in.leases_released": 1,
+    expect(judgeScaleOutIn(healthy, level).metrics).toEqual({
+      "load.scale_out.served_count": 40,
+      "load.scale_in.failed_count": 0,
+      "load.scale_in.leases_handed_back_count": 1,
+      "load.scale_out_in.jobs_lost_count": 0,
+      "load.scale_out_in.distinct_keys_count": 10,
+      "load.scale_out_in.provider_fetches_count": 10,
+      "load.scale_out_in.upstream_fetches_count": 10,
     });
+    expect(judgeScaleOutIn(healthy, level).notes).toEqual({});
   });
   it("an added instance that never served fails (the balancer never took it in)", () => {
     expect(failing(healthy, sustained({ i1: 100, i2: 100 }))).toEqual(["load.scale_out.served"]);
@@ -139,21 +301,91 @@ describe("the scale-out/in judge (pure)", () => {
     };
     expect(failing(ev)).toEqual(["load.scale_in.leases_handed_back"]);
   });
+  it("a stop while the added instance held no lease is not exercised: FAIL, not a PASS on 0 of 0", () => {
+    const ev: ScaleOutInEvidence = {
+      ...healthy,
+      stoppedAttempts: [],
+      hold: { jobs: ["j2"], slowed: true, activeAtStop: 0, waitedMs: 5_000 },
+    };
+    expect(failing(ev)).toEqual(["load.scale_in.leases_handed_back"]);
+    expect(named(ev, "load.scale_in.leases_handed_back").detail).toBe(
+      "not exercised: i3 held no job lease when the stop was sent (waited 5000 ms; 1 held jobs enqueued); 0 attempts on i3: 0 released at the stop",
+    );
+    // an export without the hold (older runs) proves no hand-back either
+    const { hold: _, ...older } = healthy;
+    expect(failing(older)).toEqual(["load.scale_in.leases_handed_back"]);
+  });
+  it("a lease held at the stop but finished before it reached it: not exercised, FAIL", () => {
+    const ev = { ...healthy, stoppedAttempts: [{ jobId: "j1", attempt: 1, outcome: "finish" }] };
+    expect(failing(ev)).toEqual(["load.scale_in.leases_handed_back"]);
+    expect(named(ev, "load.scale_in.leases_handed_back").detail).toMatch(
+      /^not exercised: i3 held 1 job lease\(s\), but they ended before the stop reached them/,
+    );
+  });
+  it("one job unfinished after the wait is lost: FAIL naming it", () => {
+    const ev = { ...healthy, settle: { jobs: 12, lost: ["j7"], waitedMs: 30_000 } };
+    expect(failing(ev)).toEqual(["load.scale_out_in.jobs_lost"]);
+    expect(named(ev, "load.scale_out_in.jobs_lost")).toMatchObject({
+      actual: 1,
+      detail: "12 jobs, waited 30000 ms for them to end; unfinished: j7",
+    });
+    expect(judgeScaleOutIn(ev, level).metrics["load.scale_out_in.jobs_lost_count"]).toBe(1);
+  });
+  it("no job evidence, or no jobs at all, is not a PASS", () => {
+    const { settle: _, ...older } = healthy;
+    expect(failing(older)).toEqual(["load.scale_out_in.jobs_lost"]);
+    expect(failing({ ...healthy, settle: { jobs: 0, lost: [], waitedMs: 0 } })).toEqual([
+      "load.scale_out_in.jobs_lost",
+    ]);
+  });
+  it("one extra provider fetch fails, by the events or by the upstream's own count", () => {
+    const k = { key: "bars:v1:{x}", persisted: 2, upstream: 2 };
+    expect(
+      failing({ ...healthy, fetches: { keys: 10, persisted: 11, upstream: 11, off: [k] } }),
+    ).toEqual(["load.scale_out_in.provider_fetches"]);
+    // the events say one each, the upstream counted one more (a fetch the events missed)
+    const hidden = { keys: 10, persisted: 10, upstream: 11, off: [{ ...k, persisted: 1 }] };
+    expect(failing({ ...healthy, fetches: hidden })).toEqual([
+      "load.scale_out_in.provider_fetches",
+    ]);
+    // sums that agree cannot hide one key fetched twice and another never
+    const swapped = {
+      keys: 10,
+      persisted: 10,
+      upstream: 10,
+      off: [k, { key: "bars:v1:{y}", persisted: 0, upstream: 0 }],
+    };
+    expect(failing({ ...healthy, fetches: swapped })).toEqual([
+      "load.scale_out_in.provider_fetches",
+    ]);
+  });
+  it("no new keys in the scaled level: provider fetches not exercised, FAIL", () => {
+    const ev = { ...healthy, fetches: { keys: 0, persisted: 0, upstream: 0, off: [] } };
+    expect(failing(ev)).toEqual(["load.scale_out_in.provider_fetches"]);
+    expect(named(ev, "load.scale_out_in.provider_fetches").detail).toBe(
+      "not exercised: the sustained level asked for no new key",
+    );
+  });
+  it("a real provider that cannot count its own requests: judged on the events alone", () => {
+    expect(
+      failing({ ...healthy, fetches: { keys: 10, persisted: 10, upstream: null, off: [] } }),
+    ).toEqual([]);
+  });
   it("a job finished twice fails", () => {
     expect(failing({ ...healthy, duplicates: 1 })).toEqual(["load.scale_out_in.jobs_once"]);
   });
-  it("a platform that refused the stop fails, and says why", () => {
+  it("a platform that refused the stop fails, and a note says why", () => {
     const ev = {
       ...healthy,
       stopped: null,
       stoppedAt: null,
       error: "scale-in: the platform refused DELETE /instances/i3: 409",
     };
-    const r = judgeScaleOutIn(ev, sustained({ i1: 80, i2: 80, i3: 40 }));
+    const r = judgeScaleOutIn(ev, level);
     expect(r.checks.filter((c) => !c.pass).map((c) => c.name)).toEqual([
       "load.scale_out_in.done",
       "load.scale_in.leases_handed_back",
     ]);
-    expect(r.metrics["load.scale_out_in"]).toBe(ev.error);
+    expect(r.notes["load.scale_out_in"]).toBe(ev.error);
   });
 });

@@ -67,4 +67,45 @@ export interface ScaleOutInEvidence {
   /** Over the run's whole job history: jobs finished twice, and attempts that overlapped. */
   readonly duplicates: number;
   readonly overlaps: number;
+  /**
+   * Before the stop: backtests enqueued on a range whose upstream fetch was slowed, so the
+   * added instance holds a job lease when it gets SIGTERM (`activeAtStop`: its jobs-active
+   * gauge last read before the stop; null: never read). Absent in older exports.
+   */
+  readonly hold?: ScaleHold | undefined;
+  /** After the level: the run's jobs waited for (bounded), and those still unfinished then. */
+  readonly settle?: ScaleSettle | undefined;
+  /** The sustained level's new keys and their provider fetches, as counted by the events and the upstream. */
+  readonly fetches?: ScaleFetches | undefined;
+}
+
+export interface ScaleHold {
+  /** Ids of the held jobs the queue accepted. */
+  readonly jobs: readonly string[];
+  /** The upstream could be slowed (replay): the held jobs' fetch lasted while the stop came. */
+  readonly slowed: boolean;
+  readonly activeAtStop: number | null;
+  readonly waitedMs: number;
+}
+
+export interface ScaleSettle {
+  /** The run's jobs (the held ones among them) when the wait ended. */
+  readonly jobs: number;
+  /** Jobs without exactly one accepted finish when the wait ended, and held jobs the queue never recorded. */
+  readonly lost: readonly string[];
+  readonly waitedMs: number;
+}
+
+export interface ScaleFetches {
+  /** Distinct new keys the sustained level asked for. */
+  readonly keys: number;
+  /** Provider fetches of those keys in the instances' persisted events, and as the upstream counted them (null: it cannot tell). */
+  readonly persisted: number;
+  readonly upstream: number | null;
+  /** Keys not fetched exactly once (at most a few, for the detail). */
+  readonly off: readonly {
+    readonly key: string;
+    readonly persisted: number;
+    readonly upstream: number | null;
+  }[];
 }

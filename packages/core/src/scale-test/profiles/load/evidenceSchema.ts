@@ -104,6 +104,23 @@ export const loadEvidence: z.ZodType<LoadEvidence> = z.object({
       stoppedAttempts: z.array(z.object({ jobId: z.string(), attempt: n, outcome: z.string() })),
       duplicates: n,
       overlaps: n,
+      hold: z
+        .object({
+          jobs: z.array(z.string()),
+          slowed: z.boolean(),
+          activeAtStop: n.nullable(),
+          waitedMs: n,
+        })
+        .optional(),
+      settle: z.object({ jobs: n, lost: z.array(z.string()), waitedMs: n }).optional(),
+      fetches: z
+        .object({
+          keys: n,
+          persisted: n,
+          upstream: n.nullable(),
+          off: z.array(z.object({ key: z.string(), persisted: n, upstream: n.nullable() })),
+        })
+        .optional(),
     })
     .nullable()
     .optional(),

@@ -14,7 +14,8 @@ import { type LevelContext, type Report, runLevel } from "./level.ts";
 import type { JudgedLevel } from "./levelJudge.ts";
 import { LOAD_DEFAULT_MIN, loadPlan } from "./plan.ts";
 import { ZONE_BOUNDS_METRIC } from "./rows.ts";
-import { type ScaleOutInEvidence, scaleOutIn, scaleOutInJobs } from "./scaleOutIn.ts";
+import { type ScaleOutInEvidence, scaleOutIn } from "./scaleOutIn.ts";
+import { scaleOutInAfter } from "./scaleOutInAfter.ts";
 import { capacityLevel, cooldownStep, gatedLevels, loadSettings } from "./settings.ts";
 
 /**
@@ -65,16 +66,18 @@ const runLoad = Effect.fn("loadProfile")(function* (params: RunParams) {
     );
   const scaler = yield* Scaler;
   const scaling = params.load?.scaleOutIn !== false;
-  let scaled: Omit<ScaleOutInEvidence, "stoppedAttempts" | "duplicates" | "overlaps"> | null = null;
+  let scaled: ScaleOutInEvidence | null = null;
   for (const level of gatedLevels(settings)) {
     const measured = run(level, (phase, f) =>
       tracker.at(phase === "level" ? level.name : cooldownStep(level), f),
     );
     if (level.kind === "sustained" && scaling && scaler.available) {
-      [, scaled] = yield* Effect.all([measured, scaleOutIn(level.durationMs)], {
-        concurrency: "unbounded",
-      });
-      if (scaled.stopped) ctx.instances.delete(scaled.stopped);
+      const [, steps] = yield* Effect.all(
+        [measured, scaleOutIn(level.durationMs, { symbol: params.symbol, tf: params.tf })],
+        { concurrency: "unbounded" },
+      );
+      if (steps.stopped) ctx.instances.delete(steps.stopped);
+      scaled = yield* scaleOutInAfter(level.name, steps);
     } else yield* measured;
   }
 
@@ -115,16 +118,16 @@ const runLoad = Effect.fn("loadProfile")(function* (params: RunParams) {
     zones: settings.zones,
     runnerLagMs: settings.runnerLagMs,
     capacity: c ? { searched, maxRate: c.maxRate, note } : null,
-    ...(scaling
-      ? { scaleOutIn: scaled && { ...scaled, ...(yield* scaleOutInJobs(scaled.stopped)) } }
-      : {}),
+    ...(scaling ? { scaleOutIn: scaled } : {}),
   };
   const judged = judgeLoad(evidence);
   // the levels published their own checks as they were judged: what is left is the summary's
-  yield* publish({ checks: judged.summary, metrics: judged.metrics });
+  const notes = judged.notes ? { notes: judged.notes } : {};
+  yield* publish({ checks: judged.summary, metrics: judged.metrics, ...notes });
   return {
     checks: judged.checks,
     metrics: judged.metrics,
+    ...notes,
     evidence: { profile: "load", load: evidence },
   } satisfies Judged;
 });

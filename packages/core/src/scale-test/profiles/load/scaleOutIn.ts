@@ -1,9 +1,8 @@
 import { Cause, Clock, Effect, Exit } from "effect";
-import { attemptWindows } from "../../../jobs/attempts.ts";
-import { checkHistory } from "../../../jobs/history.ts";
-import { JobEvidence } from "../../services/jobEvidence.ts";
+import type { BarsRange } from "../../data.ts";
 import { Scaler } from "../../services/scaler.ts";
-import type { ScaleOutInEvidence } from "./evidence.ts";
+import type { ScaleHold, ScaleOutInEvidence } from "./evidence.ts";
+import { holdLeases } from "./scaleOutInHold.ts";
 
 export type { ScaleOutInEvidence };
 
@@ -16,8 +15,21 @@ const reason = (cause: Cause.Cause<unknown>) => {
   return e instanceof Error ? e.message : String(e);
 };
 
-/** Runs alongside the sustained level: the add, then the stop, with their times. */
-export const scaleOutIn = Effect.fn("loadProfile.scaleOutIn")(function* (durationMs: number) {
+/** What the steps during the level leave: the job and fetch evidence is read after it (scaleOutInAfter.ts). */
+export type ScaleSteps = Pick<
+  ScaleOutInEvidence,
+  "added" | "addedAt" | "stopped" | "stoppedAt" | "error"
+> & { readonly hold: ScaleHold | null };
+
+/**
+ * Runs alongside the sustained level: the add; at the stop's time, jobs that hold leases
+ * (the added instance's among them, bounded wait), then the graceful stop while they
+ * still hold them; with their times.
+ */
+export const scaleOutIn = Effect.fn("loadProfile.scaleOutIn")(function* (
+  durationMs: number,
+  bars: Pick<BarsRange, "symbol" | "tf">,
+) {
   const scaler = yield* Scaler;
   const start = yield* Clock.currentTimeMillis;
   yield* Effect.sleep(Math.round(durationMs * ADD_AT));
@@ -29,35 +41,30 @@ export const scaleOutIn = Effect.fn("loadProfile.scaleOutIn")(function* (duratio
       stopped: null,
       stoppedAt: null,
       error: `scale-out: ${reason(added.cause)}`,
-    };
+      hold: null,
+    } satisfies ScaleSteps;
   }
   const addedAt = yield* Clock.currentTimeMillis;
   const wait = start + Math.round(durationMs * STOP_AT) - addedAt;
   if (wait > 0) yield* Effect.sleep(wait);
-  const stopped = yield* Effect.exit(scaler.stop(added.value));
+  // the upstream stays slow for the held jobs until the stop has ended
+  const [hold, stopped] = yield* Effect.scoped(
+    Effect.gen(function* () {
+      const hold = yield* holdLeases(added.value, bars.symbol, bars.tf);
+      return [hold, yield* Effect.exit(scaler.stop(added.value))] as const;
+    }),
+  );
   const stoppedAt = yield* Clock.currentTimeMillis;
-  return Exit.isFailure(stopped)
-    ? {
-        added: added.value,
-        addedAt,
-        stopped: null,
-        stoppedAt: null,
-        error: `scale-in: ${reason(stopped.cause)}`,
-      }
-    : { added: added.value, addedAt, stopped: added.value, stoppedAt, error: null };
-});
-
-/** The job side, read once the run's traffic is over: how the stopped instance's attempts ended. */
-export const scaleOutInJobs = Effect.fn("loadProfile.scaleOutInJobs")(function* (
-  stopped: string | null,
-) {
-  const { jobs, events } = yield* (yield* JobEvidence).history;
-  const verdict = checkHistory(jobs, events);
-  return {
-    stoppedAttempts: attemptWindows(events)
-      .filter((w) => stopped !== null && w.instanceId === stopped)
-      .map((w) => ({ jobId: w.jobId, attempt: w.attempt, outcome: w.outcome })),
-    duplicates: verdict.duplicates,
-    overlaps: verdict.overlaps,
-  };
+  return (
+    Exit.isFailure(stopped)
+      ? {
+          added: added.value,
+          addedAt,
+          stopped: null,
+          stoppedAt: null,
+          error: `scale-in: ${reason(stopped.cause)}`,
+          hold,
+        }
+      : { added: added.value, addedAt, stopped: added.value, stoppedAt, error: null, hold }
+  ) satisfies ScaleSteps;
 });
