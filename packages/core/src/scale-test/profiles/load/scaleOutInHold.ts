@@ -9,8 +9,11 @@ import type { ScaleHold } from "./evidence.ts";
 
 /** Backtests enqueued to hold leases: more than two instances' job slots (2 each by default). */
 export const HOLD_JOBS = 6;
-/** How long their bars fetch takes (replay upstream): the stop comes while it lasts. */
-export const HOLD_FETCH_MS = 3_000;
+/**
+ * How long their bars fetch takes (replay upstream): the stop comes while it lasts, and
+ * the release at its end must come before the platform's SIGKILL (5 s after SIGTERM).
+ */
+export const HOLD_FETCH_MS = 4_000;
 /** How long the runner waits for the added instance to hold a job lease before stopping it anyway. */
 export const HOLD_WAIT_MS = 5_000;
 
