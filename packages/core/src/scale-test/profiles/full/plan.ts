@@ -11,7 +11,12 @@ export const PARTS = [cacheProfile, jobsProfile, memoryProfile] as const;
 const SHARE: Readonly<Record<string, number>> = { cache: 10 / 60, jobs: 15 / 60, memory: 35 / 60 };
 /** Open-loop rate and length of each of the two scaling measurements. */
 export const SCALING_RATE_PER_S = 30;
-export const scalingSeconds = (params: RunParams) => (params.quick ? 5 : 60);
+/**
+ * Quick: 5 s each; full: a second per minute of the run (the seed's 60 minutes: 60 s),
+ * so a compressed run (`durationMin` 9: 9 s) keeps the parts' share of its time.
+ */
+export const scalingSeconds = (params: RunParams) =>
+  params.quick ? 5 : Math.min(60, Math.max(5, Math.round(params.durationMin ?? FULL_DEFAULT_MIN)));
 
 /** One part's params: the run's, with its share of the duration. */
 export const partParams = (params: RunParams, part: Profile): RunParams => ({
