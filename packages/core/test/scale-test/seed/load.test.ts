@@ -88,3 +88,77 @@ describe("load profile, full mode, seed durations", () => {
     SEED_TIMEOUT,
   );
 });
+
+describe("load profile, full mode compressed (durationMin scales every duration)", () => {
+  it("durationMin 4 plans the seed's ladder at 4/32 of its length; 32 is the seed's", () => {
+    const plan = loadPlan(runInput.parse({ profile: "load", durationMin: 4 }));
+    expect(plan.map((s) => `${s.name}:${s.ms / 1000}`)).toEqual([
+      "setup:2",
+      "baseline:7.5",
+      "baseline.cooldown:3.75",
+      "5rps:22.5",
+      "5rps.cooldown:3.75",
+      "10rps:22.5",
+      "10rps.cooldown:3.75",
+      "25rps:22.5",
+      "25rps.cooldown:3.75",
+      "50rps:22.5",
+      "50rps.cooldown:3.75",
+      "sustained:112.5",
+      "sustained.cooldown:3.75",
+      "recovery:7.5",
+      "collect:20",
+      "verdict:0",
+    ]);
+    const seed = loadPlan(runInput.parse({ profile: "load" }));
+    expect(loadPlan(runInput.parse({ profile: "load", durationMin: 32 }))).toEqual(seed);
+    // a field given keeps its value; the others still scale
+    const given = loadPlan(
+      runInput.parse({ profile: "load", durationMin: 4, load: { sustainedDurationS: 30 } }),
+    );
+    expect(given.find((s) => s.name === "sustained")?.ms).toBe(30_000);
+    expect(given.find((s) => s.name === "5rps")?.ms).toBe(22_500);
+  });
+
+  it.effect(
+    "durationMin 4: PASSes every level at its scaled length, the sustained level 112.5 s",
+    () =>
+      Effect.gen(function* () {
+        const r = yield* simulateLoad({ durationMin: 4 }, {}, "6 minutes");
+        expect(r.checks.filter((c) => !c.pass)).toEqual([]);
+        expect(r.verdict).toBe("PASS");
+        expect(r.rows.map((x) => [x.name, x.durationS])).toEqual([
+          ["baseline", 7.5],
+          ["5rps", 22.5],
+          ["10rps", 22.5],
+          ["25rps", 22.5],
+          ["50rps", 22.5],
+          ["sustained", 112.5],
+          ["recovery", 7.5],
+        ]);
+        expect(r.rows.find((x) => x.name === "sustained")?.counts?.answered).toBe(1_125);
+      }),
+    SEED_TIMEOUT,
+  );
+
+  it.effect(
+    "durationMin 4: answers slowing down in the sustained level still FAIL its p95 gate",
+    () =>
+      Effect.gen(function* () {
+        const r = yield* simulateLoad(
+          { durationMin: 4 },
+          {
+            level: (m, spec) =>
+              spec.name === "sustained" ? { ...m, latencyMs: { ...m.latencyMs, p95: 140 } } : m,
+          },
+          "6 minutes",
+        );
+        expect(r.verdict).toBe("FAIL");
+        expect(r.checks.filter((c) => !c.pass).map((c) => c.name)).toEqual([
+          "load.sustained.p95",
+          "load.zone.p95",
+        ]);
+      }),
+    SEED_TIMEOUT,
+  );
+});

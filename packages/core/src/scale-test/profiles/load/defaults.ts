@@ -13,6 +13,23 @@ export const SEED_SUSTAINED = { rps: 10, p95Ms: 100 } as const;
 export const S = 1_000;
 /** Full mode: 3 min levels, 30 s cooldowns, a 60 s baseline, 15 min sustained. */
 export const FULL = { level: 180 * S, cooldown: 30 * S, baseline: 60 * S, sustained: 900 * S };
+/** The seed's run, minutes: 1 min baseline, 4 x (3 min + 30 s), 15 min sustained, recovery. */
+export const SEED_LOAD_MIN = 32;
+/**
+ * Full mode's durations for a run of `durationMin`: the seed's, each scaled by
+ * durationMin / 32 (left out: the seed's), so a compressed run (3.2 min: 18 s levels,
+ * 3 s cooldowns, a 90 s sustained level) keeps the seed's proportions.
+ */
+export const fullDurations = (durationMin: number | undefined): typeof FULL => {
+  const k = (durationMin ?? SEED_LOAD_MIN) / SEED_LOAD_MIN;
+  const scaled = (ms: number) => Math.round(ms * k);
+  return {
+    level: scaled(FULL.level),
+    cooldown: scaled(FULL.cooldown),
+    baseline: scaled(FULL.baseline),
+    sustained: scaled(FULL.sustained),
+  };
+};
 /** Quick mode: every level still runs, 10 s each, 3 s cooldowns, 20 s sustained. */
 export const QUICK = { level: 10 * S, cooldown: 3 * S, baseline: 10 * S, sustained: 20 * S };
 

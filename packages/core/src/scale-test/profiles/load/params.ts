@@ -25,9 +25,9 @@ export const loadParams = z
       .max(12)
       .refine((ls) => ls.every((r, i) => i === 0 || r > (ls[i - 1] ?? 0)), "levels must increase")
       .optional(),
-    /** Each ladder level's length, s (seed: 180; quick: 10). */
+    /** Each ladder level's length, s (seed: 180; quick: 10; full runs scale the seed's by durationMin / 32). */
     levelDurationS: seconds(3_600).optional(),
-    /** The pause after each level, s (seed: 30; quick: 3). */
+    /** The pause after each level, s (seed: 30; quick: 3; scaled by durationMin / 32). */
     cooldownS: z.number().min(0).max(600).optional(),
     /** Gate: achieved / offered at least this %, one value for every level or one per level (seed: 96, 95, 92, 90). */
     achievedPct: z.array(pct).min(1).max(12).optional(),
@@ -39,12 +39,12 @@ export const loadParams = z
     errorFailPct: pct.optional(),
     /** Baseline before the ladder (seed 002: 1 req/s, p95 < 50 ms), and the recovery level after it. */
     baselineRps: rate.optional(),
-    /** s (default 60; quick: 10). */
+    /** s (default 60; quick: 10; scaled by durationMin / 32). */
     baselineDurationS: seconds(3_600).optional(),
     baselineP95Ms: z.number().positive().max(60_000).optional(),
     /** The sustained level after the ladder (seed 001: 10 req/s for 15 min, p95 < 100 ms). */
     sustainedRps: rate.optional(),
-    /** s (seed: 900; quick: 20; a run's durationMin sets it when this is left out). */
+    /** s (seed: 900; quick: 20; scaled by durationMin / 32 when this is left out). */
     sustainedDurationS: seconds(4 * 3_600).optional(),
     sustainedP95Ms: z.number().positive().max(60_000).optional(),
     /** During the sustained level, add an instance, then drain and stop it (default: on, where the platform can). */

@@ -1,9 +1,10 @@
 import type { Plan } from "../../progress/plan.ts";
 import type { RunParams } from "../../schema.ts";
+import { SEED_LOAD_MIN } from "./defaults.ts";
 import { cooldownStep, gatedLevels, loadSettings } from "./settings.ts";
 
 /** Seed length: 1 min baseline, 4 x (3 min + 30 s), 15 min sustained, recovery: about 32 min. */
-export const LOAD_DEFAULT_MIN = 32;
+export const LOAD_DEFAULT_MIN = SEED_LOAD_MIN;
 export const SETUP_MS = 2_000;
 
 /**

@@ -5,7 +5,7 @@ import {
   CAPACITY_MAX_RPS,
   CAPACITY_MAX_STEPS,
   DEFAULT_MIX,
-  FULL,
+  fullDurations,
   QUICK,
   RUNNER_LAG_MS,
   S,
@@ -62,7 +62,7 @@ export const capacityRates = (start: number, max: number): number[] => {
 /** The run's params with every default filled in (seed values; quick durations in quick mode). */
 export const loadSettings = (params: RunParams): LoadSettings => {
   const p: LoadParams = params.load ?? {};
-  const d = params.quick ? QUICK : FULL;
+  const d = params.quick ? QUICK : fullDurations(params.durationMin);
   const ms = (s: number | undefined, fallback: number) => (s === undefined ? fallback : s * S);
   const levelMs = ms(p.levelDurationS, d.level);
   const cooldownMs = ms(p.cooldownS, d.cooldown);
@@ -91,12 +91,7 @@ export const loadSettings = (params: RunParams): LoadSettings => {
   const sustainedRps = p.sustainedRps ?? SEED_SUSTAINED.rps;
   // the achieved gate of the ladder level at (or just below) the sustained rate
   const near = [...ladder].reverse().find((l) => l.rate <= sustainedRps) ?? ladder[0];
-  const sustainedMs =
-    p.sustainedDurationS !== undefined
-      ? p.sustainedDurationS * S
-      : params.durationMin !== undefined && !params.quick
-        ? params.durationMin * 60 * S
-        : d.sustained;
+  const sustainedMs = ms(p.sustainedDurationS, d.sustained);
   const baselineMs = ms(p.baselineDurationS, d.baseline);
   const capacityStart = p.capacityStartRps ?? (rates[rates.length - 1] ?? 50) * CAPACITY_FACTOR;
   const maxRate = p.capacityMaxRps ?? CAPACITY_MAX_RPS;
