@@ -1,10 +1,14 @@
 import { combine, type ProfileResult, verdictOf } from "../check.ts";
 import { judgeExhaustion, judgePreflight } from "../preflight/judge.ts";
 import { judgeCache } from "../profiles/cache/judge.ts";
+import { judgeDb } from "../profiles/db/judge.ts";
 import { judgeFull } from "../profiles/full/judge.ts";
+import { judgeIngest } from "../profiles/ingest/judge.ts";
 import { judgeJobs } from "../profiles/jobs/judge.ts";
 import { judgeLoad } from "../profiles/load/judge.ts";
 import { judgeMemory } from "../profiles/memory/judge.ts";
+import { judgeStreams } from "../profiles/streams/judge.ts";
+import { judgeUploads } from "../profiles/uploads/judge.ts";
 import type { Check, Verdict } from "../schema.ts";
 import { annotateSet } from "../thresholds/annotate.ts";
 import type { ThresholdsSet } from "../thresholds/resolve.ts";
@@ -26,6 +30,15 @@ export const judgeProfile = (e: ProfileEvidence, t?: ThresholdsSet): ProfileResu
       const { checks, metrics } = judgeLoad(e.load);
       return { checks, metrics };
     }
+    // their gates and bounds (k6 thresholds included) are in the evidence, as the run resolved them
+    case "db":
+      return judgeDb(e.db);
+    case "ingest":
+      return judgeIngest(e.ingest);
+    case "uploads":
+      return judgeUploads(e.uploads);
+    case "streams":
+      return judgeStreams(e.streams, t);
     case "full":
       return judgeFull(
         e.parts.map((p) => ({ name: p.profile, result: judgeProfile(p, t) })),

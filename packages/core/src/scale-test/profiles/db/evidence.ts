@@ -24,11 +24,19 @@ export interface BurstRound {
   readonly coldReads: ColdReadBurst;
 }
 
+/**
+ * A hot statement as evidence: its plan is EXPLAIN (FORMAT JSON)'s document, or null when
+ * it was not explained (never undefined, so the export says the same as the run saw).
+ */
+export interface StatementEvidence extends Omit<ExplainedStatement, "plan"> {
+  readonly plan: NonNullable<unknown> | null;
+}
+
 /** Everything the db profile measured: plain data, judged by `judge.ts`. */
 export interface DbProfileEvidence {
   readonly gates: DbGates;
   readonly expected: number | null;
-  readonly statements: readonly ExplainedStatement[];
+  readonly statements: readonly StatementEvidence[];
   readonly relations: readonly RelationSize[];
   readonly statsBefore: DbStats;
   readonly statsAfter: DbStats;

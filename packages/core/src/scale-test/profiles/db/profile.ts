@@ -1,7 +1,8 @@
 import { Clock, Effect } from "effect";
 import { responsesOf } from "../../answers.ts";
+import type { Answer } from "../../data.ts";
 import { pollUntil, tickUntil } from "../../poll.ts";
-import type { Profile } from "../../profile.ts";
+import type { Judged, Profile } from "../../profile.ts";
 import { makeTracker } from "../../progress/tracker.ts";
 import { publish } from "../../publish.ts";
 import type { RunParams } from "../../schema.ts";
@@ -30,6 +31,14 @@ export const dbProfile: Profile = {
   run: (params) => runDb(params),
 };
 
+/** The answers as evidence: a creation's answer body (the job record) is never judged, so it is not kept. */
+const withoutBodies = (answers: readonly Answer[]): Answer[] =>
+  answers.map((a) => {
+    if (a._tag !== "Answered" || !("json" in a.response)) return a;
+    const { json: _, ...response } = a.response as typeof a.response & { json: unknown };
+    return { _tag: "Answered", response };
+  });
+
 const runDb = Effect.fn("dbProfile")(function* (params: RunParams) {
   const tracker = yield* makeTracker(dbPlan(params));
   const db = yield* DbEvidence;
@@ -42,7 +51,9 @@ const runDb = Effect.fn("dbProfile")(function* (params: RunParams) {
   const statsBefore = yield* db.stats;
 
   yield* tracker.at("explain");
-  const { statements, relations } = yield* db.explainHotQueries;
+  const explained = yield* db.explainHotQueries;
+  const statements = explained.statements.map((st) => ({ ...st, plan: st.plan ?? null }));
+  const { relations } = explained;
 
   const rounds: BurstRound[] = [];
   const burstRound = Effect.fn("dbProfile.round")(function* (first: boolean) {
@@ -53,7 +64,10 @@ const runDb = Effect.fn("dbProfile")(function* (params: RunParams) {
     ];
     if (first) yield* tracker.at("cold-reads");
     const coldReads = yield* coldReadBurst(params, gates, range, instances);
-    rounds.push({ creations, coldReads });
+    rounds.push({
+      creations: { ...creations, answers: withoutBodies(creations.answers) },
+      coldReads,
+    });
   });
   yield* burstRound(true);
   if (!params.quick) {
@@ -95,5 +109,5 @@ const runDb = Effect.fn("dbProfile")(function* (params: RunParams) {
   };
   const result = yield* publish(judgeDb(ev));
   yield* tracker.at("verdict");
-  return result;
+  return { ...result, evidence: { profile: "db", db: ev } } satisfies Judged;
 });

@@ -111,7 +111,7 @@ const runIngest = Effect.fn("ingestProfile")(function* (params: RunParams) {
     };
     const result = yield* publish(judgeIngest(ev));
     yield* tracker.at("verdict");
-    return result satisfies Judged;
+    return { ...result, evidence: { profile: "ingest", ingest: ev } } satisfies Judged;
   });
   return yield* body.pipe(
     Effect.ensuring(

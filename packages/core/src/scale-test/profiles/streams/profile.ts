@@ -91,5 +91,6 @@ const runStreams = Effect.fn("streamsProfile")(function* (params: RunParams) {
     heap: heapSeriesOf(yield* memory.samples, instanceIds, started, ended),
     queries: { source: "metrics", holdStart, holdEnd, baselineStart, baselineEnd },
   };
-  return (yield* publish(judgeStreams(ev, params.thresholds))) satisfies Judged;
+  const result = yield* publish(judgeStreams(ev, params.thresholds));
+  return { ...result, evidence: { profile: "streams", streams: ev } } satisfies Judged;
 });

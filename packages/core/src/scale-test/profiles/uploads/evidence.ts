@@ -1,6 +1,5 @@
 import type { MemoryPoint } from "../../data.ts";
 import type { ChunkDigest, QueueSample, StoredUpload } from "./data.ts";
-import type { RssPolicy } from "./plan.ts";
 
 /** One upload as the runner made it: what it sent, and how far it got. */
 export interface UploadRecord {
@@ -25,6 +24,21 @@ export interface UploadRecord {
   readonly retries: number;
   /** Instances that acknowledged its chunks. */
   readonly instances: readonly string[];
+}
+
+/**
+ * How rss growth is judged, in bytes per hour: `windows` puts each rolling window's 95%
+ * interval against two lines (FAIL when its lower bound is above `failAbovePerHour`, PASS
+ * when every upper bound is below `passBelowPerHour`, RISK between), as the memory
+ * profile judges its soak; `slope` compares the Theil-Sen slope over the whole soak with
+ * one line (two-tier), for a soak too short for a useful interval.
+ */
+export interface RssPolicy {
+  readonly by: "windows" | "slope";
+  readonly failAbovePerHour: number;
+  readonly passBelowPerHour: number;
+  readonly windowMs: number;
+  readonly stepMs: number;
 }
 
 export interface UploadsBounds {

@@ -1,20 +1,9 @@
 import type { Plan } from "../../progress/plan.ts";
 import type { RunParams } from "../../schema.ts";
 import { setLineOf, type ThresholdsSet } from "../../thresholds/resolve.ts";
-/**
- * How rss growth is judged, in bytes per hour: `windows` puts each rolling window's 95%
- * interval against two lines (FAIL when its lower bound is above `failAbovePerHour`, PASS
- * when every upper bound is below `passBelowPerHour`, RISK between), as the memory
- * profile judges its soak; `slope` compares the Theil-Sen slope over the whole soak with
- * one line (two-tier), for a soak too short for a useful interval.
- */
-export interface RssPolicy {
-  readonly by: "windows" | "slope";
-  readonly failAbovePerHour: number;
-  readonly passBelowPerHour: number;
-  readonly windowMs: number;
-  readonly stepMs: number;
-}
+import type { RssPolicy } from "./evidence.ts";
+
+export type { RssPolicy };
 
 const MB = 1024 * 1024;
 const S = 1_000;

@@ -132,7 +132,7 @@ const runUploads = Effect.fn("uploadsProfile")(function* (params: RunParams) {
     };
     const result = yield* publish(judgeUploads(ev));
     yield* tracker.at("verdict");
-    return result satisfies Judged;
+    return { ...result, evidence: { profile: "uploads", uploads: ev } } satisfies Judged;
   });
   return yield* body.pipe(Effect.ensuring(Fiber.interrupt(sampler)));
 });
