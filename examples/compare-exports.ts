@@ -7,7 +7,7 @@
  *   node --import tsx examples/compare-exports.ts before.json after.json
  */
 import { readFileSync } from "node:fs";
-import { type RunExport, runExport } from "@scaleproof/client/export";
+import { anyRunExport, type RunExport } from "@scaleproof/client/export";
 
 const [beforeFile, afterFile] = process.argv.slice(2);
 if (!beforeFile || !afterFile) {
@@ -16,7 +16,7 @@ if (!beforeFile || !afterFile) {
 }
 
 const load = (file: string): RunExport => {
-  const parsed = runExport.safeParse(JSON.parse(readFileSync(file, "utf8")));
+  const parsed = anyRunExport.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!parsed.success) {
     console.error(`${file}: not a scaleproof.run/v1 export: ${parsed.error.issues[0]?.message}`);
     process.exit(2);

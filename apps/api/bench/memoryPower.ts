@@ -124,7 +124,7 @@ export const benchMemoryPower = async (
     if (c.caughtBy === null) {
       if (leakChecks.some((k) => k.zone === "fail")) t.falseFail++;
       const lowers = ["heap", "off_heap"].flatMap((s) =>
-        ["i1", "i2"].flatMap((i) => num(run.metrics[`leak.${s}_lower_mb_per_h.${i}`])),
+        ["i1", "i2"].flatMap((i) => num(run.metrics[`leak.${i}.${s}_lower_mb_per_h`])),
       );
       if (lowers.length) t.lowers.push(Math.max(...lowers));
     } else {
@@ -133,13 +133,13 @@ export const benchMemoryPower = async (
       // a FAIL of any other series, or of i1, is a false alarm even in a leaking run
       if (leakChecks.some((k) => k !== planted && k.zone === "fail")) t.falseFail++;
       const series = c.caughtBy.slice("memory.leak.".length);
-      const rate = run.metrics[`leak.${series}_mb_per_h.i2`];
+      const rate = run.metrics[`leak.i2.${series}_mb_per_h`];
       if (typeof rate === "number") t.rates.push(rate);
-      t.lowers.push(...num(run.metrics[`leak.${series}_lower_mb_per_h.i2`]));
+      t.lowers.push(...num(run.metrics[`leak.i2.${series}_lower_mb_per_h`]));
     }
     if (run.verdict === "RISK") t.risk++;
     byCase.set(c.name, t);
-    const forced = run.metrics["gc.forced_pause_ms_p50"];
+    const forced = run.metrics["gc.forced_pause_p50_ms"];
     if (typeof forced === "number") gcMs.push(forced);
   }
   return { byCase, gcMs };

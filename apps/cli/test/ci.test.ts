@@ -24,11 +24,12 @@ describe("JUnit report", () => {
     expect(xml.match(/<failure /g)).toHaveLength(1);
   });
 
-  it("metrics are properties of the suite, and of the check they share a name with", () => {
-    expect(xml).toContain('<property name="metric.scale_ready" value="NO"/>');
+  it("metrics and notes are properties of the suite, a metric also of the check it is named for", () => {
+    expect(xml).toContain('<property name="note.scale_ready" value="NO"/>');
+    expect(xml).toContain('<property name="metric.load/load.instances_count" value="2"/>');
     expect(xml).toContain('<property name="run.id" value="run_20260102030405_abcd"/>');
     expect(xml).toMatch(
-      /name="cache\/stampede.provider_fetch">\s*<properties>\s*<property name="expected" value="= 1"\/>\s*<property name="actual" value="3"\/>\s*<property name="metric.cache\/stampede.provider_fetch" value="3"\/>/,
+      /name="cache\/stampede.provider_fetch">\s*<properties>\s*<property name="expected" value="= 1"\/>\s*<property name="actual" value="3"\/>\s*<property name="metric.cache\/stampede.provider_fetch_count" value="3"\/>/,
     );
   });
 
@@ -53,6 +54,16 @@ describe("Markdown summary", () => {
     expect(md.split("\n")[0]).toBe("## ❌ scaleproof full: FAIL — Scale Ready: NO");
     expect(md).toContain("1 of 2 checks passed.");
     expect(md).toContain("| ✅ | jobs/jobs.duplicates | = 0 | 0 |  |");
+  });
+
+  it("metrics with their unit, notes apart, and the load recommendation worded from its numbers", () => {
+    expect(md).toContain("| metric | value | unit |");
+    expect(md).toContain("| cache/stampede.provider_fetch_count | 3 | count |");
+    expect(md).toContain("| note | text |\n|---|---|\n| scale_ready | NO |");
+    expect(md).toContain("Load: scale out above 37.5 req/s per instance (2 instances).");
+    const doc = exportFixture();
+    const { "load/load.scale_out_above_per_instance_rps": _, ...unmeasured } = doc.metrics;
+    expect(markdownSummary({ ...doc, metrics: unmeasured })).not.toContain("Load:");
   });
 
   it("a pipe or a tag-like text in a value does not break or hide part of its row", () => {

@@ -67,14 +67,14 @@ describe("examples", () => {
       expect((await runCli(["export", runIdOf(out), "--json", file], env())).code).toBe(0);
     }
     const fetches = (JSON.parse(readFileSync(after, "utf8")) as { metrics: Record<string, number> })
-      .metrics["stampede.provider_fetch"];
+      .metrics["stampede.provider_fetch_count"];
 
     const worse = await runNode(compare, [before, after]);
     expect(worse.stdout).toMatch(
       /^ {2}stampede\.provider_fetch: PASS -> FAIL {2}\(actual 1 -> \d+, expected = 1\)$/m,
     );
     expect(worse.stdout).toContain(
-      `  stampede.provider_fetch: 1 -> ${fetches}  (+${(fetches ?? 0) - 1})`,
+      `  stampede.provider_fetch_count: 1 -> ${fetches}  (+${(fetches ?? 0) - 1})`,
     );
     expect(worse.code).toBe(1); // a check that passed now fails
 

@@ -43,11 +43,12 @@ describe("the write profiles' figures from a run's metrics", () => {
   it("reads MB/s and each instance's peak rss, and nothing for a run without uploads", () => {
     const m = {
       "uploads.mb_s": 10.5,
-      "uploads.upload_mb_s_p50": 1,
-      "uploads.concurrent": 12,
+      "uploads.upload_p50_mb_s": 1,
+      "uploads.concurrent_count": 12,
       "uploads.size_mb": 10,
-      "uploads.rss_peak_mb.i1": 256.4,
-      "uploads.rss_peak_mb.i2": 258.3,
+      "uploads.i1.rss_peak_mb": 256.4,
+      "uploads.i2.rss_peak_mb": 258.3,
+      "uploads.soak.i1.rss_mb_per_h": 4,
       "uploads.rss_peak_total_mb": 514.7,
     };
     expect(uploadFigures(m)).toEqual({

@@ -1,3 +1,4 @@
+import { splitReadings } from "@scaleproof/core/scale-test/metrics/split";
 import {
   EXPORT_SCHEMA_VERSION,
   type RunExport,
@@ -49,7 +50,8 @@ export const buildRunExport = async (
       instancesSeen: events.instances,
     },
     checks: row.checks,
-    metrics: row.metrics,
+    // the run's live record as v2 documents it: metrics (numbers with units), notes, series
+    ...splitReadings(row.metrics),
     events: { total: events.total, byKind: events.byKind, byStep: events.byStep },
     evidence: stored.success ? stored.data : null,
   });

@@ -1,4 +1,4 @@
-import type { Check, Metrics } from "@scaleproof/core/scale-test/schema";
+import type { Check, Readings } from "@scaleproof/core/scale-test/schema";
 import { Progress } from "@scaleproof/core/scale-test/services/progress";
 import type { RunEvidence } from "@scaleproof/core/scale-test/verdict/evidence";
 import type { Sql } from "@scaleproof/db/client";
@@ -24,7 +24,7 @@ export class RunRecorder {
   progress = 0;
   step: string | null = null;
   readonly checks: Check[] = [];
-  readonly metrics: Metrics = {};
+  readonly metrics: Readings = {};
   #events: ScaleTestEvent[] = [];
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();

@@ -70,11 +70,11 @@ describe("db profile on a real 2-instance cluster over 100k+ rows per table", ()
     expect(checkOf(doc, "plans.full_scans").actual).toBe(0);
     expect(checkOf(doc, "creations.instances").actual).toBe(2);
     expect(checkOf(doc, "cold_reads.cold").actual).toBe(100);
-    expect(doc.metrics["creations.jobs_accepted"]).toBe(50);
-    expect(doc.metrics["cold_reads.pool_readings"]).toBeGreaterThan(0);
-    expect(typeof doc.metrics["cold_reads.pool_waiting_max"]).toBe("number");
+    expect(doc.metrics["creations.jobs_accepted_count"]).toBe(50);
+    expect(doc.metrics["cold_reads.pool_readings_count"]).toBeGreaterThan(0);
+    expect(typeof doc.metrics["cold_reads.pool_waiting_max_count"]).toBe("number");
     // the claims and completions of the 50 backtests went through their indexes
-    expect(doc.metrics["index_scans.jobs_claimable"]).toBeGreaterThan(0);
+    expect(doc.metrics["index_scans.jobs_claimable_count"]).toBeGreaterThan(0);
     const [made] = await sql<{ n: number }[]>`
       select count(*)::int as n from jobs where run_id = ${doc.run.id}`;
     expect(made?.n).toBe(50);

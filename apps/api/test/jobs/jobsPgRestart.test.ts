@@ -44,8 +44,8 @@ describe("jobs profile with a Postgres restart on a real cluster", () => {
     expect(run.status).toBe("passed");
     expect(checkOf(run, "pg_restart.jobs_in_flight").actual).toBeGreaterThanOrEqual(1);
     expect(run.metrics["pg_restart.down_ms"]).toBeGreaterThan(0);
-    expect(run.metrics["jobs.lost"]).toBe(0);
-    expect(run.metrics["jobs.duplicates"]).toBe(0);
-    expect(run.metrics["jobs.completed"]).toBe(20);
+    expect(run.metrics["jobs.lost_count"]).toBe(0);
+    expect(run.metrics["jobs.duplicates_count"]).toBe(0);
+    expect(run.metrics["jobs.completed_count"]).toBe(20);
   });
 });

@@ -41,8 +41,8 @@ describe("jobs profile on a real 2-instance cluster", () => {
     expect(r.stdout).toMatch(/jobs: PASS/);
     expect(r.code).toBe(0);
     const doc = runExport.parse(JSON.parse(await readFile(file, "utf8")));
-    expect(doc.metrics["jobs.duplicates"]).toBe(0);
-    expect(doc.metrics["jobs.completed"]).toBe(20);
+    expect(doc.metrics["jobs.duplicates_count"]).toBe(0);
+    expect(doc.metrics["jobs.completed_count"]).toBe(20);
     expect(checkOf(doc, "crash.instance_restarted").pass).toBe(true);
 
     // The queue's own records, read here independently of the profile.

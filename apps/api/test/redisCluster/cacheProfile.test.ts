@@ -41,7 +41,7 @@ describe("the cache profile on a 3-master Redis Cluster", () => {
     const doc = runExport.parse(await admin.scaleTest.export.query({ runId: id }));
     expect(doc.checks.filter((x) => !x.pass).map((x) => x.name)).toEqual([]);
     expect(run.status).toBe("passed");
-    expect(doc.metrics["stampede.provider_fetch"]).toBe(1);
+    expect(doc.metrics["stampede.provider_fetch_count"]).toBe(1);
     expect(checkOf(doc, "stampede.overlap").actual).toBe(2);
     expect(checkOf(doc, "stampede.single_flight").actual).toBe(0);
     expect(checkOf(doc, "stampede.evidence_agrees").actual).toBe("redis 1, events 1, upstream 1");

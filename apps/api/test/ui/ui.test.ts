@@ -82,7 +82,7 @@ describe("web UI", () => {
     await download.saveAs(file);
     const doc = runExport.parse(JSON.parse(await readFile(file, "utf8")));
     expect(doc.run.status).toBe("passed");
-    expect(doc.metrics["stampede.provider_fetch"]).toBe(1);
+    expect(doc.metrics["stampede.provider_fetch_count"]).toBe(1);
     await page.close();
   });
 

@@ -36,13 +36,13 @@ describe("ingest profile on a real 2-instance cluster", () => {
     const run = await waitForRun(admin, id);
     expect(run.checks.filter((x) => !x.pass)).toEqual([]);
     expect(run.status).toBe("passed");
-    expect(run.metrics["ingest.sent"]).toBe(450);
-    expect(run.metrics["ingest.lost"]).toBe(0);
+    expect(run.metrics["ingest.sent_count"]).toBe(450);
+    expect(run.metrics["ingest.lost_count"]).toBe(0);
     expect(checkOf(run, "ingest.crash.instance_restarted").pass).toBe(true);
     expect(checkOf(run, "ingest.level_50.achieved_pct").actual).toBeGreaterThanOrEqual(90);
     // Independently of the profile: the rows it acknowledged are there, once each, and a
     // real process was killed and restarted by the platform.
-    expect(await rowsOf(id)).toBe(run.metrics["ingest.acknowledged"]);
+    expect(await rowsOf(id)).toBe(run.metrics["ingest.acknowledged_count"]);
     const restarts = c.supervisor.view().reduce((n, s) => n + s.restarts, 0);
     expect(restarts).toBe(restartsBefore + 1);
     const victim = c.supervisor
@@ -68,7 +68,7 @@ describe("ingest profile on a real 2-instance cluster", () => {
       );
       // The rows really are missing: fewer stored than acknowledged, by exactly the lost.
       expect(await rowsOf(id)).toBe(
-        Number(run.metrics["ingest.acknowledged"]) - Number(lost.actual),
+        Number(run.metrics["ingest.acknowledged_count"]) - Number(lost.actual),
       );
     } finally {
       await admin.faults.clear.mutate({ name: "ingest-ack-before-flush" });

@@ -30,7 +30,7 @@ describe("uploads profile on a real 2-instance cluster", () => {
     const run = await waitForRun(admin, id, undefined, 170_000);
     expect(run.checks.filter((x) => !x.pass)).toEqual([]);
     expect(run.status).toBe("passed");
-    expect(run.metrics["uploads.finalized"]).toBe(24);
+    expect(run.metrics["uploads.finalized_count"]).toBe(24);
     expect(run.metrics["uploads.mb_s"]).toBeGreaterThan(0);
     expect(Number(run.metrics["uploads.rss_peak_total_mb"])).toBeLessThan(2_048);
     // Independently of the profile: 24 uploads of the run, 10 MB each, every chunk's bytes

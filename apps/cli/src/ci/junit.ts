@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type { RunExport } from "@scaleproof/client/export";
+import { unitOf } from "@scaleproof/core/scale-test/metrics/schema";
 import type { Builder } from "junit-report-builder";
 
 // The package is CommonJS (`module.exports = builder`) but its types declare an ES
@@ -13,7 +14,7 @@ const seconds = (from: string | null, to: string | null): number | undefined =>
 /**
  * A run as JUnit XML, for CI test reporters: one testsuite per run, one testcase per
  * check (class `scaleproof.<profile>.<step>`), a failing check's `<failure>` saying what
- * was expected and what was measured, and the run's metrics as suite properties. A check
+ * was expected and what was measured, and the run's metrics and notes as suite properties. A check
  * at RISK is `<skipped/>` (GitHub's JUnit reporters list it apart from passes and
  * failures) with a `zone=risk` property and `RISK: expected .., actual ..` as its output. A run
  * that did not finish (aborted) adds an errored `run` testcase with the reason, so a
@@ -33,6 +34,7 @@ export const junitReport = (doc: RunExport): string => {
   for (const [name, value] of Object.entries(doc.metrics)) {
     suite.property(`metric.${name}`, String(value));
   }
+  for (const [name, text] of Object.entries(doc.notes)) suite.property(`note.${name}`, text);
   for (const c of doc.checks) {
     const tc = suite
       .testCase()
@@ -40,8 +42,12 @@ export const junitReport = (doc: RunExport): string => {
       .name(c.name)
       .property("expected", c.expected)
       .property("actual", String(c.actual));
-    const metric = doc.metrics[c.name];
-    if (metric !== undefined) tc.property(`metric.${c.name}`, String(metric));
+    // the check's own figure, when a metric is named for it with its unit (`requests.failed_count`)
+    for (const [k, v] of Object.entries(doc.metrics)) {
+      if (k.startsWith(`${c.name}_`) && unitOf(k) === k.slice(c.name.length + 1)) {
+        tc.property(`metric.${k}`, String(v));
+      }
+    }
     const zone = c.zone ?? (c.pass ? "pass" : "fail");
     if (c.zone) tc.property("zone", zone);
     if (zone === "fail")

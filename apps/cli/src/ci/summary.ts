@@ -1,4 +1,6 @@
 import type { RunExport } from "@scaleproof/client/export";
+import { unitOf } from "@scaleproof/core/scale-test/metrics/schema";
+import { recommendationOf } from "@scaleproof/core/scale-test/profiles/load/recommendation";
 
 /**
  * A table cell: pipes escaped, angle brackets as entities (GitHub would read `<x>` as a
@@ -15,13 +17,14 @@ const cell = (v: unknown): string =>
 /**
  * A run as Markdown for a CI job summary (GitHub's $GITHUB_STEP_SUMMARY): the verdict
  * (and Scale Ready for a full run) in the heading, one table row per check with expected
- * next to actual, the metrics folded away below.
+ * next to actual, the load recommendation worded from its numbers, the metrics (with their
+ * units) and notes folded away below.
  */
 export const markdownSummary = (doc: RunExport): string => {
   const { run } = doc;
   const verdict = run.verdict ?? run.status.toUpperCase();
   const icon = run.verdict === "PASS" ? "✅" : run.verdict === "RISK" ? "⚠️" : "❌";
-  const ready = doc.metrics.scale_ready;
+  const ready = doc.notes.scale_ready;
   const lines = [
     `## ${icon} scaleproof ${run.profile}: ${verdict}${ready === "YES" || ready === "NO" ? ` — Scale Ready: ${ready}` : ""}`,
     "",
@@ -43,15 +46,30 @@ export const markdownSummary = (doc: RunExport): string => {
       ),
     );
   }
+  const recommendation = recommendationOf(doc.metrics);
+  if (recommendation) lines.push("", `Load: ${cell(recommendation)}.`);
   const metrics = Object.entries(doc.metrics);
   if (metrics.length) {
     lines.push(
       "",
       "<details><summary>Metrics</summary>",
       "",
-      "| metric | value |",
+      "| metric | value | unit |",
+      "|---|---|---|",
+      ...metrics.map(([k, v]) => `| ${cell(k)} | ${cell(v)} | ${cell(unitOf(k))} |`),
+      "",
+      "</details>",
+    );
+  }
+  const notes = Object.entries(doc.notes);
+  if (notes.length) {
+    lines.push(
+      "",
+      "<details><summary>Notes</summary>",
+      "",
+      "| note | text |",
       "|---|---|",
-      ...metrics.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`),
+      ...notes.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`),
       "",
       "</details>",
     );

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type RunExport, runExport } from "@scaleproof/client/export";
+import { anyRunExport, type RunExport } from "@scaleproof/client/export";
 import { thresholdsOfParams } from "@scaleproof/core/scale-test/thresholds/schema";
 import { type CheckAgreement, rejudge } from "@scaleproof/core/scale-test/verdict/rejudge";
 import { ArgumentError } from "../errors.ts";
@@ -14,7 +14,7 @@ const fileArg = (positionals: readonly string[]): string => {
   return file;
 };
 
-/** The file as an export, or an error saying why it is not one (the CLI exits 2). */
+/** The file as an export (v1 read as v2), or an error saying why it is not one (the CLI exits 2). */
 const readExport = (file: string): RunExport => {
   let json: unknown;
   try {
@@ -22,7 +22,7 @@ const readExport = (file: string): RunExport => {
   } catch (error) {
     throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const doc = runExport.safeParse(json);
+  const doc = anyRunExport.safeParse(json);
   if (!doc.success) {
     const issues = doc.error.issues
       .slice(0, 3)
@@ -43,12 +43,15 @@ const printCheck = (out: Output, c: CheckAgreement) => {
       `  ${out.paint.fail("DISAGREE")}  ${c.name}: stored ${shown(c.stored)}, re-judged ${shown(c.recomputed)}`,
     );
   }
+  // wording only (an export made before a line's text changed): said, not a disagreement
+  for (const note of c.notes) out.line(`            note: ${note}`);
 };
 
 /**
  * `scaleproof judge FILE`: re-computes a run's verdict from its export alone, with the
  * same pure judges the run used, over the evidence the export carries; prints agree or
- * DISAGREE per check. Exit 0 when every check and the verdict agree with what the file
+ * DISAGREE per check (substance: PASS/FAIL, zone, measured value; a difference in wording,
+ * such as an older export's expected text, is a note under an agreeing check). Exit 0 when every check and the verdict agree with what the file
  * says, 1 when they do not (or there is no evidence to judge), 2 when the file is not an
  * export. Needs no deployment.
  */

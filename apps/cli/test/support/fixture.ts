@@ -3,7 +3,7 @@ import { type RunExport, runExport } from "@scaleproof/client/export";
 /** A small export as the API writes it (validated by the schema, so it cannot drift). */
 export const exportFixture = (over: Partial<RunExport["run"]> = {}): RunExport =>
   runExport.parse({
-    schemaVersion: "scaleproof.run/v1",
+    schemaVersion: "scaleproof.run/v2",
     exportedAt: "2026-01-02T03:04:10.000Z",
     run: {
       id: "run_20260102030405_abcd",
@@ -37,6 +37,13 @@ export const exportFixture = (over: Partial<RunExport["run"]> = {}): RunExport =
       },
       { name: "jobs/jobs.duplicates", step: "jobs", expected: "= 0", actual: 0, pass: true },
     ],
-    metrics: { "cache/stampede.provider_fetch": 3, "jobs/jobs.duplicates": 0, scale_ready: "NO" },
+    metrics: {
+      "cache/stampede.provider_fetch_count": 3,
+      "jobs/jobs.duplicates_count": 0,
+      "load/load.scale_out_above_per_instance_rps": 37.5,
+      "load/load.instances_count": 2,
+    },
+    notes: { scale_ready: "NO" },
+    series: {},
     events: { total: 3, byKind: { fetch: 3 }, byStep: { stampede: 3 } },
   });

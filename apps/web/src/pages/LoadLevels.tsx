@@ -1,4 +1,5 @@
 import { Paper, Stack, Text, Title } from "@mantine/core";
+import { recommendationOf } from "@scaleproof/core/scale-test/profiles/load/recommendation";
 import type { LevelRow } from "@scaleproof/core/scale-test/profiles/load/rows";
 import { zoneBoundsOf } from "@scaleproof/core/scale-test/profiles/load/rows";
 import {
@@ -6,7 +7,7 @@ import {
   SIGNAL_INFO,
   SIGNALS,
 } from "@scaleproof/core/scale-test/profiles/load/zones";
-import type { Metrics } from "@scaleproof/core/scale-test/schema";
+import type { Readings } from "@scaleproof/core/scale-test/schema";
 import { LevelsChart } from "@scaleproof/ui/LevelsChart";
 import { LevelsTable } from "@scaleproof/ui/LevelsTable";
 import { ZoneTable } from "@scaleproof/ui/ZoneTable";
@@ -32,7 +33,7 @@ export function LoadLevels({
   metrics,
 }: {
   readonly levels: readonly LevelRow[];
-  readonly metrics: Metrics;
+  readonly metrics: Readings;
 }) {
   const bounds = zoneBoundsOf(metrics);
   const signals = SIGNALS.map((s) => ({
@@ -41,12 +42,13 @@ export function LoadLevels({
     unit: SIGNAL_INFO[s].unit,
     bounds: bounds?.[s] ? `${SIGNAL_INFO[s].label} ${describeBounds(s, bounds[s])}` : null,
   }));
-  const statement = metrics["load.recommendation"];
+  // worded from the run's numbers (load.scale_out_above_per_instance_rps and its neighbours)
+  const statement = recommendationOf(metrics);
   return (
     <Paper withBorder p="sm" data-testid="load-levels">
       <Stack>
         <Title order={5}>Load levels</Title>
-        {typeof statement === "string" && (
+        {statement !== null && (
           <Text fw={600} data-testid="load-recommendation">
             {statement}
           </Text>

@@ -56,7 +56,7 @@ export function RunDetail({ runId }: { readonly runId: string }) {
   const m = run.metrics;
   const levels = levelRowsOf(m);
   const percent = (done && run.status !== "aborted" ? 1 : run.progress) * 100;
-  const pick = (key: string) => metricOf(m, key) as number | null;
+  const pick = (key: string) => metricOf(m, key);
   const exportJson = async () => {
     const doc = await client.scaleTest.export.query({ runId });
     const url = URL.createObjectURL(
@@ -113,10 +113,13 @@ export function RunDetail({ runId }: { readonly runId: string }) {
         </Alert>
       )}
       <Group>
-        <MetricCard label="hit rate" value={pick("hit_rate_after_warmup")} />
-        <MetricCard label="provider fetches (stampede)" value={pick("stampede.provider_fetch")} />
-        <MetricCard label="duplicates" value={pick("jobs.duplicates")} />
-        <MetricCard label="restarts" value={pick("restarts")} />
+        <MetricCard label="hit rate" value={pick("hit_rate_after_warmup_ratio")} />
+        <MetricCard
+          label="provider fetches (stampede)"
+          value={pick("stampede.provider_fetch_count")}
+        />
+        <MetricCard label="duplicates" value={pick("jobs.duplicates_count")} />
+        <MetricCard label="restarts" value={pick("restarts_count")} />
         <MetricCard label="p95 latency" value={pick("latency.p95_ms")} unit="ms" />
       </Group>
       {levels.length > 0 && <LoadLevels levels={levels} metrics={m} />}

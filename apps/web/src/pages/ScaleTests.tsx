@@ -72,18 +72,18 @@ export function ScaleTests() {
               <Table.Td>
                 <VerdictBadge verdict={verdictOf(r)} />
               </Table.Td>
-              <Table.Td>{metric(r, "hit_rate_after_warmup")}</Table.Td>
-              <Table.Td>{metric(r, "stampede.provider_fetch")}</Table.Td>
-              <Table.Td>{metric(r, "jobs.duplicates")}</Table.Td>
+              <Table.Td>{metric(r, "hit_rate_after_warmup_ratio")}</Table.Td>
+              <Table.Td>{metric(r, "stampede.provider_fetch_count")}</Table.Td>
+              <Table.Td>{metric(r, "jobs.duplicates_count")}</Table.Td>
               <Table.Td>
                 {(() => {
                   const peaks = Object.entries(r.metrics)
-                    .filter(([k]) => k.includes("heap_peak_mb"))
+                    .filter(([k, v]) => k.endsWith("heap_peak_mb") && typeof v === "number")
                     .map(([, v]) => Number(v));
                   return peaks.length ? `${Math.max(...peaks)} MB` : "—";
                 })()}
               </Table.Td>
-              <Table.Td>{metric(r, "restarts")}</Table.Td>
+              <Table.Td>{metric(r, "restarts_count")}</Table.Td>
               <Table.Td data-testid="run-p95">{p95Summary(r.metrics)}</Table.Td>
               <Table.Td>{new Date(r.createdAt).toLocaleTimeString()}</Table.Td>
             </Table.Tr>

@@ -1,4 +1,5 @@
-import type { Check, CheckZone, Metrics, Verdict } from "./schema.ts";
+import type { Metrics, Notes, Series } from "./metrics/schema.ts";
+import type { Check, CheckZone, Verdict } from "./schema.ts";
 
 type Value = Check["actual"];
 
@@ -44,9 +45,12 @@ export const equals = (want: Value) => (a: Value) => a === want;
 export const atLeast = (min: number) => (a: Value) => typeof a === "number" && a >= min;
 export const atMost = (max: number) => (a: Value) => typeof a === "number" && a <= max;
 
+/** A judge's findings: checks, metrics (numbers with units), notes (sentences), series (charts). */
 export interface ProfileResult {
   readonly checks: readonly Check[];
   readonly metrics: Metrics;
+  readonly notes?: Notes;
+  readonly series?: Series;
 }
 
 /**
@@ -63,4 +67,6 @@ export const verdictOf = (checks: readonly Check[]): Verdict => {
 export const combine = (...results: readonly ProfileResult[]): ProfileResult => ({
   checks: results.flatMap((r) => r.checks),
   metrics: Object.assign({}, ...results.map((r) => r.metrics)),
+  notes: Object.assign({}, ...results.map((r) => r.notes)),
+  series: Object.assign({}, ...results.map((r) => r.series)),
 });

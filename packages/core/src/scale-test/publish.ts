@@ -6,7 +6,8 @@ import { Progress } from "./services/progress.ts";
 export const publish = Effect.fn("publish")(function* (result: ProfileResult) {
   const progress = yield* Progress;
   yield* Effect.forEach(result.checks, progress.check, { discard: true });
-  yield* Effect.forEach(Object.entries(result.metrics), ([k, v]) => progress.metric(k, v), {
+  const readings = { ...result.metrics, ...result.notes, ...result.series };
+  yield* Effect.forEach(Object.entries(readings), ([k, v]) => progress.metric(k, v), {
     discard: true,
   });
   return result;

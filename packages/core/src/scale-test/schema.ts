@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { metrics, notes, readings, series } from "./metrics/schema.ts";
 import { dbGatesInput } from "./profiles/db/gates.ts";
 import { ingestParams } from "./profiles/ingest/params.ts";
 import { loadParams } from "./profiles/load/params.ts";
@@ -110,19 +111,14 @@ export const check = z.object({
 });
 export type Check = z.infer<typeof check>;
 
-export const metrics = z.record(z.string(), checkValue);
-export type Metrics = z.infer<typeof metrics>;
+export type { Metrics, Notes, Reading, Readings, Series } from "./metrics/schema.ts";
 
 /** FAIL if any check fails, else RISK if any check is at risk, else PASS. */
 export const verdict = z.enum(["PASS", "RISK", "FAIL"]);
 export type Verdict = z.infer<typeof verdict>;
 
-/**
- * Where a run stands in time, read from its plan (steps weighted by planned time):
- * planned and remaining ms, elapsed since it started, and the current step's own progress
- * (null for a step planned at 0 ms). `progress` in the run view is the same position as
- * a fraction.
- */
+/** Where a run stands in time, from its plan (steps weighted by planned time); `stepProgress`
+ * is null for a step planned at 0 ms; `progress` in the run view is the same as a fraction. */
 export const runTiming = z.object({
   plannedMs: z.number().nonnegative(),
   elapsedMs: z.number().nonnegative().nullable(),
@@ -142,7 +138,8 @@ export const runView = z.object({
   /** Added in the time-weighted progress: absent from older answers. */
   timing: runTiming.optional(),
   checks: z.array(check),
-  metrics,
+  /** The live record: metrics, notes and series as published (`splitReadings` tells them apart). */
+  metrics: readings,
   reason: z.string().nullable(),
   targetUrl: z.string(),
   runner: z.object({ instanceId: z.string(), bootId: z.string() }),
@@ -153,7 +150,8 @@ export const runView = z.object({
   finishedAt: z.string().nullable(),
 });
 export type RunView = z.infer<typeof runView>;
-export const EXPORT_SCHEMA_VERSION = "scaleproof.run/v1" as const;
+/** v2: `metrics` are numbers with units in their keys; sentences are `notes`, charts `series`. */
+export const EXPORT_SCHEMA_VERSION = "scaleproof.run/v2" as const;
 
 /** The exported JSON document: everything needed to judge a run without the database. */
 export const runExport = z.object({
@@ -185,6 +183,8 @@ export const runExport = z.object({
   }),
   checks: z.array(check),
   metrics,
+  notes,
+  series,
   events: z.object({
     total: z.number().int(),
     byKind: z.record(z.string(), z.number().int()),

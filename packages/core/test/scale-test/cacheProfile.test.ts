@@ -14,8 +14,8 @@ describe("cache profile (quick, in memory, on the test clock)", () => {
       const r = yield* run({});
       expect(r.checks.filter((c) => !c.pass)).toEqual([]);
       expect(r.verdict).toBe("PASS");
-      expect(r.metrics["stampede.provider_fetch"]).toBe(1);
-      expect(r.metrics.instances_seen).toBe(2);
+      expect(r.metrics["stampede.provider_fetch_count"]).toBe(1);
+      expect(r.metrics.instances_seen_count).toBe(2);
       expect(stepsOf(r.world)).toEqual([
         "preflight",
         "setup",
@@ -92,7 +92,7 @@ describe("cache profile (quick, in memory, on the test clock)", () => {
       const failed = checkNamed(r, "requests.all_ok");
       expect(failed.actual).toBe(1);
       expect(failed.detail).toBe("unreachable: connection reset");
-      expect(r.metrics["requests.failed"]).toBe(1);
+      expect(r.metrics["requests.failed_count"]).toBe(1);
     }),
   );
 

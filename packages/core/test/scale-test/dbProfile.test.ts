@@ -33,12 +33,12 @@ describe("db profile (in memory, on the test clock)", () => {
         expect(checkNamed(r, "creations.instances").actual).toBe(2);
         expect(checkNamed(r, "cold_reads.cold")).toMatchObject({ actual: 100, pass: true });
         expect(new Set(r.world.barsEvents.map((e) => e.key)).size).toBe(100);
-        expect(r.metrics["creations.jobs_ended"]).toBe(50);
-        expect(r.metrics["cold_reads.pool_readings"]).toBeGreaterThanOrEqual(2);
-        expect(r.metrics["cold_reads.pool_waiting_max"]).toBe(0);
-        expect(r.metrics.index_scans).toMatch(/^jobs_pkey \+\d+, jobs_claimable \+\d+$/);
-        expect(r.metrics.index_scans).not.toMatch(/scale_test_runs_created/);
-        expect(r.metrics["plans.skipped"]).toBe("enqueueCappedJobs");
+        expect(r.metrics["creations.jobs_ended_count"]).toBe(50);
+        expect(r.metrics["cold_reads.pool_readings_count"]).toBeGreaterThanOrEqual(2);
+        expect(r.metrics["cold_reads.pool_waiting_max_count"]).toBe(0);
+        expect(r.notes?.index_scans).toMatch(/^jobs_pkey \+\d+, jobs_claimable \+\d+$/);
+        expect(r.notes?.index_scans).not.toMatch(/scale_test_runs_created/);
+        expect(r.notes?.["plans.skipped"]).toBe("enqueueCappedJobs");
       }),
   );
 
@@ -86,9 +86,9 @@ describe("db profile (in memory, on the test clock)", () => {
   it.effect("records the waiting count the pools showed during the cold reads", () =>
     Effect.gen(function* () {
       const r = yield* run({ db: { waiting: 4 } });
-      expect(r.metrics["cold_reads.pool_waiting_max"]).toBe(4);
-      expect(r.metrics["cold_reads.pool_waiting_max.i1"]).toBe(4);
-      expect(r.metrics["cold_reads.pool_waiting_max.i2"]).toBe(4);
+      expect(r.metrics["cold_reads.pool_waiting_max_count"]).toBe(4);
+      expect(r.metrics["cold_reads.i1.pool_waiting_max_count"]).toBe(4);
+      expect(r.metrics["cold_reads.i2.pool_waiting_max_count"]).toBe(4);
     }),
   );
 
@@ -100,7 +100,7 @@ describe("db profile (in memory, on the test clock)", () => {
         "10 minutes",
       );
       expect(r.verdict).toBe("PASS");
-      expect(r.metrics.rounds).toBe(3);
+      expect(r.metrics.rounds_count).toBe(3);
       expect(r.world.enqueued).toHaveLength(15);
       expect(checkNamed(r, "creations.p95_ms").detail).toBe("5 at once, worst of 3 rounds");
       expect(stepsOf(r.world)).toContain("rounds");

@@ -81,7 +81,7 @@ describe("jobs profile (quick, in memory, on the test clock)", () => {
       Effect.gen(function* () {
         const r = yield* run({ faultsEnabled: false });
         expect(r.verdict).toBe("PASS");
-        expect(r.metrics["crash.armed"]).toMatch(/disabled/);
+        expect(r.notes?.["crash.armed"]).toMatch(/disabled/);
         expect(r.checks.some((c) => c.name.startsWith("crash."))).toBe(false);
       }),
   );
@@ -96,7 +96,7 @@ describe("jobs profile (quick, in memory, on the test clock)", () => {
         );
         expect(r.verdict).toBe("PASS");
         expect(r.world.enqueued).toHaveLength(6);
-        expect(r.metrics["jobs.refused"]).toBe(0);
+        expect(r.metrics["jobs.refused_count"]).toBe(0);
       }),
   );
 
@@ -110,7 +110,7 @@ describe("jobs profile (quick, in memory, on the test clock)", () => {
       const enqueued = checkNamed(r, "jobs.enqueued");
       expect(enqueued.actual).toBe(0);
       expect(enqueued.detail).toBe("refused: 503 HTTP_503");
-      expect(r.metrics["jobs.refused"]).toBe(1);
+      expect(r.metrics["jobs.refused_count"]).toBe(1);
     }),
   );
 

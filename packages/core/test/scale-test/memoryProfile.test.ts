@@ -73,7 +73,7 @@ describe("memory profile (quick, in memory, on the test clock)", () => {
         );
         expect(checkNamed(r, "memory.leak.off_heap").zone).toBe("pass");
         expect(r.checks.map((c) => c.name)).not.toContain("memory.leak.rss");
-        expect(r.metrics["leak.rss_mb_per_h.i2"]).toBe(0);
+        expect(r.metrics["leak.i2.rss_mb_per_h"]).toBe(0);
       }),
   );
 
@@ -165,7 +165,7 @@ describe("memory profile (quick, in memory, on the test clock)", () => {
       const errors = checkNamed(r, "requests.no_errors");
       expect(errors.actual).toBeGreaterThan(0);
       expect(errors.detail).toMatch(/^unreachable: connection reset/);
-      expect(r.metrics["requests.failed"]).toBe(errors.actual);
+      expect(r.metrics["requests.failed_count"]).toBe(errors.actual);
     }),
   );
 });

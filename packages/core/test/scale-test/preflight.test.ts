@@ -44,7 +44,7 @@ describe("preflight (every profile, in memory)", () => {
           actual: 124,
           pass: false,
         });
-        expect(r.metrics["preflight.refused"]).toBe(
+        expect(r.notes?.["preflight.refused"]).toBe(
           "refused by the preflight: preflight.connection_budget 124, expected <= 92 (max_connections 100 - superuser_reserved_connections 3 - margin 5 = 92) (2 instances x (pool 60 + 1 listener + 1 spare) = 124)",
         );
         expect(r.world.barsEvents).toEqual([]);

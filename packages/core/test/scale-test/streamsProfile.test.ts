@@ -84,8 +84,8 @@ describe("streams profile (in memory, on the test clock)", () => {
         "baseline",
         "verdict",
       ]);
-      expect(r.metrics["streams.connections"]).toBe(20);
-      expect(r.metrics["streams.instances"]).toBe(2);
+      expect(r.metrics["streams.connections_count"]).toBe(20);
+      expect(r.metrics["streams.instances_count"]).toBe(2);
     }),
   );
 });

@@ -19,9 +19,9 @@ export const uploadFigures = (metrics: Readonly<Record<string, unknown>>): Uploa
     num(Object.entries(metrics).find(([key]) => key === k || key.endsWith(`/${k}`))?.[1]);
   const f = {
     burstMbS: get("uploads.mb_s"),
-    perUploadMbS: get("uploads.upload_mb_s_p50"),
+    perUploadMbS: get("uploads.upload_p50_mb_s"),
     soakMbS: get("uploads.soak.mb_s"),
-    concurrent: get("uploads.concurrent"),
+    concurrent: get("uploads.concurrent_count"),
     sizeMb: get("uploads.size_mb"),
   };
   return Object.values(f).every((v) => v === null) ? null : f;

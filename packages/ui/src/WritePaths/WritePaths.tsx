@@ -11,11 +11,11 @@ type Metrics = Readonly<Record<string, unknown>>;
 const pick = (metrics: Metrics, key: string): unknown =>
   Object.entries(metrics).find(([k]) => k === key || k.endsWith(`/${key}`))?.[1];
 
-/** Each instance's peak rss during the uploads, from `uploads.rss_peak_mb.<instance>`. */
+/** Each instance's peak rss during the uploads, from `uploads.<instance>.rss_peak_mb`. */
 export const rssPeaks = (metrics: Metrics): Record<string, number> =>
   Object.fromEntries(
     Object.entries(metrics).flatMap(([k, v]) => {
-      const m = /(?:^|\/)uploads\.rss_peak_mb\.(.+)$/.exec(k);
+      const m = /(?:^|\/)uploads\.([^./]+)\.rss_peak_mb$/.exec(k);
       return m?.[1] && typeof v === "number" ? [[m[1], v]] : [];
     }),
   );

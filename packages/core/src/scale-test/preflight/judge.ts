@@ -1,5 +1,6 @@
 import { atMost, check, equals, type ProfileResult } from "../check.ts";
 import type { PgSettings } from "../dbData.ts";
+import { measured } from "../metrics/split.ts";
 import type { Check } from "../schema.ts";
 import { LISTENER, type PreflightEvidence, SPARE } from "./evidence.ts";
 
@@ -95,12 +96,12 @@ export const judgePreflight = (ev: PreflightEvidence): PreflightVerdict => {
   return {
     result: {
       checks,
-      metrics: {
-        "preflight.instances_seen": ids.length,
-        "preflight.connections_needed": budget?.needed ?? null,
-        "preflight.connections_available": budget?.available ?? null,
-        "pg.max_connections": ev.settings?.maxConnections ?? null,
-      },
+      metrics: measured({
+        "preflight.instances_seen_count": ids.length,
+        "preflight.connections_needed_count": budget?.needed ?? null,
+        "preflight.connections_available_count": budget?.available ?? null,
+        "pg.max_connections_count": ev.settings?.maxConnections ?? null,
+      }),
     },
     refused: failed.length
       ? `refused by the preflight: ${failed.map((c) => `${c.name} ${c.actual ?? "unknown"}, expected ${c.expected}${c.detail ? ` (${c.detail})` : ""}`).join("; ")}`
@@ -124,6 +125,6 @@ export const judgeExhaustion = (before: number | null, after: number | null): Pr
           : "every instance, every boot",
       ),
     ],
-    metrics: { "pool.exhaustion_events": delta },
+    metrics: measured({ "pool.exhaustion_events_count": delta }),
   };
 };

@@ -87,10 +87,8 @@ export const preflight = Effect.fn("preflight")(function* (params: RunParams, pl
   const exhaustionBefore = yield* (yield* DbEvidence).exhaustionEvents;
   const evidence = yield* gatherPreflight(params);
   const verdict = judgePreflight(evidence);
-  const metrics = verdict.refused
-    ? { ...verdict.result.metrics, "preflight.refused": verdict.refused }
-    : verdict.result.metrics;
-  const result = yield* publish({ checks: verdict.result.checks, metrics });
+  const notes = verdict.refused ? { "preflight.refused": verdict.refused } : {};
+  const result = yield* publish({ ...verdict.result, notes });
   return { result, refused: verdict.refused, exhaustionBefore, evidence } satisfies Preflight;
 });
 

@@ -1,7 +1,8 @@
 import { Context, Effect, Layer } from "effect";
 import type { TargetResponse } from "../data.ts";
+import type { Reading } from "../metrics/schema.ts";
 import type { ProgressReport } from "../progress/plan.ts";
-import type { Check, Metrics } from "../schema.ts";
+import type { Check } from "../schema.ts";
 import { World } from "../testing/world.ts";
 
 /** Where a run reports as it goes: status readers and the progress subscription see this. */
@@ -11,7 +12,7 @@ export class Progress extends Context.Service<
     /** The step, its own progress and the run's, weighted by planned time (see `progress/plan.ts`). */
     readonly report: (report: ProgressReport) => Effect.Effect<void>;
     readonly check: (check: Check) => Effect.Effect<void>;
-    readonly metric: (name: string, value: Metrics[string]) => Effect.Effect<void>;
+    readonly metric: (name: string, value: Reading) => Effect.Effect<void>;
     readonly observe: (
       step: string,
       response: TargetResponse,

@@ -1,8 +1,9 @@
 import { Context, type Deferred, Layer, Semaphore } from "effect";
 import type { ExecutionEvent, JobRecord } from "../../jobs/events.ts";
 import type { MemoryPoint, Release } from "../data.ts";
+import type { Readings } from "../metrics/schema.ts";
 import type { ProgressReport } from "../progress/plan.ts";
-import type { Check, Metrics } from "../schema.ts";
+import type { Check } from "../schema.ts";
 import type { DbWorldOptions } from "./db.ts";
 import { cleanHistory } from "./jobs.ts";
 import { healthyPoint, type PressureBehaviour } from "./memory.ts";
@@ -120,7 +121,7 @@ export interface WorldState {
   readonly idempotency: Map<string, string>;
   readonly reports: ProgressReport[];
   readonly checks: Check[];
-  readonly metrics: Metrics;
+  readonly metrics: Readings;
   readonly armed: string[];
   readonly limits: (number | null)[];
   /** Dependencies restarted so far, in order (the Infra test layer). */

@@ -12,6 +12,7 @@ import { judgeUploads } from "../profiles/uploads/judge.ts";
 import type { Check, Verdict } from "../schema.ts";
 import { annotateSet } from "../thresholds/annotate.ts";
 import type { ThresholdsSet } from "../thresholds/resolve.ts";
+import { type CheckAgreement, compareChecks } from "./agreement.ts";
 import type { ProfileEvidence, RunEvidence } from "./evidence.ts";
 
 /**
@@ -62,28 +63,15 @@ export const judgeEvidence = (e: RunEvidence, t?: ThresholdsSet): ProfileResult 
   return { ...r, checks: annotateSet(r.checks, t) };
 };
 
-/** One check as stored next to the same check re-computed (null: absent on that side). */
-export interface CheckAgreement {
-  readonly name: string;
-  readonly stored: Check | null;
-  readonly recomputed: Check | null;
-  readonly agrees: boolean;
-}
+export type { CheckAgreement };
 
 export interface Rejudged {
   readonly storedVerdict: Verdict | null;
   readonly verdict: Verdict;
   readonly checks: readonly CheckAgreement[];
-  /** The verdict and every check (every field of it) came out the same. */
+  /** The verdict and every check's substance (PASS/FAIL, zone, value) came out the same. */
   readonly agrees: boolean;
 }
-
-/** Every field alike: step, expectation, value, PASS/FAIL (and zone), detail. */
-const same = (a: Check, b: Check) => {
-  const x: Record<string, unknown> = a;
-  const y: Record<string, unknown> = b;
-  return [...new Set([...Object.keys(x), ...Object.keys(y)])].every((k) => x[k] === y[k]);
-};
 
 /** Re-judges a run from its evidence and compares, check by check, with what it stored. */
 export const rejudge = (
@@ -92,12 +80,7 @@ export const rejudge = (
   thresholds?: ThresholdsSet,
 ): Rejudged => {
   const recomputed = judgeEvidence(evidence, thresholds).checks;
-  const names = [...new Set([...stored.checks, ...recomputed].map((c) => c.name))];
-  const checks = names.map((name): CheckAgreement => {
-    const s = stored.checks.find((c) => c.name === name) ?? null;
-    const r = recomputed.find((c) => c.name === name) ?? null;
-    return { name, stored: s, recomputed: r, agrees: s !== null && r !== null && same(s, r) };
-  });
+  const checks = compareChecks(stored.checks, recomputed);
   const verdict = verdictOf(recomputed);
   return {
     storedVerdict: stored.verdict,

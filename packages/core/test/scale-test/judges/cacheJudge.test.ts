@@ -31,7 +31,7 @@ describe("cache judge on a recorded 10-minute run", () => {
     ]);
     expect(checkNamed(r, "stampede.overlap").actual).toBe(2);
     expect(checkNamed(r, "run.one_fetch_per_key").actual).toBe("redis 4, upstream 4");
-    expect(r.metrics.requests).toBe(1204);
+    expect(r.metrics.requests_count).toBe(1204);
     expect(r.metrics["latency.p95_ms"]).toBe(8);
   });
 
@@ -46,7 +46,7 @@ describe("cache judge on a recorded 10-minute run", () => {
       actual: 1,
       detail: "unreachable: ECONNRESET",
     });
-    expect(r.metrics["requests.failed"]).toBe(1);
+    expect(r.metrics["requests.failed_count"]).toBe(1);
   });
 
   it("FAILs a stampede that fetched twice and a run whose evidence sources disagree", () => {

@@ -18,7 +18,7 @@ describe("jobs judge on a recorded 15-minute run (14 waves of 20)", () => {
     });
     expect(r.checks.filter((c) => !c.pass)).toEqual([]);
     expect(verdictOf(r.checks)).toBe("PASS");
-    expect(r.metrics["jobs.waves"]).toBe(14);
+    expect(r.metrics["jobs.waves_count"]).toBe(14);
   });
 
   it("PASSes with a crash in wave 3: the attempt died, was retried after its lease, the instance came back", () => {
@@ -28,7 +28,7 @@ describe("jobs judge on a recorded 15-minute run (14 waves of 20)", () => {
       /^job 61: attempt 1 on i1 .* died; attempt 2 on i2 .* started 1000 ms after the lease expired; finished by attempt 2$/,
     );
     expect(checkNamed(r, "crash.instance_restarted").actual).toBe("i1 boot i1-b2");
-    expect(r.metrics["jobs.retried"]).toBe(1);
+    expect(r.metrics["jobs.retried_count"]).toBe(1);
   });
 
   it("FAILs when the crashed instance never came back", () => {
@@ -71,6 +71,6 @@ describe("jobs judge on a recorded 15-minute run (14 waves of 20)", () => {
       pass: false,
       detail: "refused: 503 MEMORY_PRESSURE; unreachable: reset",
     });
-    expect(r.metrics["jobs.refused"]).toBe(2);
+    expect(r.metrics["jobs.refused_count"]).toBe(2);
   });
 });

@@ -48,9 +48,9 @@ describe("memory judge on a recorded 30-minute soak (10 s samples, 10-minute win
     expect(verdictOf(r.checks)).toBe("FAIL");
     expect(zones(r)).toEqual({ heap: "fail", off_heap: "pass", rss: "pass" });
     expect(checkNamed(r, "memory.leak.heap").actual).toBe("i2 FAIL");
-    expect(r.metrics["leak.heap_mb_per_h.i2"]).toBeCloseTo(90, -1);
+    expect(r.metrics["leak.i2.heap_mb_per_h"]).toBeCloseTo(90, -1);
     // 90 MB/h while the instance began 5 requests per 10 s sample (1,800 an hour): 50 MB per 1,000
-    expect(r.metrics["leak.heap_kb_per_1k_requests.i2"]).toBeCloseTo((90 * 1024) / 1.8, -2);
+    expect(r.metrics["leak.i2.heap_kb_per_1k_requests"]).toBeCloseTo((90 * 1024) / 1.8, -2);
   });
 
   it("FAILs an off-heap leak (Buffers: external and rss), the heap staying clean", () => {
@@ -157,7 +157,7 @@ describe("memory judge: the pressure step", () => {
       "i2: 4 shed, 0 failed, health answered, same boot",
     );
     expect(checkNamed(r, "memory.recovers_after_pressure").pass).toBe(true);
-    expect(r.metrics["pressure.peak"]).toBe(0.88);
+    expect(r.metrics["pressure.peak_ratio"]).toBe(0.88);
   });
 
   it("FAILs as not proven when no pressure was applied, or it never reached the line", () => {
@@ -216,8 +216,8 @@ describe("memory judge on evidence recorded from real quick runs", () => {
     expect(verdictOf(r.checks)).toBe("PASS");
     // far from the line: the runner's and the other instance's worst windows
     for (const i of ["i1", "i2"]) {
-      expect(r.metrics[`leak.heap_lower_mb_per_h.${i}`]).toBeLessThan(30);
-      expect(r.metrics[`leak.off_heap_lower_mb_per_h.${i}`]).toBeLessThan(30);
+      expect(r.metrics[`leak.${i}.heap_lower_mb_per_h`]).toBeLessThan(30);
+      expect(r.metrics[`leak.${i}.off_heap_lower_mb_per_h`]).toBeLessThan(30);
     }
   });
 
@@ -225,8 +225,8 @@ describe("memory judge on evidence recorded from real quick runs", () => {
     const r = judgeMemory(real("heap-leak"));
     expect(zones(r)).toEqual({ heap: "fail", off_heap: "pass" });
     expect(checkNamed(r, "memory.leak.heap").actual).toBe("i2 FAIL");
-    expect(r.metrics["leak.heap_mb_per_h.i2"]).toBeGreaterThan(100);
-    expect(r.metrics["leak.heap_mb_per_h.i2"]).toBeLessThan(140);
+    expect(r.metrics["leak.i2.heap_mb_per_h"]).toBeGreaterThan(100);
+    expect(r.metrics["leak.i2.heap_mb_per_h"]).toBeLessThan(140);
   });
 
   it("2 MB/min of Buffers on i2 from halfway: off-heap FAILs in the later windows only", () => {

@@ -28,7 +28,7 @@ describe("load judge on recorded evidence (seed-length levels, 2 instances)", ()
       actual: 100,
     });
     expect(checkNamed(r, "load.zone.cpu")).toMatchObject({ actual: "STABLE", pass: true });
-    expect(r.metrics["load.zone"]).toBe("STABLE");
+    expect(r.notes?.["load.zone"]).toBe("STABLE");
     expect(r.metrics["latency.p95_ms"]).toBe(8);
   });
 

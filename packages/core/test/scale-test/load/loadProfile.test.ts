@@ -46,7 +46,7 @@ describe("load profile (quick, in memory, on the test clock)", () => {
       expect(checkNamed(r, "load.baseline.p95").expected).toBe("< 50 ms");
       expect(checkNamed(r, "load.sustained.p95").expected).toBe("< 100 ms");
       expect(checkNamed(r, "load.zone.cpu").actual).toBe("STABLE");
-      expect(r.metrics["load.recommendation"]).toMatch(/^scale out above 25 req\/s per instance/);
+      expect(r.notes?.["load.recommendation"]).toMatch(/^scale out above 25 req\/s per instance/);
     }),
   );
 
@@ -58,7 +58,7 @@ describe("load profile (quick, in memory, on the test clock)", () => {
         expect(r.world.checks.filter((c) => c.name === "load.5rps.p95")).toHaveLength(1);
         // the last published value of each row is the judged one
         expect(r.rows.find((x) => x.name === "sustained")?.status).toBe("judged");
-        expect(r.world.metrics["load.level.5rps"]).toBe(r.metrics["load.level.5rps"]);
+        expect(r.world.metrics["load.level.5rps"]).toBe(r.series?.["load.level.5rps"]);
       }),
   );
 
@@ -112,10 +112,10 @@ describe("load profile (quick, in memory, on the test clock)", () => {
         75, 113, 170,
       ]);
       expect(r.metrics["load.capacity_rps"]).toBe(113);
-      expect(r.metrics["load.capacity_limited_by"]).toBe("service");
+      expect(r.notes?.["load.capacity_limited_by"]).toBe("service");
       // p95 60 ms at 113 req/s is past the knee (8 ms at the lowest rate)
       expect(r.metrics["load.knee_rps"]).toBe(75);
-      expect(r.metrics["load.scale_out_above_rps_per_instance"]).toBe(37.5);
+      expect(r.metrics["load.scale_out_above_per_instance_rps"]).toBe(37.5);
       expect(checkNamed(r, "load.capacity").pass).toBe(true);
       // capacity levels fail by design: the ladder's verdict stands
       expect(r.verdict).toBe("PASS");

@@ -26,5 +26,5 @@ export const simulateLoad = (
     );
     yield* TestClock.adjust(advance);
     const outcome = yield* Fiber.join(fiber);
-    return { ...outcome, world, rows: levelRowsOf(outcome.metrics) };
+    return { ...outcome, world, rows: levelRowsOf(outcome.series ?? {}) };
   }).pipe(Effect.provide(Load.layerModel(model)), Effect.provide(layerTestSystem(options)));

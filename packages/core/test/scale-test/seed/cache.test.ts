@@ -11,7 +11,7 @@ describe("cache profile, full mode, 10 minutes (seed length)", () => {
         const r = yield* simulate({ profile: "cache" }, {}, "12 minutes");
         expect(r.checks.filter((c) => !c.pass)).toEqual([]);
         expect(r.verdict).toBe("PASS");
-        expect(r.metrics.requests).toBeGreaterThan(1100);
+        expect(r.metrics.requests_count).toBeGreaterThan(1100);
         const reports = r.world.reports;
         expectSteadyProgress(reports);
         const half = reportNear(reports, 5 * MIN);

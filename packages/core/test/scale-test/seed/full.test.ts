@@ -10,8 +10,8 @@ describe("full profile, full mode, 60 minutes (seed length)", () => {
       Effect.gen(function* () {
         const r = yield* simulate({ profile: "full" }, crashInWave3, "70 minutes");
         expect(r.checks.filter((c) => !c.pass)).toEqual([]);
-        expect(r.metrics.scale_ready).toBe("YES");
-        expect(r.metrics["jobs/jobs.completed"]).toBe(280);
+        expect(r.notes?.scale_ready).toBe("YES");
+        expect(r.metrics["jobs/jobs.completed_count"]).toBe(280);
         const reports = r.world.reports;
         expectSteadyProgress(reports);
         expect(stepsOf(r.world).slice(0, 2)).toEqual(["preflight", "cache/setup"]);

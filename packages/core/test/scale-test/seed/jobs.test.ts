@@ -9,7 +9,7 @@ describe("jobs profile, full mode, 15 minutes (seed length)", () => {
     () =>
       Effect.gen(function* () {
         const r = yield* simulate({ profile: "jobs" }, crashInWave3, "20 minutes");
-        expect(r.metrics["jobs.waves"]).toBe(14);
+        expect(r.metrics["jobs.waves_count"]).toBe(14);
         expect(r.world.enqueued).toHaveLength(280);
         expect(checkNamed(r, "jobs.completed")).toMatchObject({ expected: "= 280", actual: 280 });
         expect(checkNamed(r, "crash.job_retried_after_lease_expiry").detail).toMatch(/^job 41: /);

@@ -9,10 +9,10 @@ describe("uploads judge on recorded evidence", () => {
     const r = judgeUploads(recordedUploads());
     expect(r.checks.filter((c) => !c.pass)).toEqual([]);
     expect(verdictOf(r.checks)).toBe("PASS");
-    expect(r.metrics["uploads.rss_peak_mb.i1"]).toBe(319);
+    expect(r.metrics["uploads.i1.rss_peak_mb"]).toBe(319);
     expect(r.metrics["uploads.rss_peak_total_mb"]).toBe(588);
     expect(r.metrics["uploads.mb_s"]).toBeGreaterThan(100);
-    expect(String(r.metrics["uploads.queue_pending_over_time"])).toMatch(
+    expect(String(r.series?.["uploads.queue_pending_over_time"])).toMatch(
       /^pending:0=12,1=9,2=6,3=3,4=0/,
     );
   });

@@ -25,14 +25,14 @@ describe("uploads profile (quick, in memory, on the test clock)", () => {
           "verify",
           "verdict",
         ]);
-        expect(r.metrics["uploads.concurrent"]).toBe(12);
+        expect(r.metrics["uploads.concurrent_count"]).toBe(12);
         expect(r.metrics["uploads.size_mb"]).toBe(10);
-        expect(r.metrics["uploads.soak.uploads"]).toBe(12);
-        expect(r.metrics["uploads.finalized"]).toBe(24);
+        expect(r.metrics["uploads.soak.uploads_count"]).toBe(12);
+        expect(r.metrics["uploads.finalized_count"]).toBe(24);
         expect(r.metrics["uploads.mb_s"]).toBeGreaterThan(0);
         // healthy instances sit at 120 MB each
         expect(r.metrics["uploads.rss_peak_total_mb"]).toBe(240);
-        expect(String(r.metrics["uploads.queue_pending_over_time"])).toMatch(/^pending:0=\d+/);
+        expect(String(r.series?.["uploads.queue_pending_over_time"])).toMatch(/^pending:0=\d+/);
       }),
   );
 

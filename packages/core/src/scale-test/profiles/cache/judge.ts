@@ -29,10 +29,10 @@ export const judgeWarmup = (
       equals(ev.warm.bytes),
     ),
   ],
-  metrics: {
-    faults_active: ev.faultsActive.join(",") || null,
-    "range.start": ev.range.start,
-    "range.end": ev.range.end,
+  metrics: {},
+  notes: {
+    faults_active: ev.faultsActive.join(",") || "none",
+    range: `${ev.range.start} .. ${ev.range.end}`,
   },
 });
 

@@ -1,5 +1,6 @@
 import { responsesOf } from "../../answers.ts";
 import { check, equals, type ProfileResult } from "../../check.ts";
+import { measured } from "../../metrics/split.ts";
 import type { RedisRestartEvidence } from "./evidence.ts";
 
 const STEP = "redis-restart";
@@ -27,7 +28,7 @@ export const crashedAcross = (r: RedisRestartEvidence): string[] => {
 export const judgeRedisRestart = (r: RedisRestartEvidence | undefined): ProfileResult => {
   if (r === undefined) return { checks: [], metrics: {} };
   if (r.notRun !== null) {
-    return { checks: [], metrics: { redis_restart: `not measured: ${r.notRun}` } };
+    return { checks: [], metrics: {}, notes: { redis_restart: `not measured: ${r.notRun}` } };
   }
   const crashed = crashedAcross(r);
   const ok = responsesOf(r.burst).filter((a) => a.status === 200).length;
@@ -59,11 +60,11 @@ export const judgeRedisRestart = (r: RedisRestartEvidence | undefined): ProfileR
         () => r.persistedFetches === keys && (r.upstream === null || r.upstream === keys),
       ),
     ],
-    metrics: {
+    metrics: measured({
       "redis_restart.down_ms": r.window ? r.window.upAt - r.window.downAt : null,
-      "redis_restart.keys": keys,
-      "redis_restart.provider_fetch": r.persistedFetches,
+      "redis_restart.keys_count": keys,
+      "redis_restart.provider_fetch_count": r.persistedFetches,
       "redis_restart.upstream_count": r.upstream,
-    },
+    }),
   };
 };

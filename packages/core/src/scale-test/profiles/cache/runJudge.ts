@@ -1,6 +1,7 @@
 import { responsesOf, sampleFailures } from "../../answers.ts";
 import { atLeast, check, equals, type ProfileResult } from "../../check.ts";
 import type { RunCounters } from "../../data.ts";
+import { measured } from "../../metrics/split.ts";
 import type { Check } from "../../schema.ts";
 import { percentile, round } from "../../stats.ts";
 import { allHold, describeInForce, inForce, type ThresholdsSet } from "../../thresholds/resolve.ts";
@@ -107,16 +108,16 @@ export const judgeRun = (ev: CacheEvidence, thresholds?: ThresholdsSet): Profile
         sampleFailures(failed),
       ),
     ],
-    metrics: {
-      hit_rate_after_warmup: hitRate,
-      "hit_rate_after_warmup.observed": observed,
-      instances_seen: instances.length,
-      provider_fetch: ev.countersAtEnd.provider_fetch,
-      requests: all.length,
-      "requests.failed": failed.length,
+    metrics: measured({
+      hit_rate_after_warmup_ratio: hitRate,
+      "hit_rate_after_warmup.observed_ratio": observed,
+      instances_seen_count: instances.length,
+      provider_fetch_count: ev.countersAtEnd.provider_fetch,
+      requests_count: all.length,
+      "requests.failed_count": failed.length,
       "latency.p50_ms": rounded(percentile(latencies, 50)),
       "latency.p95_ms": rounded(percentile(latencies, 95)),
       "latency.p99_ms": rounded(percentile(latencies, 99)),
-    },
+    }),
   };
 };

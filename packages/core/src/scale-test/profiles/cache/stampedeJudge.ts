@@ -1,5 +1,6 @@
 import { responsesOf } from "../../answers.ts";
 import { atLeast, check, equals, type ProfileResult } from "../../check.ts";
+import { measured } from "../../metrics/split.ts";
 import type { Check } from "../../schema.ts";
 import { agreement } from "./agreement.ts";
 import type { StampedeEvidence } from "./evidence.ts";
@@ -95,15 +96,15 @@ export const judgeStampede = (s: StampedeEvidence): ProfileResult => {
       singleFlightCheck(s),
       agreement("stampede", "stampede.evidence_agrees", fetches, s.persistedFetches, s.upstream),
     ],
-    metrics: {
-      "stampede.provider_fetch": fetches,
-      "stampede.released": released,
-      "stampede.overlap_instances": overlap.instances,
-      "stampede.lock_waits": s.after.lock_waits - s.before.lock_waits,
+    metrics: measured({
+      "stampede.provider_fetch_count": fetches,
+      "stampede.released_count": released,
+      "stampede.overlap_instances_count": overlap.instances,
+      "stampede.lock_waits_count": s.after.lock_waits - s.before.lock_waits,
       "stampede.upstream_count": s.upstream,
-      "stampede.persisted_fetches": s.persistedFetches,
-      "stampede.upstream": s.upstreamKind,
+      "stampede.persisted_fetches_count": s.persistedFetches,
       "stampede.slowed_ms": s.slowedMs,
-    },
+    }),
+    notes: { "stampede.upstream": s.upstreamKind },
   };
 };

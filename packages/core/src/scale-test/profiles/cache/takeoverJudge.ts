@@ -1,5 +1,6 @@
 import { responsesOf } from "../../answers.ts";
 import { check, type ProfileResult } from "../../check.ts";
+import { measured } from "../../metrics/split.ts";
 import type { Check } from "../../schema.ts";
 import type { TakeoverEvidence } from "./evidence.ts";
 import { describeReleases, releasedBy, singleFill } from "./overlap.ts";
@@ -34,7 +35,7 @@ export const holderDeath = (t: TakeoverEvidence): true | string => {
  */
 export const judgeTakeover = (t: TakeoverEvidence | null): ProfileResult => {
   if (t === null)
-    return { checks: [], metrics: { takeover: "not run: the run asked for no crash" } };
+    return { checks: [], metrics: {}, notes: { takeover: "not run: the run asked for no crash" } };
   const died = holderDeath(t);
   const proven = died === true;
   const notProven = proven ? "" : `not proven: ${died}`;
@@ -86,11 +87,13 @@ export const judgeTakeover = (t: TakeoverEvidence | null): ProfileResult => {
   ];
   return {
     checks,
-    metrics: {
-      takeover: proven ? "holder died mid-fetch" : notProven,
-      "takeover.victim": t.victim,
-      "takeover.fetches": f.redis,
+    metrics: measured({
+      "takeover.fetches_count": f.redis,
       "takeover.upstream_count": t.upstream,
+    }),
+    notes: {
+      takeover: proven ? "holder died mid-fetch" : notProven,
+      ...(t.victim === null ? {} : { "takeover.victim": t.victim }),
     },
   };
 };

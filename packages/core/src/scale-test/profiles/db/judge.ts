@@ -1,5 +1,6 @@
 import { atLeast, check, equals, type ProfileResult } from "../../check.ts";
 import type { DbStats } from "../../dbData.ts";
+import { measured } from "../../metrics/split.ts";
 import type { Check, Metrics } from "../../schema.ts";
 import { coldReadChecks, creationChecks, p95Of, worst } from "./burstChecks.ts";
 import type { DbProfileEvidence } from "./evidence.ts";
@@ -36,7 +37,7 @@ const planChecks = (ev: DbProfileEvidence): Check[] => {
     ),
   ];
 };
-const metricsOf = (ev: DbProfileEvidence): Metrics => {
+const metricsOf = (ev: DbProfileEvidence): Pick<ProfileResult, "metrics" | "notes"> => {
   const deltas = indexDeltas(ev.statsBefore, ev.statsAfter);
   const waiting: Record<string, number> = {};
   for (const b of ev.rounds) {
@@ -45,34 +46,37 @@ const metricsOf = (ev: DbProfileEvidence): Metrics => {
   }
   const creations = ev.rounds.map((r) => r.creations);
   const reads = ev.rounds.map((r) => r.coldReads);
-  return {
-    "plans.statements": ev.statements.length,
-    "plans.skipped":
-      ev.statements
-        .filter((s) => s.skipped)
-        .map((s) => s.query)
-        .join(", ") || null,
-    rounds: ev.rounds.length,
+  const skipped = ev.statements.filter((s) => s.skipped).map((s) => s.query);
+  const metrics: Metrics = measured({
+    "plans.statements_count": ev.statements.length,
+    rounds_count: ev.rounds.length,
     "creations.p95_ms": worst(creations.map((b) => p95Of(b.answers, 202))),
     "creations.wall_ms": worst(creations.map((b) => b.wallMs)),
-    "creations.jobs_accepted": ev.jobs.accepted,
-    "creations.jobs_ended": ev.jobs.ended,
+    "creations.jobs_accepted_count": ev.jobs.accepted,
+    "creations.jobs_ended_count": ev.jobs.ended,
     "cold_reads.p95_ms": worst(reads.map((b) => p95Of(b.answers, 200))),
     "cold_reads.wall_ms": worst(reads.map((b) => b.wallMs)),
-    "cold_reads.pool_waiting_max": Math.max(0, ...Object.values(waiting)),
+    "cold_reads.pool_waiting_max_count": Math.max(0, ...Object.values(waiting)),
     ...Object.fromEntries(
-      Object.entries(waiting).map(([id, w]) => [`cold_reads.pool_waiting_max.${id}`, w]),
+      Object.entries(waiting).map(([id, w]) => [`cold_reads.${id}.pool_waiting_max_count`, w]),
     ),
-    "cold_reads.pool_readings": reads.reduce((a, b) => a + b.poolReadings, 0),
-    "db.deadlocks": ev.statsAfter.deadlocks - ev.statsBefore.deadlocks,
-    "db.rollbacks": ev.statsAfter.rollbacks - ev.statsBefore.rollbacks,
-    index_scans:
-      deltas
-        .slice(0, 12)
-        .map((d) => `${d.index} +${d.scans}`)
-        .join(", ") || null,
-    ...Object.fromEntries(deltas.map((d) => [`index_scans.${d.index}`, d.scans])),
+    "cold_reads.pool_readings_count": reads.reduce((a, b) => a + b.poolReadings, 0),
+    "db.deadlocks_count": ev.statsAfter.deadlocks - ev.statsBefore.deadlocks,
+    "db.rollbacks_count": ev.statsAfter.rollbacks - ev.statsBefore.rollbacks,
+    ...Object.fromEntries(deltas.map((d) => [`index_scans.${d.index}_count`, d.scans])),
+  });
+  const notes = {
+    ...(skipped.length ? { "plans.skipped": skipped.join(", ") } : {}),
+    ...(deltas.length
+      ? {
+          index_scans: deltas
+            .slice(0, 12)
+            .map((d) => `${d.index} +${d.scans}`)
+            .join(", "),
+        }
+      : {}),
   };
+  return { metrics, notes };
 };
 
 /**
@@ -82,5 +86,5 @@ const metricsOf = (ev: DbProfileEvidence): Metrics => {
  */
 export const judgeDb = (ev: DbProfileEvidence): ProfileResult => ({
   checks: [...planChecks(ev), ...creationChecks(ev), ...coldReadChecks(ev)],
-  metrics: metricsOf(ev),
+  ...metricsOf(ev),
 });

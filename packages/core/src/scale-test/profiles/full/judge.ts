@@ -1,7 +1,8 @@
 import { responsesOf } from "../../answers.ts";
 import { type ProfileResult, verdictOf, zoned } from "../../check.ts";
 import type { Answer } from "../../data.ts";
-import type { Check, Metrics } from "../../schema.ts";
+import { measured } from "../../metrics/split.ts";
+import type { Check } from "../../schema.ts";
 import { percentile, round } from "../../stats.ts";
 import type { ScalingEvidence } from "./evidence.ts";
 
@@ -40,27 +41,39 @@ const sample = (answers: readonly Answer[]) => {
   };
 };
 
-/** The scaling figures (reported, not gated: on a shared 2-core machine the difference is often noise). */
-export const scalingMetrics = (s: ScalingEvidence | null): Metrics => {
+/**
+ * The scaling figures (reported, not gated: on a shared 2-core machine the difference is
+ * often noise): p95 on one instance and on all, and their ratio; a note when not measured.
+ */
+export const scalingMetrics = (
+  s: ScalingEvidence | null,
+): Pick<ProfileResult, "metrics" | "notes"> => {
   if (s === null) {
     return {
-      "scaling.p95_one_vs_all": "not measured: this runner cannot change the instance count",
+      metrics: {},
+      notes: { scaling: "not measured: this runner cannot change the instance count" },
     };
   }
   const one = sample(s.one);
   const all = sample(s.all);
   const r = (n: number | null) => (n === null ? null : round(n));
   return {
-    "scaling.rate_per_s": s.ratePerS,
     // no key names the instance count: a 3-instance cluster's export reads like a 2-instance one's
-    "scaling.instances": all.instances,
-    "scaling.p95_one_instance_ms": r(one.p95),
-    "scaling.p95_all_instances_ms": r(all.p95),
-    "scaling.p95_one_vs_all":
+    metrics: measured({
+      "scaling.rate_per_s": s.ratePerS,
+      "scaling.instances_count": all.instances,
+      "scaling.p95_one_instance_ms": r(one.p95),
+      "scaling.p95_all_instances_ms": r(all.p95),
+      "scaling.p95_ratio_one_vs_all":
+        one.p95 === null || all.p95 === null ? null : round(one.p95 / Math.max(all.p95, 0.001), 2),
+      "scaling.failed_requests_count": one.failed + all.failed,
+    }),
+    notes:
       one.p95 === null || all.p95 === null
-        ? "not measured: no successful requests"
-        : `${round(one.p95)} ms -> ${round(all.p95)} ms with ${all.instances} instances (${all.p95 < one.p95 ? "improves" : "does not improve"}, x${round(one.p95 / Math.max(all.p95, 0.001), 2)})`,
-    "scaling.failed_requests": one.failed + all.failed,
+        ? { scaling: "not measured: no successful requests" }
+        : {
+            scaling: `p95 ${round(one.p95)} ms -> ${round(all.p95)} ms with ${all.instances} instances (${all.p95 < one.p95 ? "improves" : "does not improve"})`,
+          },
   };
 };
 
@@ -73,7 +86,11 @@ export const readiness = (parts: readonly PartResult[]): ProfileResult => {
     component(parts, "ready.jobs", "jobs"),
     component(parts, "ready.memory", "memory"),
   ];
-  return { checks, metrics: { scale_ready: checks.every((c) => c.pass) ? "YES" : "NO" } };
+  return {
+    checks,
+    metrics: {},
+    notes: { scale_ready: checks.every((c) => c.pass) ? "YES" : "NO" },
+  };
 };
 
 /**
@@ -86,16 +103,26 @@ export const judgeFull = (
   scaling: ScalingEvidence | null,
 ): ProfileResult => {
   const ready = readiness(parts);
-  const metrics: Metrics = {};
-  for (const { name, result } of parts) {
-    for (const [k, v] of Object.entries(result.metrics)) metrics[`${name}/${k}`] = v;
-  }
-  for (const { name, result } of parts) metrics[`verdict.${name}`] = verdictOf(result.checks);
+  const under = <V>(name: string, r: Readonly<Record<string, V>> | undefined) =>
+    Object.fromEntries(Object.entries(r ?? {}).map(([k, v]) => [`${name}/${k}`, v]));
+  const scaled = scalingMetrics(scaling);
   return {
     checks: [
       ...parts.flatMap((p) => p.result.checks.map((c) => prefixed(p.name, c))),
       ...ready.checks,
     ],
-    metrics: { ...metrics, ...ready.metrics, ...scalingMetrics(scaling) },
+    metrics: Object.assign(
+      {},
+      ...parts.map((p) => under(p.name, p.result.metrics)),
+      scaled.metrics,
+    ),
+    notes: Object.assign(
+      {},
+      ...parts.map((p) => under(p.name, p.result.notes)),
+      ...parts.map((p) => ({ [`verdict.${p.name}`]: verdictOf(p.result.checks) })),
+      ready.notes,
+      scaled.notes,
+    ),
+    series: Object.assign({}, ...parts.map((p) => under(p.name, p.result.series))),
   };
 };

@@ -44,9 +44,11 @@ const runFull = Effect.fn("fullProfile")(function* (params: RunParams) {
   yield* tracker.at("verdict");
   // the parts published their own findings: what is left is the verdict's
   const ready = readiness(parts);
+  const scaled = scalingMetrics(scaling);
   yield* publish({
     checks: ready.checks,
-    metrics: { ...scalingMetrics(scaling), ...ready.metrics },
+    metrics: scaled.metrics,
+    notes: { ...scaled.notes, ...ready.notes },
   });
   return {
     ...judgeFull(parts, scaling),

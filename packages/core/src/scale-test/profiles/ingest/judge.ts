@@ -1,4 +1,5 @@
 import { atLeast, check, equals, type ProfileResult } from "../../check.ts";
+import type { Notes, Series } from "../../metrics/schema.ts";
 import type { Check, Metrics } from "../../schema.ts";
 import { encodeSeries } from "../../timeSeries.ts";
 import type { CrashEvidence, IngestEvidence } from "./evidence.ts";
@@ -101,27 +102,30 @@ export const judgeIngest = (ev: IngestEvidence): ProfileResult => {
   ];
   const t0 = ev.levels[0]?.startedAt ?? 0;
   const metrics: Metrics = {
-    "range.start": ev.range.start,
-    "range.end": ev.range.end,
-    "ingest.instrument": ev.instrument,
-    "ingest.bars": ev.bars,
+    "ingest.bars_count": ev.bars,
     ...Object.assign({}, ...figures.map(levelMetrics)),
-    "ingest.sent": i.sent,
-    "ingest.acknowledged": i.acknowledged,
-    "ingest.stored_rows": ev.stored.length,
-    "ingest.lost": i.lost.length,
-    "ingest.duplicates": i.duplicates.length,
-    "ingest.modified": i.modified.length,
-    "ingest.retried": i.retried,
-    "ingest.never_acknowledged": i.sent - i.acknowledged,
-    "ingest.crash.victim": ev.crash.victim,
+    "ingest.sent_count": i.sent,
+    "ingest.acknowledged_count": i.acknowledged,
+    "ingest.stored_rows_count": ev.stored.length,
+    "ingest.lost_count": i.lost.length,
+    "ingest.duplicates_count": i.duplicates.length,
+    "ingest.modified_count": i.modified.length,
+    "ingest.retried_count": i.retried,
+    "ingest.never_acknowledged_count": i.sent - i.acknowledged,
+  };
+  const notes: Notes = {
+    range: `${ev.range.start} .. ${ev.range.end}`,
+    "ingest.instrument": ev.instrument,
+    ...(ev.crash.victim === null ? {} : { "ingest.crash.victim": ev.crash.victim }),
     ...(ev.crash.requested && ev.crash.notApplied
       ? { "ingest.crash.armed": `no: ${ev.crash.notApplied}` }
       : {}),
+  };
+  const series: Series = {
     "ingest.buffer_rows_over_time": encodeSeries(
       ev.stats.map((s) => ({ name: s.instanceId, t: s.at, v: s.rows })),
       t0,
     ),
   };
-  return { checks, metrics };
+  return { checks, metrics, notes, series };
 };

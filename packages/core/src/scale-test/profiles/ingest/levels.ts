@@ -1,4 +1,5 @@
 import { atLeast, atMost, check } from "../../check.ts";
+import { measured } from "../../metrics/split.ts";
 import type { Check, Metrics } from "../../schema.ts";
 import { percentile, round } from "../../stats.ts";
 import type { IngestStatsSample } from "./data.ts";
@@ -111,13 +112,13 @@ export const levelChecks = (ev: IngestEvidence, f: LevelFigures): Check[] => {
 export const levelMetrics = (f: LevelFigures): Metrics => {
   const k = `ingest.level_${f.run.rate}`;
   const seconds = f.run.durationMs / 1000;
-  return {
+  return measured({
     [`${k}.offered_rps`]: round(f.offered / seconds, 2),
     [`${k}.achieved_rps`]: round(f.acked / seconds, 2),
     [`${k}.achieved_pct`]: f.achievedPct,
     [`${k}.gate_pct`]: f.run.gatePct,
     [`${k}.ack_p95_ms`]: f.ackP95Ms,
     [`${k}.flush_lag_p95_ms`]: f.flushLagP95Ms,
-    [`${k}.buffer_max_rows`]: f.bufferMaxRows,
-  };
+    [`${k}.buffer_max_rows_count`]: f.bufferMaxRows,
+  });
 };

@@ -41,7 +41,7 @@ export const executeStep = Effect.fn("jobsProfile.execute")(function* (
     const more = moreWavesComing(params, elapsed);
     const done = jobs.length ? ended / jobs.length : 0;
     const inTime = Math.min(0.95, (now - from) / Math.max(1, planned));
-    yield* progress.metric("jobs.ended", ended);
+    yield* progress.metric("jobs.ended_count", ended);
     yield* tracker.at(
       "execute",
       params.quick ? 0.9 * done : more ? inTime : Math.max(inTime, done),

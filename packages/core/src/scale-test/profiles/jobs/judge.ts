@@ -1,6 +1,7 @@
 import type { ExecutionEvent } from "../../../jobs/events.ts";
 import { checkHistory, type HistoryVerdict } from "../../../jobs/history.ts";
 import { atLeast, check, equals, type ProfileResult } from "../../check.ts";
+import { measured } from "../../metrics/split.ts";
 import type { Check } from "../../schema.ts";
 import { percentile, round } from "../../stats.ts";
 import type { JobsEvidence, Restart } from "./evidence.ts";
@@ -8,6 +9,8 @@ import { judgePgRestart } from "./pgRestartJudge.ts";
 
 const rounded = (n: number | null) => (n === null ? null : round(n));
 const started = (e: ExecutionEvent) => e.kind === "start";
+
+const NOT_ARMED = "no: fault injection is disabled on this deployment";
 
 /** Per accepted finish: time from its attempt's start. */
 const executionMs = (events: readonly ExecutionEvent[]): number[] => {
@@ -168,30 +171,27 @@ export const judgeJobs = (ev: JobsEvidence): ProfileResult => {
   const pg = judgePgRestart(ev);
   return {
     checks: [...checks, ...pg.checks],
-    metrics: {
+    metrics: measured({
       ...pg.metrics,
-      "range.start": ev.range.start,
-      "range.end": ev.range.end,
-      ...Object.fromEntries(
-        ev.notArmed.map((f) => [
-          `${f}.armed`,
-          "no: fault injection is disabled on this deployment",
-        ]),
-      ),
-      faults_armed: ev.armed.join(",") || null,
-      "jobs.ended": ev.ended,
-      "jobs.waves": ev.waves.length,
-      "jobs.refused": refused.length,
-      "jobs.completed": v.completed,
-      "jobs.duplicates": v.duplicates,
-      "jobs.lost": v.lost,
-      "jobs.overlaps": v.overlaps,
-      "jobs.early_retries": v.earlyRetries,
-      "jobs.retried": v.retried,
-      "jobs.completion_rejected": v.rejectedCompletions,
-      "jobs.lease_lost": v.leaseLost,
+      "jobs.ended_count": ev.ended,
+      "jobs.waves_count": ev.waves.length,
+      "jobs.refused_count": refused.length,
+      "jobs.completed_count": v.completed,
+      "jobs.duplicates_count": v.duplicates,
+      "jobs.lost_count": v.lost,
+      "jobs.overlaps_count": v.overlaps,
+      "jobs.early_retries_count": v.earlyRetries,
+      "jobs.retried_count": v.retried,
+      "jobs.completion_rejected_count": v.rejectedCompletions,
+      "jobs.lease_lost_count": v.leaseLost,
       "jobs.exec_p50_ms": rounded(percentile(runTimes, 50)),
       "jobs.exec_p95_ms": rounded(percentile(runTimes, 95)),
+    }),
+    notes: {
+      ...pg.notes,
+      range: `${ev.range.start} .. ${ev.range.end}`,
+      ...Object.fromEntries(ev.notArmed.map((f) => [`${f}.armed`, NOT_ARMED])),
+      faults_armed: ev.armed.join(",") || "none",
       "jobs.instances_finishing": v.instances.join(", "),
     },
   };

@@ -10,7 +10,11 @@ export const judgePgRestart = (ev: JobsEvidence): ProfileResult => {
   const r = ev.pgRestart;
   if (r === undefined) return { checks: [], metrics: {} };
   if (r.notRun !== null || r.window === null) {
-    return { checks: [], metrics: { pg_restart: `not measured: ${r.notRun ?? "not run"}` } };
+    return {
+      checks: [],
+      metrics: {},
+      notes: { pg_restart: `not measured: ${r.notRun ?? "not run"}` },
+    };
   }
   const { downAt, upAt } = r.window;
   const accepted = ev.waves[0]?.accepted ?? [];
@@ -29,6 +33,6 @@ export const judgePgRestart = (ev: JobsEvidence): ProfileResult => {
         `${finished.size} of ${accepted.length} first-wave jobs had finished before it`,
       ),
     ],
-    metrics: { "pg_restart.down_ms": upAt - downAt, "pg_restart.jobs_in_flight": inFlight },
+    metrics: { "pg_restart.down_ms": upAt - downAt, "pg_restart.jobs_in_flight_count": inFlight },
   };
 };

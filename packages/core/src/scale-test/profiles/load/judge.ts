@@ -1,4 +1,6 @@
 import { check, type ProfileResult } from "../../check.ts";
+import type { Notes } from "../../metrics/schema.ts";
+import { measured } from "../../metrics/split.ts";
 import type { Check, Metrics } from "../../schema.ts";
 import { round } from "../../stats.ts";
 import { type Capacity, findCapacity } from "./capacity.ts";
@@ -119,9 +121,10 @@ export const judgeLoad = (ev: LoadEvidence): LoadJudgement => {
   return {
     checks: [...levels.flatMap((l) => l.checks), ...summary],
     summary,
-    metrics: {
-      ...loadMetrics(levels, capacity),
-      ...scaled?.metrics,
+    metrics: { ...loadMetrics(levels, capacity), ...scaled?.metrics },
+    notes: { ...loadNotes(levels, capacity), ...scaled?.notes },
+    series: {
+      ...Object.fromEntries(levels.map((l) => rowMetric(l.row))),
       [ZONE_BOUNDS_METRIC]: JSON.stringify(ev.zones),
     },
     levels,
@@ -134,27 +137,36 @@ const worstOf = (r: Readings): Zone | null => {
   return zones.length ? worstZone(zones) : null;
 };
 
+/**
+ * The capacity as numbers (`load.scale_out_above_per_instance_rps` is the recommendation:
+ * the UI and CLI word it), the sustained level's latency, and the request counts.
+ */
 const loadMetrics = (levels: readonly JudgedLevel[], cap: Capacity): Metrics => {
-  const gated = levels.filter((l) => isGated(l.ev));
   const sustained = levels.find((l) => l.ev.level.kind === "sustained")?.ev.measure;
-  const zones = gated.map((l) => worstOf(l.readings)).filter((z): z is Zone => z !== null);
   const restarts = new Set(levels.flatMap((l) => l.gates.restarts)).size;
   const c = levels.map((l) => l.ev.measure.counts);
-  return {
-    ...Object.fromEntries(levels.map((l) => rowMetric(l.row))),
-    "load.recommendation": cap.statement,
-    "load.scale_out_above_rps_per_instance": cap.scaleOutAboveRps,
+  return measured({
+    "load.scale_out_above_per_instance_rps": cap.scaleOutAboveRps,
     "load.capacity_rps": cap.clusterRps,
-    "load.capacity_limited_by": cap.limitedBy,
     "load.knee_rps": cap.kneeRps,
     "load.stable_rps": cap.stableRps,
-    "load.instances": cap.instances,
-    "load.zone": zones.length ? worstZone(zones) : null,
+    "load.instances_count": cap.instances,
     "latency.p50_ms": sustained ? round(sustained.latencyMs.p50, 2) : null,
     "latency.p95_ms": sustained ? round(sustained.latencyMs.p95, 2) : null,
     "latency.p99_ms": sustained ? round(sustained.latencyMs.p99, 2) : null,
-    requests: c.reduce((a, x) => a + x.sent, 0),
-    "requests.failed": c.reduce((a, x) => a + x.failed + x.shed + x.timedOut + x.inFlight, 0),
-    restarts,
+    requests_count: c.reduce((a, x) => a + x.sent, 0),
+    "requests.failed_count": c.reduce((a, x) => a + x.failed + x.shed + x.timedOut + x.inFlight, 0),
+    restarts_count: restarts,
+  });
+};
+
+/** The capacity statement, what limited it, and the worst zone over the gated levels. */
+const loadNotes = (levels: readonly JudgedLevel[], cap: Capacity): Notes => {
+  const gated = levels.filter((l) => isGated(l.ev));
+  const zones = gated.map((l) => worstOf(l.readings)).filter((z): z is Zone => z !== null);
+  return {
+    "load.recommendation": cap.statement,
+    "load.capacity_limited_by": cap.limitedBy,
+    ...(zones.length ? { "load.zone": worstZone(zones) } : {}),
   };
 };

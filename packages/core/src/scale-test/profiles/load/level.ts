@@ -72,6 +72,10 @@ export const runLevel = Effect.fn("loadProfile.level")(function* (
     ctx.boots,
   );
   ctx.boots = after;
-  yield* publish({ checks: judged.checks, metrics: Object.fromEntries([rowMetric(judged.row)]) });
+  yield* publish({
+    checks: judged.checks,
+    metrics: {},
+    series: Object.fromEntries([rowMetric(judged.row)]),
+  });
   return judged satisfies JudgedLevel;
 });

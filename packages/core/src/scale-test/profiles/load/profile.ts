@@ -128,6 +128,7 @@ const runLoad = Effect.fn("loadProfile")(function* (params: RunParams) {
     checks: judged.checks,
     metrics: judged.metrics,
     ...notes,
+    series: judged.series ?? {},
     evidence: { profile: "load", load: evidence },
   } satisfies Judged;
 });

@@ -1,6 +1,7 @@
 import { sampleFailures } from "../../answers.ts";
 import { atLeast, check, equals, type ProfileResult } from "../../check.ts";
 import type { MemoryPoint } from "../../data.ts";
+import { measured } from "../../metrics/split.ts";
 import { percentile, round } from "../../stats.ts";
 import { aggregate } from "../../thresholds/aggregate.ts";
 import { allHold, describeInForce, inForce, type ThresholdsSet } from "../../thresholds/resolve.ts";
@@ -55,7 +56,7 @@ export const judgeMemory = (ev: SoakEvidence, thresholds?: ThresholdsSet): Profi
   const forced = ev.samples.flatMap((s) => (s.gcForcedMs === null ? [] : [s.gcForcedMs]));
   const peaks: Record<string, number> = {};
   for (const [i, ss] of soak)
-    peaks[`heap_peak_mb.${i}`] = round(Math.max(0, ...ss.map((s) => s.heapUsed)) / MB, 1);
+    peaks[`memory.${i}.heap_peak_mb`] = round(Math.max(0, ...ss.map((s) => s.heapUsed)) / MB, 1);
   return {
     checks: [
       check(
@@ -105,23 +106,23 @@ export const judgeMemory = (ev: SoakEvidence, thresholds?: ThresholdsSet): Profi
         sampleFailures(w.failed),
       ),
     ],
-    metrics: {
-      samples: ev.samples.length,
-      instances_sampled: instances.join(", "),
-      restarts: restarted.length,
+    notes: { instances_sampled: instances.join(", "), ...pressure.notes },
+    metrics: measured({
+      samples_count: ev.samples.length,
+      restarts_count: restarted.length,
       ...leaks.metrics,
       ...peaks,
-      gc_events: reclaim.reduce((a, r) => a + r.gcs, 0),
+      gc_events_count: reclaim.reduce((a, r) => a + r.gcs, 0),
       // the cost of measuring what survives a GC: the forced full GC's pause per reading
-      "gc.forced_pause_ms_p50": rounded(percentile(forced, 50), 1),
-      "gc.forced_pause_ms_max": rounded(percentile(forced, 100), 1),
+      "gc.forced_pause_p50_ms": rounded(percentile(forced, 50), 1),
+      "gc.forced_pause_max_ms": rounded(percentile(forced, 100), 1),
       "latency.p95_ms": p95,
       "latency.p50_ms": rounded(percentile(w.servedMs, 50)),
-      requests: w.requests,
-      "requests.failed": w.failed.length,
-      shed_503: w.shed,
-      shed_counted: ev.shedCounted,
+      requests_count: w.requests,
+      "requests.failed_count": w.failed.length,
+      shed_503_count: w.shed,
+      shed_counted_count: ev.shedCounted,
       ...pressure.metrics,
-    },
+    }),
   };
 };

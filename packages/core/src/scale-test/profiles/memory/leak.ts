@@ -1,6 +1,8 @@
 import { zoned } from "../../check.ts";
 import type { MemoryPoint } from "../../data.ts";
-import type { Check, Metrics } from "../../schema.ts";
+import type { Metrics } from "../../metrics/schema.ts";
+import { measured } from "../../metrics/split.ts";
+import type { Check } from "../../schema.ts";
 import { round } from "../../stats.ts";
 import {
   HOUR_MS,
@@ -141,15 +143,15 @@ export const judgeLeaks = (
   /** The k6 thresholds that drew the lines, as the check shows them. */
   inForce?: string,
 ): { readonly checks: Check[]; readonly metrics: Metrics } => {
-  const metrics: Metrics = {};
+  const metrics: Record<string, number | null> = {};
   const checks = LEAK_SERIES.flatMap((series) => {
     const leaks = leaksOf(perInstance, series.of, span, lines);
     for (const l of leaks) {
       const w = l.trend.worst;
-      metrics[`leak.${series.key}_mb_per_h.${l.instanceId}`] = w === null ? null : mbh(w.slope);
-      metrics[`leak.${series.key}_lower_mb_per_h.${l.instanceId}`] =
-        w === null ? null : mbh(w.lower);
-      metrics[`leak.${series.key}_kb_per_1k_requests.${l.instanceId}`] =
+      const at = `leak.${l.instanceId}.${series.key}`;
+      metrics[`${at}_mb_per_h`] = w === null ? null : mbh(w.slope);
+      metrics[`${at}_lower_mb_per_h`] = w === null ? null : mbh(w.lower);
+      metrics[`${at}_kb_per_1k_requests`] =
         l.perThousandRequests === null ? null : round(l.perThousandRequests / 1024, 1);
     }
     if (!lines.judged.includes(series.key)) return [];
@@ -170,5 +172,5 @@ export const judgeLeaks = (
       `${series.what}: ${leaks.map(describe).join("; ")}`,
     );
   });
-  return { checks, metrics };
+  return { checks, metrics: measured(metrics) };
 };

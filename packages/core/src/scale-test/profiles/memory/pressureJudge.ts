@@ -1,7 +1,7 @@
 import { describeAnswer } from "../../answers.ts";
-import { check } from "../../check.ts";
+import { check, type ProfileResult } from "../../check.ts";
 import type { Answer, MemoryPoint } from "../../data.ts";
-import type { Check, Metrics } from "../../schema.ts";
+import { measured } from "../../metrics/split.ts";
 import { round } from "../../stats.ts";
 import type { PressureEvidence } from "./evidence.ts";
 import { MORE_REQUESTS } from "./plan.ts";
@@ -16,7 +16,7 @@ const proven = (a: unknown) => typeof a === "string" && !a.startsWith("not prove
 export const judgePressure = (
   p: PressureEvidence,
   samples: readonly MemoryPoint[],
-): { readonly checks: Check[]; readonly metrics: Metrics } => {
+): ProfileResult => {
   const id = p.instanceId;
   const mine = samples.filter((s) => s.instanceId === id);
   const armedAt = p.armedAt ?? Number.POSITIVE_INFINITY;
@@ -66,10 +66,10 @@ export const judgePressure = (
   );
   return {
     checks: [sheds, recovers],
-    metrics: {
-      "pressure.instance": id,
-      "pressure.peak": round(peak, 3),
-      "pressure.shed_503": shed,
+    notes: id === null ? {} : { "pressure.instance": id },
+    metrics: measured({
+      "pressure.peak_ratio": round(peak, 3),
+      "pressure.shed_503_count": shed,
       "pressure.recovery_ms":
         p.releasedAt === null || !stopped
           ? null
@@ -77,6 +77,6 @@ export const judgePressure = (
               0,
               (mine.find((s) => s.at >= releasedAt && !s.shedding)?.at ?? 0) - p.releasedAt,
             ),
-    },
+    }),
   };
 };

@@ -130,15 +130,15 @@ export const judgeStreams = (ev: StreamsEvidence, thresholds?: ThresholdsSet): P
       ),
     ],
     metrics: {
-      "streams.connections": served.length,
-      "streams.dropped": dropped.length,
-      "streams.instances": byInstance.size,
-      "streams.min_events": ev.streams.length === 0 ? 0 : minEvents,
+      "streams.connections_count": served.length,
+      "streams.dropped_count": dropped.length,
+      "streams.instances_count": byInstance.size,
+      "streams.min_events_count": ev.streams.length === 0 ? 0 : minEvents,
       ...(perSubscriber === null
         ? {}
         : { "streams.queries_per_subscriber_per_s": round(perSubscriber) }),
-      ...(loaded === null ? {} : { "streams.queries_per_s_held": round(loaded) }),
-      ...(idle === null ? {} : { "streams.queries_per_s_idle": round(idle) }),
+      ...(loaded === null ? {} : { "streams.queries_held_per_s": round(loaded) }),
+      ...(idle === null ? {} : { "streams.queries_idle_per_s": round(idle) }),
       ...(measured.length === 0
         ? {}
         : { "streams.heap_per_connection_bytes": Math.round(worstHeap) }),

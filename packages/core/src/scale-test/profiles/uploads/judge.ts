@@ -1,4 +1,6 @@
 import { check, equals, type ProfileResult, zoned } from "../../check.ts";
+import type { Series } from "../../metrics/schema.ts";
+import { measured } from "../../metrics/split.ts";
 import type { Check, CheckZone, Metrics } from "../../schema.ts";
 import { percentile, round } from "../../stats.ts";
 import { encodeSeries } from "../../timeSeries.ts";
@@ -68,20 +70,20 @@ const judgeBurst = (ev: UploadsEvidence) => {
         : "no memory samples during the burst: not measured",
     ),
   ];
-  const metrics: Metrics = {
-    "uploads.concurrent": burst.length,
+  const metrics: Metrics = measured({
+    "uploads.concurrent_count": burst.length,
     "uploads.size_mb": mb(b.size),
     "uploads.chunk_mb": mb(b.chunkBytes),
-    "uploads.failures": failed.length,
+    "uploads.failures_count": failed.length,
     "uploads.mb_s": span > 0 ? round(bytes / MB / span, 1) : null,
-    "uploads.upload_mb_s_p50": round(percentile(perUpload, 50) ?? 0, 1),
+    "uploads.upload_p50_mb_s": round(percentile(perUpload, 50) ?? 0, 1),
     "uploads.upload_p50_ms": percentile(times, 50),
     "uploads.upload_p95_ms": percentile(times, 95),
     "uploads.rss_peak_total_mb": totalMb,
     ...Object.fromEntries(
-      [...peaks].map(([id, bytes]) => [`uploads.rss_peak_mb.${id}`, mb(bytes)]),
+      [...peaks].map(([id, bytes]) => [`uploads.${id}.rss_peak_mb`, mb(bytes)]),
     ),
-  };
+  });
   return { checks, metrics };
 };
 
@@ -127,16 +129,17 @@ export const judgeUploads = (ev: UploadsEvidence): ProfileResult => {
     ...soak.checks,
   ];
   const t0 = ev.burst.from;
-  const metrics: Metrics = {
-    "uploads.bytes": ev.source,
+  const metrics: Metrics = measured({
     ...burst.metrics,
-    "uploads.finalized": i.finalized,
-    "uploads.stored_modified": i.modified.length,
-    "uploads.retries": retriesOf(ev.uploads),
-    "uploads.queue_max_pending": ev.queue.length
+    "uploads.finalized_count": i.finalized,
+    "uploads.stored_modified_count": i.modified.length,
+    "uploads.retries_count": retriesOf(ev.uploads),
+    "uploads.queue_max_pending_count": ev.queue.length
       ? Math.max(...ev.queue.map((q) => q.pending))
       : null,
     ...soak.metrics,
+  });
+  const series: Series = {
     "uploads.rss_mb_over_time": encodeSeries(
       ev.memory.map((s) => ({ name: s.instanceId, t: s.at, v: s.rss / MB })),
       t0,
@@ -146,5 +149,5 @@ export const judgeUploads = (ev: UploadsEvidence): ProfileResult => {
       t0,
     ),
   };
-  return { checks, metrics };
+  return { checks, metrics, notes: { "uploads.bytes": ev.source }, series };
 };

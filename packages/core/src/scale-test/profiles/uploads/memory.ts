@@ -1,5 +1,6 @@
 import { zoned } from "../../check.ts";
 import type { MemoryPoint } from "../../data.ts";
+import { measured } from "../../metrics/split.ts";
 import type { Check, CheckZone, Metrics } from "../../schema.ts";
 import { type Point, rollingWindows, type SlopeEstimate, theilSen } from "../../trend.ts";
 import type { RssPolicy } from "./plan.ts";
@@ -130,11 +131,13 @@ export const judgeRssGrowth = (
       growth.length === 0 ? "risk" : worstOf(growth.map((g) => zoneOf(g, policy))),
       growth.map((g) => describeGrowth(g, policy)).join("; ") || "no memory samples in the soak",
     ),
-    metrics: Object.fromEntries(
-      growth.map((g) => [
-        `uploads.soak.rss_mb_per_h.${g.instanceId}`,
-        g.overall ? mbPerHour(g.overall.slope) : null,
-      ]),
+    metrics: measured(
+      Object.fromEntries(
+        growth.map((g) => [
+          `uploads.soak.${g.instanceId}.rss_mb_per_h`,
+          g.overall ? mbPerHour(g.overall.slope) : null,
+        ]),
+      ),
     ),
   };
 };

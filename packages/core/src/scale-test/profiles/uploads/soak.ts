@@ -1,4 +1,5 @@
 import { atMost, check, zoned } from "../../check.ts";
+import { measured } from "../../metrics/split.ts";
 import type { Check, CheckZone, Metrics } from "../../schema.ts";
 import { percentile, round } from "../../stats.ts";
 import type { UploadRecord, UploadsEvidence } from "./evidence.ts";
@@ -35,7 +36,7 @@ export const timeWindows = (
  */
 export const judgeSoak = (ev: UploadsEvidence): { checks: Check[]; metrics: Metrics } => {
   const soak = ev.soak;
-  if (soak === null) return { checks: [], metrics: { "uploads.soak.uploads": 0 } };
+  if (soak === null) return { checks: [], metrics: { "uploads.soak.uploads_count": 0 } };
   const b = ev.bounds;
   const uploads = ev.uploads.filter((u) => u.phase === "soak");
   const failed = uploads.filter((u) => u.failure !== null);
@@ -72,14 +73,14 @@ export const judgeSoak = (ev: UploadsEvidence): { checks: Check[]; metrics: Metr
   ];
   return {
     checks,
-    metrics: {
-      "uploads.soak.uploads": uploads.length,
-      "uploads.soak.failures": failed.length,
+    metrics: measured({
+      "uploads.soak.uploads_count": uploads.length,
+      "uploads.soak.failures_count": failed.length,
       "uploads.soak.mb_s":
         seconds > 0 ? round(ok.reduce((n, u) => n + u.size, 0) / 1048576 / seconds, 1) : null,
       "uploads.soak.time_first_ms": t.first === null ? null : Math.round(t.first),
       "uploads.soak.time_last_ms": t.last === null ? null : Math.round(t.last),
       ...rss.metrics,
-    },
+    }),
   };
 };
