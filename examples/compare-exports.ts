@@ -18,7 +18,9 @@ if (!beforeFile || !afterFile) {
 const load = (file: string): RunExport => {
   const parsed = anyRunExport.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!parsed.success) {
-    console.error(`${file}: not a scaleproof.run/v1 export: ${parsed.error.issues[0]?.message}`);
+    console.error(
+      `${file}: not a scaleproof run export (v1 or v2): ${parsed.error.issues[0]?.message}`,
+    );
     process.exit(2);
   }
   return parsed.data;

@@ -98,7 +98,7 @@ describe("scaleproof run for CI", () => {
     expect(runExport.parse(JSON.parse(exported.stdout)).run.id).toBe(runId);
     const file = path.join(dir, "export", "run.json");
     const toFile = await runCli(["export", runId, "--json", file], env());
-    expect(toFile.stdout).toBe(`exported scaleproof.run/v1 to ${file}\n`);
+    expect(toFile.stdout).toBe(`exported scaleproof.run/v2 to ${file}\n`);
     expect(runExport.parse(JSON.parse(readFileSync(file, "utf8"))).checks).toEqual(
       runExport.parse(JSON.parse(exported.stdout)).checks,
     );

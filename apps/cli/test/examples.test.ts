@@ -89,6 +89,6 @@ describe("examples", () => {
 
     const notAnExport = await runNode(compare, [before, path.join(REPO_ROOT, "package.json")]);
     expect(notAnExport.code).toBe(2);
-    expect(notAnExport.stderr).toMatch(/package\.json: not a scaleproof\.run\/v1 export/);
+    expect(notAnExport.stderr).toMatch(/package\.json: not a scaleproof run export \(v1 or v2\)/);
   });
 });

@@ -13,8 +13,8 @@ describe("pnpm schema", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const schema = JSON.parse(readFileSync(COMMITTED, "utf8"));
-    expect(schema.title).toBe("scaleproof.run/v1");
-    expect(schema.properties.schemaVersion).toEqual({ type: "string", const: "scaleproof.run/v1" });
+    expect(schema.title).toBe("scaleproof.run/v2");
+    expect(schema.properties.schemaVersion).toEqual({ type: "string", const: "scaleproof.run/v2" });
   });
 
   it("--check fails on a file that differs, and writing restores it byte for byte", async () => {
@@ -22,7 +22,7 @@ describe("pnpm schema", () => {
     const committed = readFileSync(COMMITTED, "utf8");
     writeFileSync(
       file,
-      committed.replace('"const": "scaleproof.run/v1"', '"const": "scaleproof.run/v0"'),
+      committed.replace('"const": "scaleproof.run/v2"', '"const": "scaleproof.run/v1"'),
     );
     const stale = await runNode(SCRIPT, ["--check", "--file", file]);
     expect(stale.code).toBe(1);
