@@ -27,7 +27,7 @@ const wordingNotes = (a: Check, b: Check): string[] =>
 
 /** The substance of a check: its PASS/FAIL, its tier and the value it measured. */
 const sameSubstance = (a: Check, b: Check): boolean =>
-  a.pass === b.pass && zoneOf(a) === zoneOf(b) && Object.is(a.actual, b.actual);
+  a.pass === b.pass && zoneOf(a) === zoneOf(b) && a.actual === b.actual;
 
 /**
  * A stored check against the same check re-judged from the evidence: it agrees when both
