@@ -19,7 +19,9 @@ describe("a stored check against the same check re-judged", () => {
     ]);
     expect(compareCheck("x.p95", base, base)).toMatchObject({ agrees: true, notes: [] });
     // JSON writes -0 as 0: a re-judged -0 is the stored 0
-    expect(compareCheck("x.p95", { ...base, actual: 0 }, { ...base, actual: -0 }).agrees).toBe(true);
+    expect(compareCheck("x.p95", { ...base, actual: 0 }, { ...base, actual: -0 }).agrees).toBe(
+      true,
+    );
   });
 
   it("disagrees on a different value, PASS/FAIL, zone, or a check on one side only", () => {
