@@ -95,6 +95,36 @@ describe("jobs profile on a real 2-instance cluster", () => {
     expect(finishes[0]?.attempt).not.toBe(rejected?.attempt);
   });
 
+  it("PASSes with the default crash and --stall together: the zombie on the runner's worker fenced off, the SIGKILL on the other instance", async () => {
+    // Both faults spare the runner unless aimed: on two instances they used to land on
+    // the same one, the crash killed the zombie, and a healthy queue FAILed the fencing check.
+    const file = path.join(artifacts, "jobs-profile-crash-stall.json");
+    const r = await cli(["--stall", "--json", file]);
+    expect(r.stdout).toMatch(/jobs: PASS/);
+    expect(r.code).toBe(0);
+    const doc = runExport.parse(JSON.parse(await readFile(file, "utf8")));
+    expect(checkOf(doc, "stall.zombie_completion_rejected").actual).toBe(1);
+    expect(checkOf(doc, "crash.job_retried_after_lease_expiry").pass).toBe(true);
+    expect(checkOf(doc, "crash.instance_restarted").pass).toBe(true);
+    expect(checkOf(doc, "jobs.duplicates").actual).toBe(0);
+    expect(checkOf(doc, "jobs.lost").actual).toBe(0);
+
+    // The queue's own records: the fenced zombie ran on the runner's instance, and the
+    // attempt that died mid-job on the other one.
+    const runner = doc.environment.runner.instanceId;
+    const rejected = await c.db.sql<{ instance_id: string }[]>`
+      select instance_id from job_execution_events
+       where run_id = ${doc.run.id} and kind = 'completion_rejected'`;
+    expect(rejected.map((e) => e.instance_id)).toEqual([runner]);
+    const died = await c.db.sql<{ instance_id: string }[]>`
+      select s.instance_id from job_execution_events s
+       where s.run_id = ${doc.run.id} and s.kind = 'start' and not exists (
+         select 1 from job_execution_events e
+          where e.job_id = s.job_id and e.attempt = s.attempt and e.kind <> 'start')`;
+    expect(died.length).toBeGreaterThanOrEqual(1);
+    for (const d of died) expect(d.instance_id).not.toBe(runner);
+  });
+
   it("FAILs with duplicates > 0 when the queue claims without leases and completes without fencing", async () => {
     const admin = adminClient(c.url);
     await admin.faults.set.mutate({ name: "jobs-no-lease" });
