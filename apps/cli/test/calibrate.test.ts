@@ -49,6 +49,25 @@ describe("scaleproof calibrate", () => {
     expect(latest?.matrix.rows.map((x) => x.caseId)).toEqual(doc.rows.map((x) => x.caseId));
   });
 
+  it("--cases cache.forgery: every forged request an instance read is counted as the run's invalid_evidence", async () => {
+    const json = path.join(dir, "forgery.json");
+    const r = await calibrate(["--quick", "--cases", "cache.forgery", "--json", json]);
+    const doc = JSON.parse(readFileSync(json, "utf8")) as {
+      runs: { caseId: string; forgery?: { read: number; unknown: number; counted: number } }[];
+      rows: { caseId: string; outcome: string; detail?: string }[];
+    };
+    const forgery = doc.runs[0]?.forgery;
+    expect(forgery?.read, r.stdout).toBeGreaterThan(0);
+    expect(forgery?.unknown).toBe(0);
+    expect(forgery?.counted).toBe(forgery?.read);
+    expect(doc.rows.map((x) => [x.caseId, x.outcome])).toEqual([["cache.forgery", "passed"]]);
+    expect(doc.rows[0]?.detail).toMatch(
+      /^\d+ forged requests read by an instance, all \d+ counted/,
+    );
+    expect(r.stdout).toMatch(/forgery: \d+ forged requests read/);
+    expect(r.code).toBe(0);
+  });
+
   it("an unknown case is a bad argument (exit 2), before anything runs", async () => {
     const r = await calibrate(["--quick", "--cases", "cache.nope"]);
     expect(r.code).toBe(2);
