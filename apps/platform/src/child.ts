@@ -25,6 +25,36 @@ export interface Child {
 
 const TAIL_LINES = 20;
 
+/**
+ * A child that exited before it was ready. `reason` is what it said last in words: the
+ * `msg` of its last error-level JSON log line, else its last printed line; `message`
+ * adds its exit and last lines (for the log file, not the terminal).
+ */
+export class ChildStartFailed extends Error {
+  override readonly name = "ChildStartFailed";
+  constructor(
+    readonly what: string,
+    readonly reason: string,
+    exit: string,
+    tail: readonly string[],
+  ) {
+    super(`${what} exited (${exit}) before it was ready:\n${tail.join("\n")}`);
+  }
+}
+
+/** The last thing a dying child said, in words (its fatal log line's `msg` when it logs JSON). */
+export const lastWords = (tail: readonly string[]): string => {
+  for (const line of [...tail].reverse()) {
+    try {
+      const j = JSON.parse(line) as Record<string, unknown>;
+      if (typeof j.level === "number" && j.level >= 50 && typeof j.msg === "string") return j.msg;
+    } catch {
+      // not JSON
+    }
+  }
+  return [...tail].reverse().find((l) => l.trim() !== "") ?? "no output";
+};
+
 export const spawnChild = (options: ChildOptions): Child => {
   const child = spawn(
     process.execPath,
@@ -66,11 +96,8 @@ const firstOf = <T>(
   new Promise((resolve, reject) => {
     const onExit = (code: number | null, signal: string | null) => {
       unwatch();
-      reject(
-        new Error(
-          `${what} exited (code ${code}, signal ${signal}) before it was ready:\n${child.tail().join("\n")}`,
-        ),
-      );
+      const tail = child.tail();
+      reject(new ChildStartFailed(what, lastWords(tail), `code ${code}, signal ${signal}`, tail));
     };
     const unwatch = watch((found) => {
       if (found === undefined) return;

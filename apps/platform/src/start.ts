@@ -5,7 +5,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { connect, DEFAULT_DATABASE_URL, ensureDatabase } from "@scaleproof/db/client";
 import { migrate } from "@scaleproof/db/migrate";
-import { MAX_INSTANCES, startCluster } from "./cluster.ts";
+import { ChildStartFailed } from "./child.ts";
+import { type Cluster, MAX_INSTANCES, startCluster } from "./cluster.ts";
 import { ensureServices } from "./services.ts";
 
 /**
@@ -67,7 +68,10 @@ const adminToken = process.env.ADMIN_TOKEN ?? randomBytes(24).toString("base64ur
 const tokenFile = path.join(stateDir, "admin-token");
 writeFileSync(tokenFile, `${adminToken}\n`, { mode: 0o600 });
 
-const cluster = await startCluster({
+// Until the cluster is up a dying child's fatal line goes to the log file only: the
+// terminal gets one line saying why it could not start (a missing data folder, a port).
+let up = false;
+const cluster: Cluster = await startCluster({
   instances,
   port,
   env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ADMIN_TOKEN: adminToken },
@@ -75,10 +79,19 @@ const cluster = await startCluster({
   onLine: (source, line) => {
     logFile.write(`${line}\n`);
     // The terminal gets what a person watches for; everything is in the log file.
-    if (/"level":(50|60)/.test(line) || !line.startsWith("{")) console.log(`[${source}] ${line}`);
+    if (up && (/"level":(50|60)/.test(line) || !line.startsWith("{")))
+      console.log(`[${source}] ${line}`);
   },
   onRestart: (id, exit) => say(`instance ${id} exited (${exit}); restarting it`),
+}).catch((e: unknown) => {
+  logFile.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  console.error(
+    `[scaleproof] cannot start: ${e instanceof ChildStartFailed ? `${e.what}: ${e.reason}` : e instanceof Error ? e.message : String(e)}`,
+  );
+  logFile.end(() => process.exit(1));
+  return new Promise<never>(() => {});
 });
+up = true;
 say(
   cluster.replay
     ? `replay upstream (real recorded bars) at ${cluster.replay.url}`

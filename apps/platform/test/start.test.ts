@@ -21,7 +21,7 @@ afterAll(async () => {
   rmSync(state, { recursive: true, force: true });
 });
 
-const start = (args: string[]) =>
+const start = (args: string[], env: Record<string, string> = {}) =>
   new Promise<{ code: number | null; out: string }>((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", START, ...args], {
       env: {
@@ -29,6 +29,7 @@ const start = (args: string[]) =>
         DATABASE_URL: db.url,
         SCALEPROOF_STATE_DIR: state,
         ADMIN_TOKEN: "admin-token-for-tests-0123456789",
+        ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -57,5 +58,17 @@ describe("pnpm start --exit", () => {
     const { code, out } = await start(["--exit", "--instances", "0"]);
     expect(code).toBe(2);
     expect(out).toMatch(/--instances/);
+  });
+
+  it("a clone without the recorded bars gets one line naming the folder and BARS_DATA_DIR, no stack trace", async () => {
+    const missing = path.join(state, "no-such-data");
+    const { code, out } = await start(["--exit", "--port", "0"], { BARS_DATA_DIR: missing });
+    expect(code, out).toBe(1);
+    const said = out.split("\n").filter((l) => l.includes(missing));
+    expect(said, out).toEqual([
+      expect.stringMatching(/^\[scaleproof\] cannot start: replay upstream: .*BARS_DATA_DIR/),
+    ]);
+    expect(out).not.toMatch(/^\s+at /m);
+    expect(out).not.toMatch(/"level":/);
   });
 });
