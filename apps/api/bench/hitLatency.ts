@@ -1,8 +1,16 @@
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Redis } from "ioredis";
-import type { TestCluster } from "../test/support/cluster.ts";
+import { startTestCluster, type TestCluster } from "../test/support/cluster.ts";
+import { barsPath } from "../test/support/http.ts";
+import { busiestProfile, monotonicUs, summariseProfile, type Window } from "./cpuProfile.ts";
 import { type Summary, summarise } from "./stats.ts";
+
+/** The anchor: the two bare parts of one round added up (issue 17 #2: HIT p50 <= 1.3x it). */
+export const SUM_OF_PARTS = "bare Redis GET + bare node:http (the anchor)";
 
 /**
  * A bars HIT through one real instance process, next to the floor it is built on: a bare
@@ -53,8 +61,42 @@ export const benchHitLatency = async (
     bare.close();
   }
   return [
+    summarise(
+      SUM_OF_PARTS,
+      redisGet.map((ms, i) => ms + (http[i] ?? Number.NaN)),
+    ),
     summarise(`bare Redis GET (${bytes.length} B)`, redisGet),
     summarise("bare node:http, same bytes", http),
     summarise("bars HIT through one instance", hit),
   ];
+};
+
+/** The range the HIT blocks read (recorded data, cached by the first request). */
+export const HIT_PATH = barsPath({
+  start: "2013-10-08T13:30:00.000Z",
+  end: "2013-10-08T20:00:00.000Z",
+});
+
+/**
+ * The HIT block's requests against an instance started with --cpu-prof; on stop it
+ * writes its profile, summarised here by self time (where the instance's time goes).
+ */
+export const benchHitProfile = async (): Promise<void> => {
+  const dir = mkdtempSync(path.join(tmpdir(), "hit-profile-"));
+  const cluster = await startTestCluster("bench-profile", {
+    instances: 1,
+    env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` },
+  });
+  let window: Window;
+  try {
+    const fromUs = monotonicUs();
+    await benchHitLatency(cluster, HIT_PATH, 3_000);
+    window = { fromUs, toUs: monotonicUs() };
+  } finally {
+    await cluster.close();
+  }
+  const file = busiestProfile(dir);
+  if (!file) throw new Error(`no profile written in ${dir}`);
+  console.log(`\nBars HIT path, one instance under --cpu-prof (3,000 HITs; ${file})`);
+  for (const line of summariseProfile(file, window)) console.log(line);
 };

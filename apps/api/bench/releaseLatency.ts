@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
 import { Redis } from "ioredis";
 import { providerErrorCodec } from "../src/bars/errorCodec.ts";
 import { ReadyChannel } from "../src/cache/readyChannel.ts";
@@ -40,6 +41,7 @@ export const benchReleaseLatency = async (redisUrl: string, rounds: number): Pro
   const prefix = `bench-${randomBytes(4).toString("hex")}`;
   const bytes = randomBytes(64 * 1024);
   const samples: number[] = [];
+  const probe = new Redis(redisUrl);
   try {
     for (let i = 0; i < rounds; i++) {
       const key = `${prefix}:{k${i}}`;
@@ -54,7 +56,9 @@ export const benchReleaseLatency = async (redisUrl: string, rounds: number): Pro
         return { bytes, bytesIn: bytes.length };
       });
       // Let the holder take the lease, then start the waiter on the other instance.
-      await new Promise((r) => setTimeout(r, 2));
+      while ((await probe.exists(REDIS_KEYS.cacheLock(key))) === 0) {
+        await new Promise((r) => setTimeout(r, 1));
+      }
       const waited = waiter.cache.get(key, async () => {
         throw new Error("the waiter must never fetch");
       });
@@ -70,8 +74,40 @@ export const benchReleaseLatency = async (redisUrl: string, rounds: number): Pro
     const keys = await cleanup.keys(`${prefix}:*`);
     if (keys.length) await cleanup.del(...keys);
     cleanup.disconnect();
+    probe.disconnect();
     holder.close();
     waiter.close();
   }
   return summarise("waiter release after fill (pub/sub wake-up)", samples);
+};
+
+/**
+ * The floor a wake-up is built on: one PUBLISH of the same bytes from one connection to a
+ * subscriber on another, timed from the send to the delivery (same process, one clock).
+ */
+export const benchBarePubSub = async (redisUrl: string, rounds: number): Promise<Summary> => {
+  const publisher = new Redis(redisUrl);
+  const subscriber = new Redis(redisUrl);
+  const channel = `bench-${randomBytes(4).toString("hex")}`;
+  const bytes = randomBytes(64 * 1024);
+  const samples: number[] = [];
+  let heard: () => void = () => {};
+  subscriber.on("messageBuffer", () => heard());
+  try {
+    await subscriber.subscribe(channel);
+    for (let i = 0; i < rounds; i++) {
+      const got = new Promise<void>((r) => {
+        heard = r;
+      });
+      await new Promise((r) => setTimeout(r, 5)); // the same idle gap as the waiter rounds
+      const sent = performance.now();
+      await publisher.publish(channel, bytes);
+      await got;
+      samples.push(performance.now() - sent);
+    }
+  } finally {
+    publisher.disconnect();
+    subscriber.disconnect();
+  }
+  return summarise("bare PUBLISH -> subscriber, same bytes (anchor)", samples);
 };

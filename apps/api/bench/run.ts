@@ -1,12 +1,13 @@
 import { startTestCluster } from "../test/support/cluster.ts";
 import { barsPath } from "../test/support/http.ts";
 import { benchBalancer, printBalancer } from "./balancer.ts";
-import { benchHitLatency } from "./hitLatency.ts";
+import { benchHitLatency, benchHitProfile, HIT_PATH, SUM_OF_PARTS } from "./hitLatency.ts";
+import { benchInstanceMemory } from "./instanceMemory.ts";
 import { benchWakeLatency } from "./jobs.ts";
 import { benchLoadEngine, printLoadEngine } from "./loadEngine.ts";
 import { benchMemory } from "./memoryPower.ts";
 import { printQueueThroughput } from "./queue.ts";
-import { benchReleaseLatency } from "./releaseLatency.ts";
+import { benchBarePubSub, benchReleaseLatency } from "./releaseLatency.ts";
 import { printTable } from "./stats.ts";
 import { printWrites } from "./writes.ts";
 
@@ -18,8 +19,13 @@ import { printWrites } from "./writes.ts";
 const blocks: Record<string, () => Promise<void>> = {
   wake: async () => {
     const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+    const floor = await benchBarePubSub(redisUrl, 200);
     const release = await benchReleaseLatency(redisUrl, 200);
-    printTable("Cache wake-up (two cache clients, own connections each, real Redis)", [release]);
+    printTable(
+      "Cache wake-up (two cache clients, own connections each, real Redis; 64 KB value)",
+      [floor, release],
+      floor.name,
+    );
   },
   "load-engine": async () =>
     printLoadEngine(
@@ -34,13 +40,16 @@ const blocks: Record<string, () => Promise<void>> = {
   hit: async () => {
     const cluster = await startTestCluster("bench", { instances: 1 });
     try {
-      const path = barsPath({ start: "2013-10-08T13:30:00.000Z", end: "2013-10-08T20:00:00.000Z" });
-      const rows = await benchHitLatency(cluster, path, 1_000);
-      printTable("Bars HIT latency, sequential requests", rows, rows[0]?.name);
+      const rows = await benchHitLatency(cluster, HIT_PATH, 1_000);
+      printTable("Bars HIT latency, sequential requests", rows, SUM_OF_PARTS);
     } finally {
       await cluster.close();
     }
   },
+  // The same HITs with the instance under --cpu-prof: where its time goes (not a timing).
+  "hit-profile": benchHitProfile,
+  // One instance's rss and heap, idle and at the cache profile's load.
+  "instance-memory": benchInstanceMemory,
   balancer: async () => {
     const pair = await startTestCluster("bench-balancer", { instances: 2 });
     try {
