@@ -184,7 +184,11 @@ export class JobWorker {
         start: payload.start,
         end: payload.end,
       });
-      const bars = await getBars(deps.bars, { ...parsed, dataset: env.BARS_DATASET }, undefined);
+      // a stop (or a lost lease) does not wait for the bars: the lease is handed back at once
+      const bars = await untilAborted(
+        getBars(deps.bars, { ...parsed, dataset: env.BARS_DATASET }, undefined),
+        abort.signal,
+      );
 
       // Fault injection (admin-only, FAULTS_ENABLED): one-shot, for this run's jobs.
       const crash = faultFor(faults.find("crash"), job.run_id);
@@ -289,6 +293,27 @@ const isFinal = (error: unknown): boolean =>
   error instanceof ProviderBadRequest ||
   error instanceof RangeUnavailable ||
   error instanceof ZodError;
+
+/**
+ * `p`, or the abort's reason as soon as `signal` aborts (whichever comes first); `p` runs
+ * on and its outcome is dropped (a fetch it holds still fills the cache for the others).
+ */
+const untilAborted = <T>(p: Promise<T>, signal: AbortSignal): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new Error("aborted"));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
 
 /** Exponential backoff with full jitter between attempts, capped. */
 const retryBackoffMs = (env: InstanceDeps["env"], attempt: number): number =>

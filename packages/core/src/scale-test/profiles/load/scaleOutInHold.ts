@@ -10,10 +10,10 @@ import type { ScaleHold } from "./evidence.ts";
 /** Backtests enqueued to hold leases: more than two instances' job slots (2 each by default). */
 export const HOLD_JOBS = 6;
 /**
- * How long their bars fetch takes (replay upstream): the stop comes while it lasts, and
- * the release at its end must come before the platform's SIGKILL (5 s after SIGTERM).
+ * How long their bars fetch takes (replay upstream): the stop must come while it lasts,
+ * on a busy machine too (a stopping worker does not wait for the bars: it hands back at once).
  */
-export const HOLD_FETCH_MS = 4_000;
+export const HOLD_FETCH_MS = 8_000;
 /** How long the runner waits for the added instance to hold a job lease before stopping it anyway. */
 export const HOLD_WAIT_MS = 5_000;
 
