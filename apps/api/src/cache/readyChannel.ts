@@ -5,10 +5,33 @@ import type { RedisClient } from "../redis/client.ts";
 export const READY_CHANNEL = REDIS_KEYS.cacheReadyChannel;
 
 export type ReadyMessage =
-  | { readonly key: string; readonly kind: "ready" }
+  | { readonly key: string; readonly kind: "ready"; readonly bytes?: Buffer | undefined }
   | { readonly key: string; readonly kind: "error"; readonly error: string };
 
-export const encodeReady = (m: ReadyMessage): string => JSON.stringify(m);
+/** The message's header; FILL may append `\n` and the value's bytes (see ATTACH_MAX_BYTES). */
+export const encodeReady = (m: Omit<ReadyMessage, "bytes">): string => JSON.stringify(m);
+
+/**
+ * Values up to this size travel in the fill's message itself, so a woken waiter has them
+ * at once instead of asking Redis again (one round trip less per release; every
+ * instance's subscriber receives them, once per fill). Larger ones are read as before.
+ */
+export const ATTACH_MAX_BYTES = 512 * 1024;
+
+const NEWLINE = 0x0a;
+
+/** A message from the channel: a JSON header (never a raw newline), then any value bytes. */
+export const decodeReady = (raw: Buffer): ReadyMessage | undefined => {
+  const cut = raw.indexOf(NEWLINE);
+  let m: ReadyMessage;
+  try {
+    m = JSON.parse(raw.toString("utf8", 0, cut === -1 ? raw.length : cut)) as ReadyMessage;
+  } catch {
+    return undefined; // not ours: someone else published on the channel
+  }
+  if (typeof m?.key !== "string") return undefined;
+  return cut !== -1 && m.kind === "ready" ? { ...m, bytes: raw.subarray(cut + 1) } : m;
+};
 
 /** A waiter's mailbox: it is registered *before* the waiter asks Redis, so no wake-up is lost. */
 export interface Waiter {
@@ -28,8 +51,8 @@ export class ReadyChannel {
   subscribed: Promise<unknown> = Promise.resolve();
 
   private constructor(subscriber: RedisClient) {
-    subscriber.on("message", (channel: string, raw: string) => {
-      if (channel === READY_CHANNEL) this.#deliver(raw);
+    subscriber.on("messageBuffer", (channel: Buffer, raw: Buffer) => {
+      if (channel.toString() === READY_CHANNEL) this.#deliver(raw);
     });
   }
 
@@ -64,13 +87,10 @@ export class ReadyChannel {
     return n;
   }
 
-  #deliver(raw: string): void {
-    let m: ReadyMessage;
-    try {
-      m = JSON.parse(raw) as ReadyMessage;
-    } catch {
-      return; // not ours: someone else published on the channel
-    }
+  #deliver(raw: Buffer): void {
+    if (this.#waiters.size === 0) return; // nobody here waits: not even parsed
+    const m = decodeReady(raw);
+    if (!m) return;
     const set = this.#waiters.get(m.key);
     if (set) for (const box of set) box.push(m);
   }

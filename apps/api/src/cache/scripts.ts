@@ -24,7 +24,10 @@ end
 return 0
 `;
 
-/** Stores the value, releases our lease, wakes the waiters. -> 1 if we still held it. */
+/**
+ * Stores the value, releases our lease, wakes the waiters. -> 1 if we still held it.
+ * ARGV[6] = '1': the message carries the value after a newline (waiters need not read it).
+ */
 const FILL = `
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 local owned = 0
@@ -32,7 +35,11 @@ if redis.call('GET', KEYS[2]) == ARGV[1] then
   redis.call('DEL', KEYS[2])
   owned = 1
 end
-redis.call('PUBLISH', ARGV[4], ARGV[5])
+if ARGV[6] == '1' then
+  redis.call('PUBLISH', ARGV[4], ARGV[5] .. string.char(10) .. ARGV[2])
+else
+  redis.call('PUBLISH', ARGV[4], ARGV[5])
+end
 return owned
 `;
 
@@ -62,6 +69,7 @@ declare module "ioredis" {
       ttlMs: number,
       channel: string,
       message: string,
+      attach?: "1" | "0",
     ): Result<number, Context>;
     cacheFail(
       errKey: string,

@@ -3,7 +3,7 @@ import { StampedeTimeout } from "@scaleproof/core/bars/errors";
 import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
 import type { CacheMetrics } from "../metrics/cache.ts";
 import type { RedisClient } from "../redis/client.ts";
-import { encodeReady, READY_CHANNEL, type ReadyChannel } from "./readyChannel.ts";
+import { ATTACH_MAX_BYTES, encodeReady, READY_CHANNEL, type ReadyChannel } from "./readyChannel.ts";
 
 /**
  * A lease token: this process's random prefix and a counter, unique across instances and
@@ -168,6 +168,7 @@ export class SharedCache {
         // death: one waiter's SET NX wins the takeover), or at the safety poll.
         const m = await waiter.next(Math.min(pttl + 5, this.options.safetyPollMs, remaining));
         if (m?.kind === "error") throw this.options.errors.decode(m.error);
+        if (m?.bytes) return released(m.bytes, "wake"); // the fill's own bytes, no re-read
         woken = m ? "wake" : "poll";
       }
     } finally {
@@ -236,6 +237,7 @@ export class SharedCache {
         this.options.valueTtlMs,
         READY_CHANNEL,
         message,
+        loaded.bytes.length <= ATTACH_MAX_BYTES ? "1" : "0",
       );
       return fetched(loaded, true, waited, fetchStartedAt, filledAt);
     } finally {

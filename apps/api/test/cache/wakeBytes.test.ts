@@ -1,0 +1,112 @@
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import { providerErrorCodec } from "../../src/bars/errorCodec.ts";
+import { ATTACH_MAX_BYTES, decodeReady, ReadyChannel } from "../../src/cache/readyChannel.ts";
+import { defineCacheScripts } from "../../src/cache/scripts.ts";
+import { SharedCache } from "../../src/cache/sharedCache.ts";
+
+/**
+ * Waiter release (issue 17 #3): a fill's message carries values up to ATTACH_MAX_BYTES,
+ * so a waiter on another instance is released with the fill's bytes without reading
+ * Redis again; a larger value is read as before. Two caches on the real Redis, each with
+ * its own connections (two instances); lookups of the waiter's are counted.
+ */
+const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `t-${randomBytes(4).toString("hex")}`;
+const opened: Redis[] = [];
+afterAll(async () => {
+  const keys = await opened[0]?.keys(`${prefix}:*`);
+  if (keys?.length) await opened[0]?.del(...keys);
+  for (const r of opened) r.disconnect();
+});
+
+const openCache = async () => {
+  const redis = new Redis(url);
+  const subscriber = new Redis(url);
+  opened.push(redis, subscriber);
+  defineCacheScripts(redis);
+  const lookups = { n: 0, answered: 0 };
+  const lookup = redis.cacheGetOrLockBuffer.bind(redis);
+  redis.cacheGetOrLockBuffer = ((...args: Parameters<typeof lookup>) => {
+    lookups.n += 1;
+    return lookup(...args).finally(() => {
+      lookups.answered += 1;
+    });
+  }) as typeof lookup;
+  const ready = ReadyChannel.open(subscriber, (e) => {
+    throw e;
+  });
+  await ready.subscribed;
+  const cache = new SharedCache(redis, ready, {
+    valueTtlMs: 60_000,
+    leaseMs: 5_000,
+    waitBudgetMs: 15_000,
+    safetyPollMs: 10_000,
+    errors: providerErrorCodec(2_000),
+  });
+  return { cache, lookups };
+};
+
+const until = async (done: () => boolean) => {
+  while (!done()) await new Promise((r) => setTimeout(r, 1));
+};
+
+/** The holder fetches `bytes` once the waiter (another instance) is waiting on its lease. */
+const stampede = async (key: string, bytes: Buffer) => {
+  const [holder, waiter] = [await openCache(), await openCache()];
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const held = holder.cache.get(key, async () => {
+    await gate;
+    return { bytes, bytesIn: bytes.length };
+  });
+  await until(() => holder.lookups.answered === 1); // the holder holds the lease
+  const waited = waiter.cache.get(key, async () => {
+    throw new Error("the waiter must never fetch");
+  });
+  await until(() => waiter.lookups.answered === 1); // told to wait on it
+  release();
+  const [h, w] = await Promise.all([held, waited]);
+  return { h, w, waiterLookups: waiter.lookups.n };
+};
+
+describe("a fill's message releases waiters on other instances", () => {
+  it("with its bytes: the waiter does not read Redis again", async () => {
+    const bytes = randomBytes(64 * 1024);
+    const { h, w, waiterLookups } = await stampede(`${prefix}:{small}`, bytes);
+    expect(h.outcome).toBe("MISS");
+    expect([w.outcome, w.releasedBy]).toEqual(["WAIT", "wake"]);
+    expect(w.bytes.equals(bytes)).toBe(true);
+    expect(waiterLookups).toBe(1); // the first look only
+  });
+
+  it("a value over the attach limit is woken by name and read once more", async () => {
+    const bytes = randomBytes(ATTACH_MAX_BYTES + 1);
+    const { w, waiterLookups } = await stampede(`${prefix}:{large}`, bytes);
+    expect([w.outcome, w.releasedBy]).toEqual(["WAIT", "wake"]);
+    expect(w.bytes.equals(bytes)).toBe(true);
+    expect(waiterLookups).toBe(2);
+  });
+});
+
+describe("decodeReady", () => {
+  it("reads the header, the bytes after the first newline, and refuses what is not ours", () => {
+    const value = Buffer.from('x\ny{"key"');
+    const m = decodeReady(Buffer.concat([Buffer.from('{"key":"k","kind":"ready"}\n'), value]));
+    expect(m?.kind === "ready" && m.bytes?.equals(value)).toBe(true);
+    expect(decodeReady(Buffer.from('{"key":"k","kind":"ready"}'))).toEqual({
+      key: "k",
+      kind: "ready",
+    });
+    expect(decodeReady(Buffer.from('{"key":"k","kind":"error","error":"e"}'))).toEqual({
+      key: "k",
+      kind: "error",
+      error: "e",
+    });
+    expect(decodeReady(Buffer.from("hello"))).toBeUndefined();
+    expect(decodeReady(Buffer.from("42"))).toBeUndefined();
+  });
+});
