@@ -1,10 +1,10 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { runExport } from "@scaleproof/core/scale-test/schema";
+import { type RunExport, runExport } from "@scaleproof/core/scale-test/schema";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, startTestCluster, type TestCluster } from "../support/cluster.ts";
-import { adminClient, checkOf, TOKEN_ENV, waitForRun } from "../support/ops.ts";
+import { adminClient, checkOf, runCli, TOKEN_ENV, waitForRun } from "../support/ops.ts";
 import { type PrivateServer, startPrivatePostgres } from "../support/privateServers.ts";
 import { seedHistory } from "./seed.ts";
 
@@ -78,6 +78,46 @@ describe("db profile on a real 2-instance cluster over 100k+ rows per table", ()
     const [made] = await sql<{ n: number }[]>`
       select count(*)::int as n from jobs where run_id = ${doc.run.id}`;
     expect(made?.n).toBe(50);
+  });
+
+  it("re-judges its export from the file alone: agrees (0); one cold read edited into a cache HIT disagrees (1)", async () => {
+    const file = path.join(artifacts, "db-profile-pass.json");
+    const same = await runCli(["judge", file]);
+    expect(same.stderr).toBe("");
+    // The stored checks and verdict, whatever they were (a latency gate on a loaded
+    // machine may FAIL a run): re-judged from the file, every one the same.
+    const cold = same.stdout.match(/^ {2}agree {5}cold_reads\.cold: (PASS|FAIL) (\d+)$/m);
+    expect(cold).not.toBeNull();
+    expect(same.stdout).toMatch(/^ {2}agree {5}plans\.full_scans: PASS 0$/m);
+    expect(same.stdout).not.toMatch(/DISAGREE/);
+    expect(same.stdout).toMatch(/^verdict: stored (PASS|FAIL), re-judged \1: agrees$/m);
+    expect(same.code).toBe(0);
+
+    // One cold read (a MISS) now says the cache answered it: one read fewer was cold.
+    const doc = JSON.parse(await readFile(file, "utf8")) as RunExport;
+    if (doc.evidence?.profile !== "db") throw new Error("no db evidence in the export");
+    const [first, ...rest] = doc.evidence.db.rounds;
+    if (!first) throw new Error("no burst round in the evidence");
+    const miss = first.coldReads.answers.findIndex(
+      (a) => a._tag === "Answered" && a.response.status === 200 && a.response.cache === "MISS",
+    );
+    expect(miss).toBeGreaterThanOrEqual(0);
+    const answers = first.coldReads.answers.map((a, i) =>
+      i === miss && a._tag === "Answered" ? { ...a, response: { ...a.response, cache: "HIT" } } : a,
+    );
+    const rounds = [{ ...first, coldReads: { ...first.coldReads, answers } }, ...rest];
+    const tampered = path.join(artifacts, "db-profile-tampered.json");
+    await writeFile(
+      tampered,
+      JSON.stringify({ ...doc, evidence: { ...doc.evidence, db: { ...doc.evidence.db, rounds } } }),
+    );
+    const other = await runCli(["judge", tampered]);
+    const stored = Number(cold?.[2]);
+    expect(other.stdout).toContain(
+      `  DISAGREE  cold_reads.cold: stored ${cold?.[1]} ${stored}, re-judged FAIL ${stored - 1}`,
+    );
+    expect(other.stdout).toMatch(/^verdict: stored (PASS|FAIL), re-judged FAIL: DISAGREES$/m);
+    expect(other.code).toBe(1);
   });
 
   it("FAILs once the claim query's index is gone, naming the query and the table", async () => {
