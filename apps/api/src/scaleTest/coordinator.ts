@@ -287,12 +287,13 @@ const endingOf = (
   stopReason: string | undefined,
 ): RunEnding => {
   if (Exit.isSuccess(exit)) {
-    const { checks, metrics, verdict } = exit.value;
+    const { checks, metrics, notes, series, verdict } = exit.value;
     return {
       status: verdict === "PASS" ? "passed" : "failed",
       verdict,
       checks: [...checks],
-      metrics,
+      // the run's record: its metrics with the notes and series the export splits out
+      metrics: { ...metrics, ...notes, ...series },
       reason: null,
     };
   }

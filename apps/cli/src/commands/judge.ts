@@ -1,5 +1,10 @@
 import { readFileSync } from "node:fs";
-import { anyRunExport, type RunExport } from "@scaleproof/client/export";
+import {
+  anyRunExport,
+  LEGACY_EXPORT_VERSION,
+  type RunExport,
+  runExport,
+} from "@scaleproof/client/export";
 import { thresholdsOfParams } from "@scaleproof/core/scale-test/thresholds/schema";
 import { type CheckAgreement, rejudge } from "@scaleproof/core/scale-test/verdict/rejudge";
 import { ArgumentError } from "../errors.ts";
@@ -22,7 +27,12 @@ const readExport = (file: string): RunExport => {
   } catch (error) {
     throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const doc = anyRunExport.safeParse(json);
+  // an older version's export is read as today's; today's gets its own schema's errors
+  const legacy =
+    typeof json === "object" &&
+    json !== null &&
+    (json as { schemaVersion?: unknown }).schemaVersion === LEGACY_EXPORT_VERSION;
+  const doc = (legacy ? anyRunExport : runExport).safeParse(json);
   if (!doc.success) {
     const issues = doc.error.issues
       .slice(0, 3)
