@@ -9,7 +9,11 @@ export type ReadyMessage =
   | { readonly key: string; readonly kind: "error"; readonly error: string };
 
 /** The message's header; FILL may append `\n` and the value's bytes (see ATTACH_MAX_BYTES). */
-export const encodeReady = (m: Omit<ReadyMessage, "bytes">): string => JSON.stringify(m);
+export const encodeReady = (
+  m:
+    | { readonly key: string; readonly kind: "ready" }
+    | { readonly key: string; readonly kind: "error"; readonly error: string },
+): string => JSON.stringify(m);
 
 /**
  * Values up to this size travel in the fill's message itself, so a woken waiter has them
