@@ -26,8 +26,8 @@ describe("streams profile", () => {
     const run = await quickStreamsRun();
     expect(run.checks.filter((k) => !k.pass)).toEqual([]);
     expect(run.status).toBe("passed");
-    expect(run.metrics["streams.connections"]).toBe(20);
-    expect(run.metrics["streams.instances"]).toBe(2);
+    expect(run.metrics["streams.connections_count"]).toBe(20);
+    expect(run.metrics["streams.instances_count"]).toBe(2);
     expect(checkOf(run, "streams.delivered").actual).toBeGreaterThanOrEqual(10);
     expect(typeof checkOf(run, "streams.queries_per_subscriber").actual).toBe("number");
   }, 130_000);
