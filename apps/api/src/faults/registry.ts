@@ -37,8 +37,10 @@ export class FaultRegistry {
     log: Logger,
   ): FaultRegistry {
     const registry = new FaultRegistry(redis, keyPrefix, instanceId, log);
-    subscriber.on("message", (channel: string, raw: string) => {
-      if (channel === registry.#channel) registry.#apply(raw);
+    // Buffers, as the ready channel on this subscriber reads them: with any "message"
+    // listener ioredis would decode every message to a string, cache fills included.
+    subscriber.on("messageBuffer", (channel: Buffer, raw: Buffer) => {
+      if (channel.toString() === registry.#channel) registry.#apply(raw.toString());
     });
     const onError = (error: unknown) => log.warn({ err: error }, "faults: Redis unavailable");
     subscriber.subscribe(registry.#channel).catch(onError);

@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { providerErrorCodec } from "../../src/bars/errorCodec.ts";
 import { ATTACH_MAX_BYTES, decodeReady, ReadyChannel } from "../../src/cache/readyChannel.ts";
 import { defineCacheScripts } from "../../src/cache/scripts.ts";
 import { SharedCache } from "../../src/cache/sharedCache.ts";
+import { faultInput } from "../../src/faults/catalog.ts";
+import { FaultRegistry } from "../../src/faults/registry.ts";
 
 /**
  * Waiter release (issue 17 #3): a fill's message carries values up to ATTACH_MAX_BYTES,
@@ -108,5 +111,25 @@ describe("decodeReady", () => {
     });
     expect(decodeReady(Buffer.from("hello"))).toBeUndefined();
     expect(decodeReady(Buffer.from("42"))).toBeUndefined();
+  });
+});
+
+describe("the instance's one subscriber, shared by the ready channel and the fault registry", () => {
+  it("no listener makes ioredis decode messages to strings (fills carry up to 512 KB), and a fault flip still applies", async () => {
+    const redis = new Redis(url);
+    const subscriber = new Redis(url);
+    opened.push(redis, subscriber);
+    ReadyChannel.open(subscriber, (e) => {
+      throw e;
+    });
+    const log = pino({ level: "silent" });
+    const registry = FaultRegistry.open(redis, subscriber, prefix, "i1", log);
+    const otherSubscriber = new Redis(url);
+    opened.push(otherSubscriber);
+    const other = FaultRegistry.open(redis, otherSubscriber, prefix, "i2", log);
+    // with a "message" listener ioredis turns every payload, cache fills included, into a string
+    expect(subscriber.listenerCount("message")).toBe(0);
+    await other.set(faultInput.parse({ name: "crash" }));
+    await expect.poll(() => registry.isOn("crash")).toBe(true);
   });
 });
