@@ -112,14 +112,20 @@ export class Allowance {
     return purse;
   }
 
-  /** Drops ended windows, then the oldest purses until there is room (none mid-take). */
+  /**
+   * Drops ended windows, then the oldest purses (none mid-take) down to nine tenths of
+   * the cap: a scan frees room for a tenth of the cap's new clients, so a stream of new
+   * addresses does not pay a full scan each. A dropped purse's unspent points are lost
+   * (the client is refused early, never admitted beyond the limit).
+   */
   #sweep(): void {
     const now = this.#now();
+    const room = Math.floor(this.#maxClients * 0.9);
     for (const [client, p] of this.#purses) {
       if (!p.pending && now >= p.windowEnd) this.#purses.delete(client);
     }
     for (const [client, p] of this.#purses) {
-      if (this.#purses.size < this.#maxClients) return;
+      if (this.#purses.size <= room) return;
       if (!p.pending) this.#purses.delete(client);
     }
   }

@@ -114,4 +114,16 @@ describe("the in-memory allowance in front of the Redis count", () => {
     for (const client of ["a", "b", "c", "d", "e"]) await allowance.spend(client);
     expect(allowance.clients).toBeLessThanOrEqual(3);
   });
+
+  it("a full table frees a tenth of its room in one sweep, not one purse per new client", async () => {
+    const take: Take = async () => ({ taken: 1, windowLeftMs: WINDOW_MS });
+    const allowance = new Allowance(take, { limit: 10, maxClients: 100 });
+    for (let i = 0; i < 100; i++) await allowance.spend(`live-${i}`);
+    expect(allowance.clients).toBe(100);
+    await allowance.spend("new-0");
+    // the oldest purses dropped down to 90, then the new one: the next 9 need no sweep
+    expect(allowance.clients).toBe(91);
+    for (let i = 1; i < 10; i++) await allowance.spend(`new-${i}`);
+    expect(allowance.clients).toBe(100);
+  });
 });
