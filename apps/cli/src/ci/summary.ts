@@ -14,6 +14,25 @@ const cell = (v: unknown): string =>
     .replace(/>/g, "&gt;")
     .replace(/\r?\n/g, "<br>");
 
+/** A table folded away under a `<details>` summary; nothing when it has no row. */
+const folded = (
+  title: string,
+  header: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): string[] =>
+  rows.length === 0
+    ? []
+    : [
+        "",
+        `<details><summary>${title}</summary>`,
+        "",
+        `| ${header.join(" | ")} |`,
+        `|${header.map(() => "---|").join("")}`,
+        ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+        "",
+        "</details>",
+      ];
+
 /**
  * A run as Markdown for a CI job summary (GitHub's $GITHUB_STEP_SUMMARY): the verdict
  * (and Scale Ready for a full run) in the heading, one table row per check with expected
@@ -48,31 +67,13 @@ export const markdownSummary = (doc: RunExport): string => {
   }
   const recommendation = recommendationOf(doc.metrics);
   if (recommendation) lines.push("", `Load: ${cell(recommendation)}.`);
-  const metrics = Object.entries(doc.metrics);
-  if (metrics.length) {
-    lines.push(
-      "",
-      "<details><summary>Metrics</summary>",
-      "",
-      "| metric | value | unit |",
-      "|---|---|---|",
-      ...metrics.map(([k, v]) => `| ${cell(k)} | ${cell(v)} | ${cell(unitOf(k))} |`),
-      "",
-      "</details>",
-    );
-  }
-  const notes = Object.entries(doc.notes);
-  if (notes.length) {
-    lines.push(
-      "",
-      "<details><summary>Notes</summary>",
-      "",
-      "| note | text |",
-      "|---|---|",
-      ...notes.map(([k, v]) => `| ${cell(k)} | ${cell(v)} |`),
-      "",
-      "</details>",
-    );
-  }
+  lines.push(
+    ...folded(
+      "Metrics",
+      ["metric", "value", "unit"],
+      Object.entries(doc.metrics).map(([k, v]) => [k, v, unitOf(k)]),
+    ),
+    ...folded("Notes", ["note", "text"], Object.entries(doc.notes)),
+  );
   return `${lines.join("\n")}\n`;
 };
