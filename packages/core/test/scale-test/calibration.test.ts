@@ -7,9 +7,9 @@ import {
 } from "../../src/scale-test/calibration/forgery.ts";
 import { type CalibrationRun, calibrationMatrix } from "../../src/scale-test/calibration/matrix.ts";
 
-/** A FAIL through the checks the case exists to trip (or some check when it names none). */
+/** A FAIL through the first check the case exists to trip. */
 const failing = (caseId: string) =>
-  CALIBRATION_CASES.find((c) => c.id === caseId)?.catches?.slice(0, 1) ?? ["some.check"];
+  CALIBRATION_CASES.find((c) => c.id === caseId)?.catches?.slice(0, 1) ?? [];
 
 /** The forgery case's runs: 60 forged requests, every one read and counted. */
 const honest: Forgery = { read: 60, refused: 0, unknown: 0, counted: 60 };
@@ -60,6 +60,19 @@ describe("calibration matrix", () => {
     const m = calibrationMatrix(CALIBRATION_CASES, runs);
     expect(m.rows.find((r) => r.caseId === "memory.heap-leak")?.outcome).toBe("missed");
     expect(m.rows.find((r) => r.caseId === "control.memory")?.outcome).toBe("false alarm");
+  });
+
+  it("every defect case names the checks it exists to trip, and a FAIL through any other check is missed", () => {
+    const defects = CALIBRATION_CASES.filter((c) => c.expect === "FAIL");
+    for (const c of defects) expect(c.catches?.length, c.id).toBeGreaterThan(0);
+    for (const c of defects) {
+      // the run FAILed, but only through the crash's check: not this defect's doing
+      const runs = ideal.map((r) =>
+        r.caseId === c.id ? { ...r, failedChecks: ["crash.instance_restarted"] } : r,
+      );
+      const row = calibrationMatrix(CALIBRATION_CASES, runs).rows.find((r) => r.caseId === c.id);
+      expect(row?.outcome, c.id).toBe("missed");
+    }
   });
 
   it("every profile has a healthy control and every defect case a fault or forgery", () => {

@@ -64,6 +64,7 @@ export const CALIBRATION_CASES: readonly CalibrationCase[] = [
     profile: "cache",
     fault: { name: "cache-no-redis-lock" },
     expect: "FAIL",
+    catches: ["stampede.provider_fetch", "stampede.released_after_fill", "stampede.overlap"],
   },
   {
     id: "cache.no-single-flight",
@@ -71,6 +72,7 @@ export const CALIBRATION_CASES: readonly CalibrationCase[] = [
     profile: "cache",
     fault: { name: "cache-no-single-flight" },
     expect: "FAIL",
+    catches: ["stampede.single_flight"],
   },
   {
     id: "cache.forgery",
@@ -112,6 +114,7 @@ export const CALIBRATION_CASES: readonly CalibrationCase[] = [
     profile: "jobs",
     fault: { name: "jobs-claim-live" },
     expect: "FAIL",
+    catches: ["jobs.overlapping_attempts", "jobs.retry_before_lease_expired"],
   },
   {
     id: "control.memory",
@@ -126,6 +129,7 @@ export const CALIBRATION_CASES: readonly CalibrationCase[] = [
     profile: "memory",
     fault: { name: "leak", params: { kbPerSec: 35 }, instance: "other" },
     expect: "FAIL",
+    catches: ["memory.leak.heap"],
   },
   {
     id: "memory.offheap-leak",
@@ -133,6 +137,7 @@ export const CALIBRATION_CASES: readonly CalibrationCase[] = [
     profile: "memory",
     fault: { name: "leak-offheap", params: { kbPerSec: 35 }, instance: "other" },
     expect: "FAIL",
+    catches: ["memory.leak.off_heap"],
   },
   {
     id: "memory.shed-off",
@@ -140,5 +145,6 @@ export const CALIBRATION_CASES: readonly CalibrationCase[] = [
     profile: "memory",
     fault: { name: "shed-off" },
     expect: "FAIL",
+    catches: ["memory.sheds_instead_of_crashing"],
   },
 ];

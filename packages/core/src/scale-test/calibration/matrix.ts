@@ -36,14 +36,20 @@ export interface CalibrationMatrix {
 
 type Judged = { readonly outcome: MatrixRow["outcome"]; readonly detail?: string };
 
-/** A FAIL catches the defect only through the checks it exists to trip, when the case names them. */
+/**
+ * A FAIL catches the defect only through the checks it exists to trip (`catches`): any
+ * other FAIL (the default crash's, a timing line's) is not this defect's doing. A case
+ * that names none cannot be caught.
+ */
 const failOutcome = (c: CalibrationCase, r: CalibrationRun): Judged => {
   if (r.verdict !== "FAIL") return { outcome: "missed" };
-  if (!c.catches || r.failedChecks.some((n) => c.catches?.includes(n)))
-    return { outcome: "caught" };
+  const catches = c.catches ?? [];
+  if (r.failedChecks.some((n) => catches.includes(n))) return { outcome: "caught" };
   return {
     outcome: "missed",
-    detail: `FAILed, but none of ${c.catches.join(", ")} did: the FAIL is not this defect's doing`,
+    detail: catches.length
+      ? `FAILed, but none of ${catches.join(", ")} did: the FAIL is not this defect's doing`
+      : "FAILed, but the case names no check it exists to trip: not proven",
   };
 };
 
