@@ -94,6 +94,37 @@ describe("preflight (every profile, in memory)", () => {
       }),
   );
 
+  it.effect(
+    "asks again when an instance's dependency probe misses once (a busy machine), and passes",
+    () =>
+      Effect.gen(function* () {
+        // i2's first health answer is a 503 (its Redis PING took over 500 ms), then 200s
+        const r = yield* cache({ health: (id, n) => (id === "i2" && n === 2 ? 503 : 200) });
+        expect(checkNamed(r, "preflight.dependencies")).toMatchObject({ actual: 0, pass: true });
+        // i1, i2 (503), i1, i2 (200): the round goes on until i2 answers healthy
+        expect(checkNamed(r, "preflight.instances_reachable").detail).toBe(
+          "i1, i2 in 4 probes through the balancer",
+        );
+        expect(r.verdict).toBe("PASS");
+      }),
+  );
+
+  it.effect("refuses an instance whose dependency stays down for the settle window", () =>
+    Effect.gen(function* () {
+      const r = yield* cache({ health: (id) => (id === "i2" ? 503 : 200) });
+      expect(r.verdict).toBe("FAIL");
+      expect(checkNamed(r, "preflight.dependencies")).toMatchObject({
+        actual: 1,
+        detail: "i2 answers /ops/health 503",
+      });
+      // rounds of 10 probes, 500 ms apart, for the 15 s settle window
+      expect(checkNamed(r, "preflight.instances_reachable").detail).toBe(
+        "i1, i2 in 310 probes through the balancer",
+      );
+      expect(r.world.barsEvents).toEqual([]);
+    }),
+  );
+
   it.effect("refuses when the runner cannot reach Postgres", () =>
     Effect.gen(function* () {
       const r = yield* cache({ db: { unreachable: true } });

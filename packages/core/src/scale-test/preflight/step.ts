@@ -26,26 +26,29 @@ export const SETTLE_MS = 15_000;
 export const ROUND_PAUSE_MS = 500;
 
 /**
- * `/ops/health` through the balancer until every expected instance has answered (or the
- * settle window is over; one round of probes when the count is unknown): each instance's
- * last status.
+ * `/ops/health` through the balancer until every expected instance has answered 200 (or
+ * the settle window is over; with the count unknown, until every instance seen answered
+ * 200): each instance's last status. A dependency probe that misses its 500 ms once, on a
+ * busy machine, is asked again rather than refusing the run; one that stays down is
+ * refused when the window ends.
  */
 const probeInstances = Effect.fn("preflight.probe")(function* (expected: number | null) {
   const target = yield* Target;
   const limit = Math.max(MIN_PROBES, (expected ?? 0) * PROBES_PER_INSTANCE);
   const seen = new Map<string, number>();
-  const allSeen = () => expected === null || seen.size >= expected;
+  const healthy = () => [...seen.values()].every((status) => status === 200);
+  const settled = () => (expected === null || seen.size >= expected) && healthy();
   let probes = 0;
   let unreachable = 0;
   const start = yield* Clock.currentTimeMillis;
   for (;;) {
-    for (let n = 0; n < limit && !(expected !== null && allSeen()); n++) {
+    for (let n = 0; n < limit && !(expected !== null && settled()); n++) {
       const a: Answer = yield* ask(target.get({ path: "/ops/health" }));
       probes++;
       if (a._tag === "Unreachable") unreachable++;
       else if (a.response.instanceId) seen.set(a.response.instanceId, a.response.status);
     }
-    if (allSeen() || (yield* Clock.currentTimeMillis) - start >= SETTLE_MS) break;
+    if (settled() || (yield* Clock.currentTimeMillis) - start >= SETTLE_MS) break;
     yield* Effect.sleep(ROUND_PAUSE_MS);
   }
   const instances: SeenInstance[] = [...seen].map(([instanceId, status]) => ({

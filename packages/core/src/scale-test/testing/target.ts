@@ -165,7 +165,9 @@ export const fakeTarget = (world: WorldState) => ({
         // back with a new boot id
         const n = world.requests.get("GET /ops/health") ?? 1;
         const next = world.instances[(n - 1) % world.instances.length] ?? "i1";
-        return response({ status: 200, instanceId: req.pin ?? next, bootId: "b-restarted" });
+        const instanceId = req.pin ?? next;
+        const status = world.options.health?.(instanceId, n) ?? 200;
+        return response({ status, instanceId, bootId: "b-restarted" });
       }
       const served = bars(world, req);
       return yield* world.options.serialArrivals ? world.gate.withPermits(1)(served) : served;

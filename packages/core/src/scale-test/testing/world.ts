@@ -59,6 +59,8 @@ export interface WorldOptions {
     path: string,
     n: number,
   ) => number | "unreachable" | undefined;
+  /** The status an instance's n-th `/ops/health` answer carries (default 200: healthy). */
+  readonly health?: (instanceId: string, n: number) => number;
 }
 
 export interface BarsEvent {
