@@ -1,7 +1,7 @@
-import { Clock, Effect } from "effect";
+import { Clock, Effect, Schedule } from "effect";
 import { responsesOf } from "../../answers.ts";
 import type { Answer } from "../../data.ts";
-import { pollUntil, tickUntil } from "../../poll.ts";
+import { pollUntil } from "../../poll.ts";
 import type { Judged, Profile } from "../../profile.ts";
 import { makeTracker } from "../../progress/tracker.ts";
 import { publish } from "../../publish.ts";
@@ -73,14 +73,22 @@ const runDb = Effect.fn("dbProfile")(function* (params: RunParams) {
   if (!params.quick) {
     yield* tracker.at("rounds");
     const deadline = tracker.startedAt + dbDurationMs(params) - 15_000;
-    // tick 0 is now, right after the first round: the next one comes a round later
-    yield* tickUntil(deadline, `${ROUND_MS} millis`, (n) =>
-      Effect.gen(function* () {
-        if (n > 0) yield* burstRound(false);
-        const now = yield* Clock.currentTimeMillis;
-        yield* tracker.at("rounds", (now - tracker.startedAt) / dbDurationMs(params));
-      }),
-    );
+    const progress = Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis;
+      yield* tracker.at("rounds", (now - tracker.startedAt) / dbDurationMs(params));
+      return now;
+    });
+    // A round a minute after the last one ended, while that minute ends before the
+    // deadline: no minute is waited out once no round can follow it (the run idled a
+    // minute after its last round, past its duration).
+    const another = (endedAt: number) => endedAt + ROUND_MS < deadline;
+    if (another(yield* progress)) {
+      yield* Effect.sleep(`${ROUND_MS} millis`);
+      yield* burstRound(false).pipe(
+        Effect.andThen(progress),
+        Effect.repeat({ schedule: Schedule.spaced(`${ROUND_MS} millis`), while: another }),
+      );
+    }
   }
 
   // settle: the created backtests run to their end, so their load stays in this run
