@@ -82,6 +82,15 @@ export interface LeakPolicy {
    * it (the lower bound), else PASS, the upper bound stated by the caller.
    */
   readonly riskAbovePerHour?: number;
+  /**
+   * Certified over spans, not windows (with `riskAbovePerHour` at the same line): PASS
+   * needs the whole judged span's 95% upper bound, and its second half's, below this;
+   * a window RISKs only when its lower bound is above it. For growth that levels off
+   * (rss while malloc arenas and native code settle) a 10-minute window cannot tell a
+   * decaying warm-up from a slow leak; the span and its second half can: a leak keeps
+   * its rate to the end, a warm-up does not.
+   */
+  readonly spanPassBelowPerHour?: number;
   readonly windowMs: number;
   readonly stepMs: number;
 }
@@ -101,6 +110,8 @@ export interface LeakTrend {
   readonly worst: WindowTrend | null;
   /** The slope over the whole span, for the report. */
   readonly overall: SlopeEstimate | null;
+  /** The slope over the span's second half (judged with `spanPassBelowPerHour`). */
+  readonly secondHalf: SlopeEstimate | null;
 }
 
 export const HOUR_MS = 3_600_000;
@@ -132,10 +143,30 @@ export const judgeLeak = (points: readonly Point[], policy: LeakPolicy): LeakTre
     (a, w) => (a === null || w.lower > a.lower ? w : a),
     null,
   );
+  const overall = theilSen(points);
+  const secondHalf = theilSen(secondHalfOf(points));
+  const spans =
+    policy.spanPassBelowPerHour === undefined
+      ? []
+      : [overall, secondHalf].map(
+          (e): Zone =>
+            e !== null && e.upper * HOUR_MS < (policy.spanPassBelowPerHour as number)
+              ? "pass"
+              : "risk",
+        );
   return {
     windows,
-    zone: windows.length === 0 ? "risk" : worstZone(windows.map((w) => w.zone)),
+    zone: windows.length === 0 ? "risk" : worstZone([...windows.map((w) => w.zone), ...spans]),
     worst,
-    overall: theilSen(points),
+    overall,
+    secondHalf,
   };
+};
+
+/** The points from the middle of their time span on. */
+export const secondHalfOf = (points: readonly Point[]): Point[] => {
+  if (points.length === 0) return [];
+  const ts = points.map((p) => p.t);
+  const mid = (Math.min(...ts) + Math.max(...ts)) / 2;
+  return points.filter((p) => p.t >= mid);
 };

@@ -43,17 +43,37 @@ export interface SoakShape {
   readonly noiseMb?: number;
   /** Extra seconds sampled after the soak (the pressure step). */
   readonly tailS?: number;
+  /**
+   * rss outside the heap settling on both instances: `mb` in all, approached as
+   * 1 - e^(-t/tauMin) from `startMin` before the judged soak (its warm-up), with its own
+   * jitter (`noiseMb`, sd). As measured in the 60-minute soak of 2026-11-27.
+   */
+  readonly rssWarmup?: {
+    readonly mb: number;
+    readonly tauMin: number;
+    readonly startMin: number;
+    readonly noiseMb: number;
+  };
+  /** Varies the jitter between otherwise equal runs. */
+  readonly seed?: number;
 }
 
 /** Two instances sampled every `everyS` from T0 for `minutes` (+ `tailS`). */
 export const soakSamples = (shape: SoakShape = {}): MemoryPoint[] => {
-  const { leak, minutes = 30, everyS = 10, noiseMb = 0.05, tailS = 0 } = shape;
+  const { leak, minutes = 30, everyS = 10, noiseMb = 0.05, tailS = 0, rssWarmup } = shape;
   const n = Math.floor((minutes * 60 + tailS) / everyS) + 1;
-  return ["i1", "i2"].flatMap((instanceId, seed) =>
+  return ["i1", "i2"].flatMap((instanceId, i) =>
     Array.from({ length: n }, (_, k) => {
+      const seed = i + 2 * (shape.seed ?? 0);
       const at = T0 + k * everyS * 1000;
       const p = healthyPoint(instanceId, k, at);
       const noise = (s: number) => jitter(seed * 3 + s, k) * noiseMb * MB;
+      const settling = rssWarmup
+        ? rssWarmup.mb *
+            MB *
+            (1 - Math.exp(-((at - T0) / 60_000 + rssWarmup.startMin) / rssWarmup.tauMin)) +
+          jitter(seed * 3 + 101, k) * rssWarmup.noiseMb * MB
+        : 0;
       const leaked =
         leak && leak.instance === instanceId
           ? Math.max(0, (at - T0) / 60_000 - leak.fromMin) * leak.mbPerMin * MB
@@ -68,7 +88,7 @@ export const soakSamples = (shape: SoakShape = {}): MemoryPoint[] => {
         postGcArrayBuffers: 3 * MB + noise(1) + (where === "off_heap" ? leaked : 0),
         // a heap leak grows V8's committed heap too: rss outside the heap stays flat
         postGcHeapTotal: 40 * MB + (where === "heap" ? leaked : 0),
-        postGcRss: 120 * MB + noise(2) + leaked,
+        postGcRss: 120 * MB + noise(2) + leaked + settling,
       };
     }),
   );

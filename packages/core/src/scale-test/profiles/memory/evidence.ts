@@ -21,6 +21,11 @@ export interface LeakLines {
   readonly stepMs: number;
   /** The series judged (the others are reported in the metrics only). */
   readonly judged: readonly ("heap" | "off_heap" | "external" | "rss")[];
+  /**
+   * Series whose PASS is certified over the whole soak and its second half rather than
+   * per window (see `LeakPolicy.spanPassBelowPerHour`); absent in exports before it.
+   */
+  readonly spanCertified?: readonly ("heap" | "off_heap" | "external" | "rss")[] | undefined;
 }
 
 /**

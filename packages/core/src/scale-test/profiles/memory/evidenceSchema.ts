@@ -11,6 +11,7 @@ export const soakEvidence: z.ZodType<SoakEvidence> = z.object({
     windowMs: z.number(),
     stepMs: z.number(),
     judged: z.array(z.enum(["heap", "off_heap", "external", "rss"])),
+    spanCertified: z.array(z.enum(["heap", "off_heap", "external", "rss"])).optional(),
   }),
   soak: z.object({ from: z.number(), to: z.number() }),
   samples: z.array(memoryPoint),

@@ -7,12 +7,13 @@ import { round } from "../../stats.ts";
 import {
   HOUR_MS,
   judgeLeak,
-  type LeakPolicy,
   type LeakTrend,
+  type SlopeEstimate,
   type WindowTrend,
   worstZone,
 } from "../../trend.ts";
 import type { LeakLines } from "./evidence.ts";
+import { leakExpectation, policyOf, spanCertified } from "./leakPolicy.ts";
 import { isCompressed } from "./windows.ts";
 
 const MB = 1024 * 1024;
@@ -56,20 +57,11 @@ export const LEAK_SERIES = [
 ] as const;
 export type LeakSeries = (typeof LEAK_SERIES)[number]["key"];
 
-export const policyOf = (lines: LeakLines): LeakPolicy => ({
-  failAbovePerHour: lines.failAboveMbPerHour * MB,
-  passBelowPerHour:
-    lines.passBelowMbPerHour === null ? Number.POSITIVE_INFINITY : lines.passBelowMbPerHour * MB,
-  ...(isCompressed(lines) && lines.passBelowMbPerHour !== null
-    ? { riskAbovePerHour: lines.passBelowMbPerHour * MB }
-    : {}),
-  windowMs: lines.windowMs,
-  stepMs: lines.stepMs,
-});
-
 export interface InstanceLeak {
   readonly instanceId: string;
   readonly trend: LeakTrend;
+  /** Judged with the span rule (`LeakPolicy.spanPassBelowPerHour`). */
+  readonly spanCertified: boolean;
   /** Bytes retained per 1,000 requests the instance began in its worst window (null: no requests). */
   readonly perThousandRequests: number | null;
 }
@@ -102,10 +94,16 @@ export const leaksOf = (
   of: (p: MemoryPoint) => number | null,
   span: { readonly from: number; readonly to: number },
   lines: LeakLines,
+  series?: LeakSeries,
 ): InstanceLeak[] =>
   [...perInstance].map(([instanceId, samples]) => {
-    const trend = judgeLeak(seriesOf(samples, of, span), policyOf(lines));
-    return { instanceId, trend, perThousandRequests: perThousand(samples, trend.worst) };
+    const trend = judgeLeak(seriesOf(samples, of, span), policyOf(lines, series));
+    return {
+      instanceId,
+      trend,
+      spanCertified: series !== undefined && spanCertified(lines, series),
+      perThousandRequests: perThousand(samples, trend.worst),
+    };
   });
 
 const mbh = (perMs: number) => round((perMs * HOUR_MS) / MB, 1);
@@ -119,17 +117,14 @@ const describe = (l: InstanceLeak) => {
     l.perThousandRequests === null
       ? ""
       : `, ${round(l.perThousandRequests / 1024, 1)} KB per 1,000 requests`;
-  const overall = l.trend.overall ? `; overall ${signed(mbh(l.trend.overall.slope))} MB/h` : "";
+  const bounds = (e: SlopeEstimate | null) =>
+    e ? `${signed(mbh(e.slope))} MB/h [${mbh(e.lower)}, ${mbh(e.upper)}]` : "not measured";
+  const overall = !l.trend.overall
+    ? ""
+    : l.spanCertified
+      ? `; whole soak ${bounds(l.trend.overall)}, second half ${bounds(l.trend.secondHalf)}`
+      : `; overall ${signed(mbh(l.trend.overall.slope))} MB/h`;
   return `${l.instanceId}: ${l.trend.zone.toUpperCase()}, worst window ${signed(mbh(w.slope))} MB/h [${mbh(w.lower)}, ${mbh(w.upper)}]${per}${overall}; ${fails}/${l.trend.windows.length} windows above the FAIL line`;
-};
-
-export const leakExpectation = (lines: LeakLines) => {
-  const w = `${lines.windowMs >= 60_000 ? `${lines.windowMs / 60_000}-min` : `${lines.windowMs / 1000} s`} window`;
-  if (isCompressed(lines))
-    return `no ${w} growing faster than ${lines.failAboveMbPerHour} MB/h (FAIL when its 95% lower bound is above); RISK when its lower bound is above ${lines.passBelowMbPerHour} MB/h; windows this short may not resolve that PASS line (10-min windows do), so a PASS states the growth it certifies: below every window's 95% upper bound`;
-  return lines.passBelowMbPerHour === null
-    ? `no ${w} growing faster than ${lines.failAboveMbPerHour} MB/h (FAIL when its 95% lower bound is above; slower growth is not certified)`
-    : `every ${w}'s growth below ${lines.passBelowMbPerHour} MB/h (95% upper bound) for PASS; FAIL when a lower bound is above ${lines.failAboveMbPerHour} MB/h; RISK between`;
 };
 
 /**
@@ -145,7 +140,7 @@ export const judgeLeaks = (
 ): { readonly checks: Check[]; readonly metrics: Metrics } => {
   const metrics: Record<string, number | null> = {};
   const checks = LEAK_SERIES.flatMap((series) => {
-    const leaks = leaksOf(perInstance, series.of, span, lines);
+    const leaks = leaksOf(perInstance, series.of, span, lines, series.key);
     for (const l of leaks) {
       const w = l.trend.worst;
       const at = `leak.${l.instanceId}.${series.key}`;
@@ -164,7 +159,9 @@ export const judgeLeaks = (
     return zoned(
       "verdict",
       `memory.leak.${series.key}`,
-      inForce === undefined ? leakExpectation(lines) : `${leakExpectation(lines)}; ${inForce}`,
+      inForce === undefined
+        ? leakExpectation(lines, series.key)
+        : `${leakExpectation(lines, series.key)}; ${inForce}`,
       flagged.length
         ? flagged.map((l) => `${l.instanceId} ${l.trend.zone.toUpperCase()}`).join(", ")
         : none,
