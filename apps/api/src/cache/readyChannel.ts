@@ -16,9 +16,11 @@ export const encodeReady = (
 ): string => JSON.stringify(m);
 
 /**
- * Values up to this size travel in the fill's message itself, so a woken waiter has them
- * at once instead of asking Redis again (one round trip less per release; every
- * instance's subscriber receives them, once per fill). Larger ones are read as before.
+ * Values up to this size travel in the fill's message itself when some lookup waits on
+ * the lease (the fill script sees its mark, see scripts.ts), so a woken waiter has them at
+ * once instead of asking Redis again (one round trip less per release; every instance's
+ * subscriber receives them, once per such fill). Larger ones, and fills nobody waited
+ * for, publish the key's name only.
  */
 export const ATTACH_MAX_BYTES = 512 * 1024;
 

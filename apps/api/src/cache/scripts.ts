@@ -6,6 +6,16 @@ import type { RedisClient } from "../redis/client.ts";
  * only keys that share one hash tag (value, `:lock`, `:err`), so it is Redis-Cluster safe.
  */
 
+/*
+ * The lease key holds the holder's token, with WAITED ('+', never in a token) appended
+ * once some lookup was told to wait on it. The mark is set in the same script that tells
+ * the waiter to wait, so a fill that finds none has no waiter to hand the value to: it
+ * publishes the key's name only (every instance's subscriber receives every message, so
+ * attaching a value nobody waits for would cost each of them up to ATTACH_MAX_BYTES per
+ * cold miss in its Redis output buffer). A waiter whose lease was taken over before it
+ * marked the new one is woken by name and reads the value: one round trip more.
+ */
+
 /** -> {1, value} HIT | {2, error} cached error | {3} lease taken (MISS) | {4, pttl} wait. */
 const GET_OR_LOCK = `
 local v = redis.call('GET', KEYS[1])
@@ -13,12 +23,15 @@ if v then return {1, v} end
 local e = redis.call('GET', KEYS[3])
 if e then return {2, e} end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {3} end
+local held = redis.call('GET', KEYS[2])
+if held and string.sub(held, -1) ~= '+' then redis.call('APPEND', KEYS[2], '+') end
 return {4, redis.call('PTTL', KEYS[2])}
 `;
 
 /** Extends the lease only while we still hold it. -> 1 renewed, 0 lost. */
 const RENEW = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+local held = redis.call('GET', KEYS[1])
+if held == ARGV[1] or held == ARGV[1] .. '+' then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return 0
@@ -26,16 +39,18 @@ return 0
 
 /**
  * Stores the value, releases our lease, wakes the waiters. -> 1 if we still held it.
- * ARGV[6] = '1': the message carries the value after a newline (waiters need not read it).
+ * ARGV[6] = '1': the message carries the value after a newline (waiters need not read
+ * it), but only when the lease present is marked as waited on.
  */
 const FILL = `
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 local owned = 0
-if redis.call('GET', KEYS[2]) == ARGV[1] then
+local held = redis.call('GET', KEYS[2])
+if held == ARGV[1] or held == ARGV[1] .. '+' then
   redis.call('DEL', KEYS[2])
   owned = 1
 end
-if ARGV[6] == '1' then
+if ARGV[6] == '1' and held and string.sub(held, -1) == '+' then
   redis.call('PUBLISH', ARGV[4], ARGV[5] .. string.char(10) .. ARGV[2])
 else
   redis.call('PUBLISH', ARGV[4], ARGV[5])
@@ -46,7 +61,8 @@ return owned
 /** Caches the error for ttl ms (0: not at all), releases our lease, wakes the waiters. */
 const FAIL = `
 if tonumber(ARGV[3]) > 0 then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
-if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+local held = redis.call('GET', KEYS[2])
+if held == ARGV[1] or held == ARGV[1] .. '+' then redis.call('DEL', KEYS[2]) end
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1
 `;

@@ -3,7 +3,12 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { providerErrorCodec } from "../../src/bars/errorCodec.ts";
-import { ATTACH_MAX_BYTES, decodeReady, ReadyChannel } from "../../src/cache/readyChannel.ts";
+import {
+  ATTACH_MAX_BYTES,
+  decodeReady,
+  READY_CHANNEL,
+  ReadyChannel,
+} from "../../src/cache/readyChannel.ts";
 import { defineCacheScripts } from "../../src/cache/scripts.ts";
 import { SharedCache } from "../../src/cache/sharedCache.ts";
 import { faultInput } from "../../src/faults/catalog.ts";
@@ -92,6 +97,43 @@ describe("a fill's message releases waiters on other instances", () => {
     expect([w.outcome, w.releasedBy]).toEqual(["WAIT", "wake"]);
     expect(w.bytes.equals(bytes)).toBe(true);
     expect(waiterLookups).toBe(2);
+  });
+});
+
+/** Every message the channel carries for `key`, as raw bytes (what each subscriber buffers). */
+const listen = async (key: string) => {
+  const subscriber = new Redis(url);
+  opened.push(subscriber);
+  const heard: Buffer[] = [];
+  subscriber.on("messageBuffer", (channel: Buffer, raw: Buffer) => {
+    if (channel.toString() === READY_CHANNEL && decodeReady(raw)?.key === key) heard.push(raw);
+  });
+  await subscriber.subscribe(READY_CHANNEL);
+  return heard;
+};
+
+describe("a fill nobody waited for", () => {
+  it("publishes the key's name only: no subscriber is sent the value", async () => {
+    const key = `${prefix}:{alone}`;
+    const heard = await listen(key);
+    const { cache } = await openCache();
+    const bytes = randomBytes(256 * 1024);
+    const r = await cache.get(key, async () => ({ bytes, bytesIn: bytes.length }));
+    expect(r.outcome).toBe("MISS");
+    await expect.poll(() => heard.length).toBe(1);
+    expect(decodeReady(heard[0] as Buffer)).toEqual({ key, kind: "ready" });
+    expect(heard[0]?.length).toBeLessThan(1024);
+  });
+
+  it("a fill some lookup waited for still sends its bytes to the channel", async () => {
+    const key = `${prefix}:{waited}`;
+    const heard = await listen(key);
+    const bytes = randomBytes(1024);
+    const { w } = await stampede(key, bytes);
+    expect(w.releasedBy).toBe("wake");
+    await expect.poll(() => heard.length).toBe(1);
+    const m = decodeReady(heard[0] as Buffer);
+    expect(m?.kind === "ready" && m.bytes?.equals(bytes)).toBe(true);
   });
 });
 
