@@ -5,7 +5,7 @@ import type { RedisClient } from "../redis/client.ts";
 import { Allowance } from "./allowance.ts";
 import { clientAddress, trustedProxies } from "./clientAddress.ts";
 import { RateLimited } from "./errors.ts";
-import { defineTakeScript } from "./takeScript.ts";
+import { defineTakeScript, LATE, RedisClock } from "./takeScript.ts";
 
 /** The expensive public operations, each with its own allowance per client. */
 export type Bucket = "bars" | "backtests";
@@ -20,6 +20,12 @@ export const BUCKET_OF_PROCEDURE: Readonly<Record<string, Bucket>> = {
 
 /** A local Redis answers a counter in well under a millisecond: past this it is not answering. */
 const REDIS_TIMEOUT_MS = 250;
+/**
+ * A take that reaches Redis later than this after it was sent takes nothing (see
+ * takeScript.ts): its answer would come back too near the timeout, when the request it
+ * was for may already have been let through without it.
+ */
+const TAKE_DEADLINE_MS = 200;
 
 export interface Caller {
   /** The client's address (see clientAddress). */
@@ -63,6 +69,8 @@ export class RateLimits {
     private readonly redis: RedisClient,
     env: InstanceEnv,
     private readonly log: Logger,
+    /** This instance's clock (tests give it a skewed one). */
+    now: () => number = Date.now,
   ) {
     this.#trusted = trustedProxies(env.TRUSTED_PROXIES);
     this.#windowSec = env.RATE_LIMIT_WINDOW_S;
@@ -72,14 +80,18 @@ export class RateLimits {
       backtests: env.RATE_LIMIT_BACKTESTS,
     };
     const windowMs = this.#windowSec * 1000;
+    const clock = new RedisClock(now);
     for (const [bucket, limit] of Object.entries(limits) as [Bucket, number][]) {
       if (limit === 0) continue; // 0 turns this limit off
       const prefix = `${env.CACHE_KEY_PREFIX}ratelimit:${bucket}:`;
       const allowance = new Allowance(
         async (client, points) => {
-          const [taken, windowLeftMs] = await bounded(
-            redis.rateLimitTake(prefix + client, points, limit, windowMs),
+          const deadline = clock.deadline(TAKE_DEADLINE_MS);
+          const [taken, windowLeftMs, redisNow] = await bounded(
+            redis.rateLimitTake(prefix + client, points, limit, windowMs, deadline),
           );
+          clock.observe(redisNow);
+          if (taken === LATE) throw new Error("rate limit counter: the take reached Redis late");
           return { taken, windowLeftMs };
         },
         { limit },
