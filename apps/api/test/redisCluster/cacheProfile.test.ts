@@ -92,7 +92,7 @@ describe("the cache profile on a 3-master Redis Cluster", () => {
     expect(new Set(await Promise.all(keys.map((k) => rc.portOfKey(k)))).size).toBe(2);
   });
 
-  it("per-client rate limits count in the cluster (rate-limiter-flexible on ioredis Cluster)", async () => {
+  it("per-client rate limits count in the cluster (the take script on ioredis Cluster)", async () => {
     const path = barsPath(barsRange(7, 14));
     const answers = await Promise.all(Array.from({ length: 3 }, () => get(c.url + path)));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
