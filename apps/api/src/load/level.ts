@@ -46,6 +46,7 @@ export const runLevel = async (o: LevelOptions): Promise<LevelResult> => {
     Math.min(10_000, Math.max(connections, Math.ceil((o.rate * timeoutMs) / 1000)));
   const pool = new Pool(new URL(o.target).origin, { connections, pipelining: 1 });
   const tally = new Tally();
+  const jobIds: string[] = [];
   const pending = new Set<Pending>(); // unsettled, in intended order: arrivals fire in order
   let held = 0; // requests the pool holds (until it calls back), settled or not
   const alarm = new Alarm(o.signal);
@@ -76,6 +77,8 @@ export const runLevel = async (o: LevelOptions): Promise<LevelResult> => {
     tally.onSent(p.req.kind, performance.now() - p.intended);
     p.exchange = send(pool, p.req, o.headersFor, (outcome, by) => {
       held--;
+      // acknowledged is acknowledged: the queue holds the job, however late the answer
+      if (outcome.kind === "answered" && outcome.jobId !== undefined) jobIds.push(outcome.jobId);
       if (p.done) return;
       const latency = performance.now() - p.intended;
       settle(p);
@@ -119,15 +122,18 @@ export const runLevel = async (o: LevelOptions): Promise<LevelResult> => {
       tally.onStillInFlight(now - p.intended);
       p.exchange?.abort(STOPPED);
     }
-    return tally.result({
-      offeredRate: o.rate,
-      durationMs: o.durationMs,
-      elapsedMs,
-      aborted: alarm.aborted,
-      connections,
-      maxInFlight,
-      timeoutMs,
-    });
+    return {
+      ...tally.result({
+        offeredRate: o.rate,
+        durationMs: o.durationMs,
+        elapsedMs,
+        aborted: alarm.aborted,
+        connections,
+        maxInFlight,
+        timeoutMs,
+      }),
+      jobIds,
+    };
   } finally {
     clearInterval(sweep);
     alarm.dispose();

@@ -5,7 +5,12 @@ import type { LoadRequest } from "./workload.ts";
 
 /** How one request ended, as the level counts it. */
 export type Outcome =
-  | { readonly kind: "answered"; readonly status: number }
+  | {
+      readonly kind: "answered";
+      readonly status: number;
+      /** An enqueue's answer: the job id it carried (the scale-out/in check looks for each). */
+      readonly jobId?: string;
+    }
   | { readonly kind: "failed"; readonly status: number }
   | { readonly kind: "shed"; readonly code: string }
   | { readonly kind: "error"; readonly reason: string };
@@ -36,6 +41,16 @@ const codeOf = (chunks: readonly Buffer[]): string => {
   }
 };
 
+/** `{"id":"..."}` (an enqueue's 202, or 200 for a repeated idempotency key) -> the job id. */
+const jobIdOf = (chunks: readonly Buffer[]): string | null => {
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id?: unknown } | null;
+    return typeof body?.id === "string" && body.id !== "" ? body.id : null;
+  } catch {
+    return null;
+  }
+};
+
 const reasonOf = (error: unknown): string => {
   const e = error as { code?: unknown; name?: unknown } | null;
   return String(e?.code ?? e?.name ?? "unknown");
@@ -43,8 +58,9 @@ const reasonOf = (error: unknown): string => {
 
 /**
  * One request on undici's dispatcher API (no streams: the body is read to its last byte
- * and dropped, except a 503's, parsed for its code). `onDone` runs exactly once, when the
- * pool is finished with the request, whether it was answered, failed or aborted.
+ * and dropped, except a 503's, parsed for its code, and an enqueue's 2xx, parsed for its
+ * job id). `onDone` runs exactly once, when the pool is finished with the request,
+ * whether it was answered, failed or aborted.
  */
 export class Exchange implements Dispatcher.DispatchHandler {
   #controller: Dispatcher.DispatchController | null = null;
@@ -54,7 +70,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #by: ServedBy | null = null;
   #done = false;
 
-  constructor(private readonly onDone: (outcome: Outcome, by: ServedBy | null) => void) {}
+  constructor(
+    private readonly onDone: (outcome: Outcome, by: ServedBy | null) => void,
+    private readonly enqueue = false,
+  ) {}
 
   /** Gives up on the request: on its connection, or (still queued) as soon as it starts. */
   abort(reason: Error): void {
@@ -82,7 +101,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.#status = status;
     const instanceId = header(headers, "x-instance-id");
     if (instanceId) this.#by = { instanceId, bootId: header(headers, "x-boot-id") };
-    if (status === 503) this.#chunks = [];
+    if (status === 503 || (this.enqueue && status >= 200 && status < 300)) this.#chunks = [];
   }
 
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -92,7 +111,13 @@ export class Exchange implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     const s = this.#status;
     if (s === 503) this.finish({ kind: "shed", code: codeOf(this.#chunks ?? []) });
-    else this.finish({ kind: s >= 200 && s < 300 ? "answered" : "failed", status: s });
+    else if (s < 200 || s >= 300) this.finish({ kind: "failed", status: s });
+    else {
+      const jobId = this.enqueue ? jobIdOf(this.#chunks ?? []) : null;
+      this.finish(
+        jobId === null ? { kind: "answered", status: s } : { kind: "answered", status: s, jobId },
+      );
+    }
   }
 
   onResponseError(_c: Dispatcher.DispatchController | null, error: Error): void {
@@ -110,7 +135,7 @@ export const send = (
   headersFor: HeadersFor | undefined,
   onDone: (outcome: Outcome, by: ServedBy | null) => void,
 ): Exchange => {
-  const exchange = new Exchange(onDone);
+  const exchange = new Exchange(onDone, req.kind === "backtest");
   try {
     const signed = headersFor ? headersFor(req.method, req.path) : NO_HEADERS;
     pool.dispatch(

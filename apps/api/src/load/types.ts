@@ -74,6 +74,11 @@ export interface LevelResult {
   readonly statuses: Readonly<Record<string, number>>;
   readonly shedCodes: Readonly<Record<string, number>>;
   readonly errors: Readonly<Record<string, number>>;
+  /**
+   * Job ids the level's enqueues were acknowledged with (a 2xx carrying an id), in the
+   * order the answers came; one answered after the runner gave up on it included.
+   */
+  readonly jobIds?: readonly string[];
   /** Per instance that answered (its `x-instance-id`): its boot ids in the order seen, and its answers. */
   readonly byInstance: Readonly<
     Record<

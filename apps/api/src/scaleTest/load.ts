@@ -9,7 +9,7 @@ import { Load } from "@scaleproof/core/scale-test/services/load";
 import { HEADERS } from "@scaleproof/core/wire/headers";
 import type { Sql } from "@scaleproof/db/client";
 import { listResourceSamples } from "@scaleproof/db/queries/listResourceSamples";
-import { Effect, Layer } from "effect";
+import { Context, Effect, Layer } from "effect";
 import type { InstanceEnv } from "../config/env.ts";
 import { runLevel } from "../load/level.ts";
 import type { HeadersFor } from "../load/types.ts";
@@ -18,6 +18,17 @@ import { type Workload, workload } from "../load/workload.ts";
 import { evidenceSigner, requestLineOf } from "../runs/evidenceSignature.ts";
 import { gaugeOf, promSamples } from "./gauges.ts";
 import { ridingOut } from "./ridingOut.ts";
+
+/**
+ * Core's EnqueueAcks (packages/core/src/scale-test/profiles/load/scaleOutInAcks.ts), by
+ * its key: core's package exports do not list that module (yet), and a service is found
+ * by its key. Should the two drift apart, the load profile's jobs_lost check says "not
+ * proven" (apps/api/test/load-profile/loadProfile.test.ts expects the acknowledged count).
+ */
+class EnqueueAcks extends Context.Service<
+  EnqueueAcks,
+  { readonly jobIds: (level: string) => Effect.Effect<readonly string[]> }
+>()("@scaleproof/core/EnqueueAcks") {}
 
 const PROBE_TIMEOUT_MS = 2_000;
 const GAUGES = {
@@ -51,7 +62,8 @@ const seedOf = (runId: string) => {
  * workload per run, every request signed as the run's evidence (the run key derived
  * once); queue gauges read from each instance's /metrics (pinned through the front door,
  * attributed by the answering instance's own header); resource samples from what the
- * instances' samplers persisted for the run.
+ * instances' samplers persisted for the run. With it, per level, the job ids its
+ * enqueues were acknowledged with (EnqueueAcks: the scale-out/in check looks for each).
  */
 export const loadLayer = (o: {
   readonly sql: Sql;
@@ -60,7 +72,7 @@ export const loadLayer = (o: {
   readonly runId: string;
   readonly symbol: string;
   readonly tf: "1m" | "5m";
-}): Layer.Layer<Load> => {
+}): Layer.Layer<Load | EnqueueAcks> => {
   const token = o.env.ADMIN_TOKEN;
   const sign = token ? evidenceSigner(token, o.runId) : undefined;
   const headersFor: HeadersFor = sign
@@ -69,6 +81,8 @@ export const loadLayer = (o: {
   let current: Workload | undefined;
   /** Per level: the new-key ranges it sent (the scale-out/in check counts their fetches). */
   const newKeys = new Map<string, BarsRange[]>();
+  /** Per level: the job ids its enqueues were acknowledged with. */
+  const acked = new Map<string, readonly string[]>();
   const workloadOf = (level: string): Workload => {
     if (!current) throw new Error("Load.level before Load.start: no workload for this run");
     const w = current;
@@ -110,7 +124,11 @@ export const loadLayer = (o: {
     }
   };
 
-  return Layer.succeed(
+  const acks = Layer.succeed(
+    EnqueueAcks,
+    EnqueueAcks.of({ jobIds: (level) => Effect.sync(() => acked.get(level) ?? []) }),
+  );
+  const engine = Layer.succeed(
     Load,
     Load.of({
       start: (mix) =>
@@ -148,6 +166,7 @@ export const loadLayer = (o: {
             headersFor,
             signal,
           });
+          acked.set(spec.name, r.jobIds ?? []);
           return {
             startedAt,
             endedAt: Date.now(),
@@ -193,4 +212,5 @@ export const loadLayer = (o: {
       sampleEveryMs: (quick) => (quick ? o.env.MEMORY_QUICK_SAMPLE_MS : o.env.MEMORY_SAMPLE_MS),
     }),
   );
+  return Layer.merge(engine, acks);
 };

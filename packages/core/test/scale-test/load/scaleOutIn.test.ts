@@ -3,7 +3,10 @@ import { Effect } from "effect";
 import type { ExecutionEvent } from "../../../src/jobs/events.ts";
 import type { LevelEvidence } from "../../../src/scale-test/profiles/load/evidence.ts";
 import type { ScaleOutInEvidence } from "../../../src/scale-test/profiles/load/scaleOutIn.ts";
-import { SETTLE_WAIT_MS } from "../../../src/scale-test/profiles/load/scaleOutInAfter.ts";
+import {
+  EVENTS_WAIT_MS,
+  SETTLE_WAIT_MS,
+} from "../../../src/scale-test/profiles/load/scaleOutInAfter.ts";
 import { HOLD_JOBS, HOLD_WAIT_MS } from "../../../src/scale-test/profiles/load/scaleOutInHold.ts";
 import { judgeScaleOutIn } from "../../../src/scale-test/profiles/load/scaleOutInJudge.ts";
 import { cleanHistory } from "../../../src/scale-test/testing/jobs.ts";
@@ -51,16 +54,24 @@ describe("load profile: scale-out and scale-in under load (in memory, on the tes
         expect(checkNamed(r, "load.scale_out.served").actual).toBeGreaterThan(0);
         expect(checkNamed(r, "load.scale_in.failed_requests").actual).toBe(0);
         expect(checkNamed(r, "load.scale_in.leases_handed_back").actual).toBe(1);
-        // 200 arrivals, 1 in 20 a new key: 10 keys, 10 fetches by the events and the upstream
+        // 200 arrivals, 1 in 20 a new key: 10 keys, 10 fetches by the events, Redis and the upstream
         expect(checkNamed(r, "load.scale_out_in.provider_fetches")).toMatchObject({
           actual: 10,
-          expected: "= 10 (one provider fetch per distinct new key, events and upstream)",
+          expected:
+            "= 10 (one provider fetch per distinct new key; events = Redis counter = upstream, where each can be read)",
+          detail: "10 keys: redis 10, events 10, upstream 10 (events waited for 0 ms)",
         });
-        expect(checkNamed(r, "load.scale_out_in.jobs_lost")).toMatchObject({ actual: 0 });
+        // the 6 held jobs and the 4 enqueues acknowledged during the level, each found completed once
+        expect(checkNamed(r, "load.scale_out_in.jobs_lost")).toMatchObject({
+          actual: 0,
+          detail:
+            "10 jobs (4 acknowledged during the scaled level, 6 held), waited 0 ms for them to end",
+        });
         expect(r.metrics).toMatchObject({
           "load.scale_in.leases_handed_back_count": 1,
           "load.scale_out_in.provider_fetches_count": 10,
           "load.scale_out_in.upstream_fetches_count": 10,
+          "load.scale_out_in.redis_fetches_count": 10,
           "load.scale_out_in.distinct_keys_count": 10,
           "load.scale_out_in.jobs_lost_count": 0,
           "load.scale_in.failed_count": 0,
@@ -69,7 +80,7 @@ describe("load profile: scale-out and scale-in under load (in memory, on the tes
         for (const [k, v] of Object.entries(r.metrics).filter(([k]) => k.includes("scale_")))
           expect([k, typeof v]).toEqual([k, "number"]);
         // the held jobs were enqueued through the front door and the upstream slowed for them
-        expect(r.world.enqueued).toHaveLength(HOLD_JOBS);
+        expect(r.world.enqueued).toHaveLength(HOLD_JOBS + 4);
         expect(r.world.latency.size).toBe(0);
         expect(r.world.instances).toEqual(["i1", "i2"]);
         // the level i3 joined and left is no capacity reading: the cluster's size is still 2
@@ -95,7 +106,7 @@ describe("load profile: scale-out and scale-in under load (in memory, on the tes
       const c = checkNamed(r, "load.scale_out_in.provider_fetches");
       expect(c.actual).toBe(11);
       expect(c.detail).toMatch(
-        /^10 keys: events 11, upstream 11; bars:ES:1m:.*: events 2, upstream 2$/,
+        /^10 keys: redis 11, events 11, upstream 11 \(events waited for 0 ms\); bars:ES:1m:.*: events 2, upstream 2$/,
       );
     }),
   );
@@ -121,7 +132,7 @@ describe("load profile: scale-out and scale-in under load (in memory, on the tes
       // it waited the whole bound (on the test clock) before calling it lost
       const waited = Number(/waited (\d+) ms/.exec(c.detail ?? "")?.[1]);
       expect(waited).toBeGreaterThanOrEqual(SETTLE_WAIT_MS);
-      expect(c.detail).toMatch(/unfinished: 4$/);
+      expect(c.detail).toMatch(/lost \(not found, or not completed exactly once\): 4$/);
     }),
   );
 
@@ -215,8 +226,147 @@ describe("load profile: scale-out and scale-in under load (in memory, on the tes
       );
       expect(r.notes?.["load.scale_out_in"]).toBeUndefined();
       expect(r.checks.some((c) => c.name.startsWith("load.scale_"))).toBe(false);
-      expect(r.world.enqueued).toEqual([]);
+      // no held job: only the load's own enqueues
+      expect(r.world.enqueued.filter((id) => !id.startsWith("sustained-job-"))).toEqual([]);
       expect(r.verdict).toBe("PASS");
+    }),
+  );
+});
+
+/** The review's gaps (issue 14 #5), each on the test clock through the whole profile. */
+describe("load profile: scale-out/in evidence gaps (in memory, on the test clock)", () => {
+  const failingNames = (r: { checks: readonly { pass: boolean; name: string }[] }) =>
+    r.checks.filter((c) => !c.pass).map((c) => c.name);
+
+  it.effect(
+    "an enqueue acknowledged during the scaled level that the queue never recorded is lost",
+    () =>
+      Effect.gen(function* () {
+        const r = yield* simulateLoad({ quick: true }, {}, "5 minutes", scalable, {
+          ackedNotQueued: (level) => (level === "sustained" ? ["sustained-ghost"] : []),
+        });
+        expect(r.verdict).toBe("FAIL");
+        expect(failingNames(r)).toEqual(["load.scale_out_in.jobs_lost"]);
+        const c = checkNamed(r, "load.scale_out_in.jobs_lost");
+        expect(c.actual).toBe(1);
+        expect(c.detail).toMatch(
+          /^10 jobs \(5 acknowledged during the scaled level, 6 held\), .*: sustained-ghost$/,
+        );
+        // it was looked for the whole bound before being called lost
+        expect(Number(/waited (\d+) ms/.exec(c.detail ?? "")?.[1])).toBeGreaterThanOrEqual(
+          SETTLE_WAIT_MS,
+        );
+      }),
+  );
+
+  it.effect("a runner that records no acknowledged enqueues: jobs_lost not proven, FAIL", () =>
+    Effect.gen(function* () {
+      const r = yield* simulateLoad({ quick: true }, {}, "5 minutes", scalable, { noAcks: true });
+      expect(failingNames(r)).toEqual(["load.scale_out_in.jobs_lost"]);
+      expect(checkNamed(r, "load.scale_out_in.jobs_lost").actual).toBe("not proven");
+    }),
+  );
+
+  it.effect(
+    "a real provider (upstream blind): the Redis counter agreeing with the events PASSes",
+    () =>
+      Effect.gen(function* () {
+        const r = yield* simulateLoad({ quick: true }, {}, "5 minutes", {
+          ...scalable,
+          upstreamBlind: true,
+        });
+        expect(failingNames(r)).toEqual([]);
+        expect(checkNamed(r, "load.scale_out_in.provider_fetches")).toMatchObject({
+          actual: 10,
+          detail: "10 keys: redis 10, events 10, upstream not observable (events waited for 0 ms)",
+        });
+      }),
+  );
+
+  it.effect("a real provider and a Redis counter that cannot be read: not proven, FAIL", () =>
+    Effect.gen(function* () {
+      const r = yield* simulateLoad(
+        { quick: true },
+        {},
+        "5 minutes",
+        { ...scalable, upstreamBlind: true },
+        { redis: "unreadable" },
+      );
+      expect(failingNames(r)).toEqual(["load.scale_out_in.provider_fetches"]);
+      expect(checkNamed(r, "load.scale_out_in.provider_fetches").actual).toBe("not proven");
+    }),
+  );
+
+  it.effect("a real provider and a fetch the events do not show (Redis one more): FAIL", () =>
+    Effect.gen(function* () {
+      const r = yield* simulateLoad(
+        { quick: true },
+        {},
+        "5 minutes",
+        { ...scalable, upstreamBlind: true },
+        { redis: 1 },
+      );
+      expect(failingNames(r)).toEqual(["load.scale_out_in.provider_fetches"]);
+      expect(checkNamed(r, "load.scale_out_in.provider_fetches").detail).toMatch(
+        /^10 keys: redis 11, events 10, upstream not observable/,
+      );
+    }),
+  );
+
+  it.effect(
+    "events still in the instances' buffers when first read: the read waits for them to land",
+    () =>
+      Effect.gen(function* () {
+        const r = yield* simulateLoad({ quick: true }, {}, "5 minutes", scalable, {
+          eventsLagMs: 3_000,
+        });
+        expect(failingNames(r)).toEqual([]);
+        const c = checkNamed(r, "load.scale_out_in.provider_fetches");
+        expect(c.actual).toBe(10);
+        const waited = Number(/events waited for (\d+) ms/.exec(c.detail ?? "")?.[1]);
+        expect(waited).toBeGreaterThanOrEqual(3_000);
+        expect(waited).toBeLessThan(EVENTS_WAIT_MS);
+      }),
+  );
+
+  it.effect("events that never land within the bound: the counts disagree, FAIL", () =>
+    Effect.gen(function* () {
+      const r = yield* simulateLoad({ quick: true }, {}, "5 minutes", scalable, {
+        eventsLagMs: 60_000,
+      });
+      expect(failingNames(r)).toEqual(["load.scale_out_in.provider_fetches"]);
+      const c = checkNamed(r, "load.scale_out_in.provider_fetches");
+      expect(c.actual).toBe(0);
+      expect(c.detail).toMatch(/^10 keys: redis 10, events 0, upstream 10/);
+    }),
+  );
+
+  it.effect(
+    "the added instance takes 28 s to join a 20 s level: served is not proven, FAIL (not a PASS, not a plain 0)",
+    () =>
+      Effect.gen(function* () {
+        const r = yield* simulateLoad({ quick: true }, {}, "5 minutes", scalable, {
+          addTakesMs: 28_000,
+        });
+        expect(r.verdict).toBe("FAIL");
+        expect(failingNames(r)).toEqual(["load.scale_out.served"]);
+        const c = checkNamed(r, "load.scale_out.served");
+        expect(c.actual).toBe("not proven");
+        // asked at 4 s (20 % of the level), in rotation at 32 s: after the level's 20 s
+        expect(c.detail).toMatch(
+          /^not proven: i3 was in rotation 0 ms before the level's arrivals ended \(it joined 32000 ms into a 20000 ms level\)/,
+        );
+        expect(r.metrics["load.scale_out.served_count"]).toBe(0);
+      }),
+  );
+
+  it.effect("a join that leaves the instance enough of the level: it serves, PASS", () =>
+    Effect.gen(function* () {
+      const r = yield* simulateLoad({ quick: true }, {}, "5 minutes", scalable, {
+        addTakesMs: 6_000,
+      });
+      expect(failingNames(r)).toEqual([]);
+      expect(checkNamed(r, "load.scale_out.served").actual).toBeGreaterThan(0);
     }),
   );
 });
@@ -264,8 +414,8 @@ describe("the scale-out/in judge (pure)", () => {
     duplicates: 0,
     overlaps: 0,
     hold: { jobs: ["j2", "j3"], slowed: true, activeAtStop: 1, waitedMs: 300 },
-    settle: { jobs: 12, lost: [], waitedMs: 250 },
-    fetches: { keys: 10, persisted: 10, upstream: 10, off: [] },
+    settle: { jobs: 12, lost: [], waitedMs: 250, acked: 4 },
+    fetches: { keys: 10, persisted: 10, upstream: 10, redis: 10, off: [] },
   };
   const level = sustained({ i1: 80, i2: 80, i3: 40 });
   const failing = (ev: ScaleOutInEvidence, l = level) =>
@@ -285,6 +435,7 @@ describe("the scale-out/in judge (pure)", () => {
       "load.scale_out_in.distinct_keys_count": 10,
       "load.scale_out_in.provider_fetches_count": 10,
       "load.scale_out_in.upstream_fetches_count": 10,
+      "load.scale_out_in.redis_fetches_count": 10,
     });
     expect(judgeScaleOutIn(healthy, level).notes).toEqual({});
   });
@@ -323,28 +474,42 @@ describe("the scale-out/in judge (pure)", () => {
     );
   });
   it("one job unfinished after the wait is lost: FAIL naming it", () => {
-    const ev = { ...healthy, settle: { jobs: 12, lost: ["j7"], waitedMs: 30_000 } };
+    const ev = { ...healthy, settle: { jobs: 12, lost: ["j7"], waitedMs: 30_000, acked: 4 } };
     expect(failing(ev)).toEqual(["load.scale_out_in.jobs_lost"]);
     expect(named(ev, "load.scale_out_in.jobs_lost")).toMatchObject({
       actual: 1,
-      detail: "12 jobs, waited 30000 ms for them to end; unfinished: j7",
+      detail:
+        "12 jobs (4 acknowledged during the scaled level, 2 held), waited 30000 ms for them to end; lost (not found, or not completed exactly once): j7",
     });
     expect(judgeScaleOutIn(ev, level).metrics["load.scale_out_in.jobs_lost_count"]).toBe(1);
   });
   it("no job evidence, or no jobs at all, is not a PASS", () => {
     const { settle: _, ...older } = healthy;
     expect(failing(older)).toEqual(["load.scale_out_in.jobs_lost"]);
-    expect(failing({ ...healthy, settle: { jobs: 0, lost: [], waitedMs: 0 } })).toEqual([
+    expect(failing({ ...healthy, settle: { jobs: 0, lost: [], waitedMs: 0, acked: 0 } })).toEqual([
       "load.scale_out_in.jobs_lost",
     ]);
+    // the queue recorded none of the jobs it acknowledged: lost, named (not "no jobs")
+    const none = { ...healthy, settle: { jobs: 0, lost: ["j9"], waitedMs: 30_000, acked: 1 } };
+    expect(failing(none)).toEqual(["load.scale_out_in.jobs_lost"]);
+    expect(named(none, "load.scale_out_in.jobs_lost").detail).toMatch(/: j9$/);
   });
   it("one extra provider fetch fails, by the events or by the upstream's own count", () => {
     const k = { key: "bars:v1:{x}", persisted: 2, upstream: 2 };
     expect(
-      failing({ ...healthy, fetches: { keys: 10, persisted: 11, upstream: 11, off: [k] } }),
+      failing({
+        ...healthy,
+        fetches: { keys: 10, persisted: 11, upstream: 11, redis: 11, off: [k] },
+      }),
     ).toEqual(["load.scale_out_in.provider_fetches"]);
     // the events say one each, the upstream counted one more (a fetch the events missed)
-    const hidden = { keys: 10, persisted: 10, upstream: 11, off: [{ ...k, persisted: 1 }] };
+    const hidden = {
+      keys: 10,
+      persisted: 10,
+      upstream: 11,
+      redis: 10,
+      off: [{ ...k, persisted: 1 }],
+    };
     expect(failing({ ...healthy, fetches: hidden })).toEqual([
       "load.scale_out_in.provider_fetches",
     ]);
@@ -353,6 +518,7 @@ describe("the scale-out/in judge (pure)", () => {
       keys: 10,
       persisted: 10,
       upstream: 10,
+      redis: 10,
       off: [k, { key: "bars:v1:{y}", persisted: 0, upstream: 0 }],
     };
     expect(failing({ ...healthy, fetches: swapped })).toEqual([
@@ -366,10 +532,80 @@ describe("the scale-out/in judge (pure)", () => {
       "not exercised: the sustained level asked for no new key",
     );
   });
-  it("a real provider that cannot count its own requests: judged on the events alone", () => {
+  it("a real provider that cannot count its own requests: the Redis counter must agree with the events", () => {
+    const blind = { keys: 10, persisted: 10, upstream: null, off: [] };
+    expect(failing({ ...healthy, fetches: { ...blind, redis: 10 } })).toEqual([]);
     expect(
-      failing({ ...healthy, fetches: { keys: 10, persisted: 10, upstream: null, off: [] } }),
-    ).toEqual([]);
+      named({ ...healthy, fetches: { ...blind, redis: 10 } }, "load.scale_out_in.provider_fetches")
+        .detail,
+    ).toBe("10 keys: redis 10, events 10, upstream not observable");
+    // Redis counted a fetch the events do not show
+    expect(failing({ ...healthy, fetches: { ...blind, redis: 11 } })).toEqual([
+      "load.scale_out_in.provider_fetches",
+    ]);
+    // with the upstream readable, a Redis count that disagrees fails too
+    expect(
+      failing({
+        ...healthy,
+        fetches: { keys: 10, persisted: 10, upstream: 10, off: [], redis: 9 },
+      }),
+    ).toEqual(["load.scale_out_in.provider_fetches"]);
+  });
+  it("neither the upstream nor the Redis counter readable: not proven, FAIL (events alone are no proof)", () => {
+    for (const fetches of [
+      { keys: 10, persisted: 10, upstream: null, redis: null, off: [] },
+      // an older export: no Redis count recorded
+      { keys: 10, persisted: 10, upstream: null, off: [] },
+    ]) {
+      const ev = { ...healthy, fetches };
+      expect(failing(ev)).toEqual(["load.scale_out_in.provider_fetches"]);
+      expect(named(ev, "load.scale_out_in.provider_fetches")).toMatchObject({
+        actual: "not proven",
+        detail:
+          "not proven: neither the upstream nor the Redis counter could be read, and the events cannot vouch for themselves; 10 keys: redis not read, events 10, upstream not observable",
+      });
+    }
+    expect(
+      judgeScaleOutIn(
+        { ...healthy, fetches: { keys: 10, persisted: 10, upstream: null, redis: null, off: [] } },
+        level,
+      ).metrics,
+    ).not.toHaveProperty("load.scale_out_in.redis_fetches_count");
+  });
+  it("acknowledged enqueues not recorded (older export, or a runner without them): jobs_lost not proven, FAIL", () => {
+    const { acked: _, ...older } = healthy.settle ?? { jobs: 0, lost: [], waitedMs: 0 };
+    for (const settle of [older, { ...older, acked: null }]) {
+      const ev = { ...healthy, settle };
+      expect(failing(ev)).toEqual(["load.scale_out_in.jobs_lost"]);
+      expect(named(ev, "load.scale_out_in.jobs_lost")).toMatchObject({
+        actual: "not proven",
+        detail:
+          "not proven: the enqueues acknowledged during the scaled level were not recorded, so a job the queue acknowledged and dropped would go unseen (12 jobs of the run, 0 unfinished)",
+      });
+    }
+  });
+  it("an added instance that joined too late to be sent anything: served is not proven, FAIL; one that served late PASSes", () => {
+    // the level ran 0..20 s; i3 was in rotation from 19 s: 1 s, under the 2 s needed at 10 req/s
+    const late: ScaleOutInEvidence = { ...healthy, addedAt: 19_000, stoppedAt: 25_000 };
+    const idle = sustained({ i1: 100, i2: 100 });
+    expect(failing(late, idle)).toEqual(["load.scale_out.served"]);
+    expect(checkNamed(judgeScaleOutIn(late, idle), "load.scale_out.served")).toMatchObject({
+      actual: "not proven",
+      detail:
+        "not proven: i3 was in rotation 1000 ms before the level's arrivals ended (it joined 19000 ms into a 20000 ms level); 2000 ms at 10 req/s needed before 0 answers mean anything: ask for a longer sustained level",
+    });
+    // joined after the level had ended (the ~28 s join seen under load)
+    const after: ScaleOutInEvidence = { ...healthy, addedAt: 32_000, stoppedAt: 33_000 };
+    expect(checkNamed(judgeScaleOutIn(after, idle), "load.scale_out.served").detail).toMatch(
+      /^not proven: i3 was in rotation 0 ms before the level's arrivals ended \(it joined 32000 ms into a 20000 ms level\)/,
+    );
+    // late, but it answered: proven
+    expect(failing(late, sustained({ i1: 90, i2: 90, i3: 3 }))).toEqual([]);
+    // in rotation long enough and still 0: the balancer never took it in (a plain FAIL, 0)
+    expect(checkNamed(judgeScaleOutIn(healthy, idle), "load.scale_out.served")).toMatchObject({
+      actual: 0,
+      pass: false,
+    });
   });
   it("a job finished twice fails", () => {
     expect(failing({ ...healthy, duplicates: 1 })).toEqual(["load.scale_out_in.jobs_once"]);

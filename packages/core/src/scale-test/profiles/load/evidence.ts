@@ -91,9 +91,18 @@ export interface ScaleHold {
 export interface ScaleSettle {
   /** The run's jobs (the held ones among them) when the wait ended. */
   readonly jobs: number;
-  /** Jobs without exactly one accepted finish when the wait ended, and held jobs the queue never recorded. */
+  /**
+   * Jobs without exactly one accepted finish when the wait ended, and held or acknowledged
+   * jobs the queue never recorded.
+   */
   readonly lost: readonly string[];
   readonly waitedMs: number;
+  /**
+   * Enqueues the runner got acknowledged (2xx with a job id) during the scaled level, each
+   * looked for in the queue's history; null: the runner could not record them. Absent in
+   * older exports (only the held jobs were matched by id).
+   */
+  readonly acked?: number | null | undefined;
 }
 
 export interface ScaleFetches {
@@ -102,6 +111,14 @@ export interface ScaleFetches {
   /** Provider fetches of those keys in the instances' persisted events, and as the upstream counted them (null: it cannot tell). */
   readonly persisted: number;
   readonly upstream: number | null;
+  /**
+   * The second count, independent of the events: the run's Redis `provider_fetch` counter
+   * over the scaled level (bumped by the instances before each fetch; the held jobs'
+   * fetches carry no run and are not counted); null: it could not be read. Absent in older exports.
+   */
+  readonly redis?: number | null | undefined;
+  /** How long the read waited for the instances' last events to land (ms). Absent in older exports. */
+  readonly waitedMs?: number | undefined;
   /** Keys not fetched exactly once (at most a few, for the detail). */
   readonly off: readonly {
     readonly key: string;

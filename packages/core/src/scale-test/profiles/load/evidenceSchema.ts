@@ -112,12 +112,21 @@ export const loadEvidence: z.ZodType<LoadEvidence> = z.object({
           waitedMs: n,
         })
         .optional(),
-      settle: z.object({ jobs: n, lost: z.array(z.string()), waitedMs: n }).optional(),
+      settle: z
+        .object({
+          jobs: n,
+          lost: z.array(z.string()),
+          waitedMs: n,
+          acked: n.nullable().optional(),
+        })
+        .optional(),
       fetches: z
         .object({
           keys: n,
           persisted: n,
           upstream: n.nullable(),
+          redis: n.nullable().optional(),
+          waitedMs: n.optional(),
           off: z.array(z.object({ key: z.string(), persisted: n, upstream: n.nullable() })),
         })
         .optional(),

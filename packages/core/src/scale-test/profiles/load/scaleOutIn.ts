@@ -2,6 +2,7 @@ import { Cause, Clock, Effect, Exit } from "effect";
 import type { BarsRange } from "../../data.ts";
 import { Scaler } from "../../services/scaler.ts";
 import type { ScaleHold, ScaleOutInEvidence } from "./evidence.ts";
+import { redisFetches } from "./scaleOutInAfter.ts";
 import { holdLeases } from "./scaleOutInHold.ts";
 
 export type { ScaleOutInEvidence };
@@ -19,7 +20,11 @@ const reason = (cause: Cause.Cause<unknown>) => {
 export type ScaleSteps = Pick<
   ScaleOutInEvidence,
   "added" | "addedAt" | "stopped" | "stoppedAt" | "error"
-> & { readonly hold: ScaleHold | null };
+> & {
+  readonly hold: ScaleHold | null;
+  /** The run's Redis `provider_fetch` counter as the level began (null: unreadable). */
+  readonly redisBefore: number | null;
+};
 
 /**
  * Runs alongside the sustained level: the add; at the stop's time, jobs that hold leases
@@ -31,6 +36,11 @@ export const scaleOutIn = Effect.fn("loadProfile.scaleOutIn")(function* (
   bars: Pick<BarsRange, "symbol" | "tf">,
 ) {
   const scaler = yield* Scaler;
+  // First, before the level's first new key can be fetched: its first arrival is a
+  // Poisson offset away, and a fetch is counted only after that request reached an
+  // instance and missed. Were a fetch counted before this read, the Redis count would
+  // fall short of the events and the fetch check FAIL: never a PASS by mistake.
+  const redisBefore = yield* redisFetches;
   const start = yield* Clock.currentTimeMillis;
   yield* Effect.sleep(Math.round(durationMs * ADD_AT));
   const added = yield* Effect.exit(scaler.add);
@@ -42,6 +52,7 @@ export const scaleOutIn = Effect.fn("loadProfile.scaleOutIn")(function* (
       stoppedAt: null,
       error: `scale-out: ${reason(added.cause)}`,
       hold: null,
+      redisBefore,
     } satisfies ScaleSteps;
   }
   const addedAt = yield* Clock.currentTimeMillis;
@@ -64,7 +75,16 @@ export const scaleOutIn = Effect.fn("loadProfile.scaleOutIn")(function* (
           stoppedAt: null,
           error: `scale-in: ${reason(stopped.cause)}`,
           hold,
+          redisBefore,
         }
-      : { added: added.value, addedAt, stopped: added.value, stoppedAt, error: null, hold }
+      : {
+          added: added.value,
+          addedAt,
+          stopped: added.value,
+          stoppedAt,
+          error: null,
+          hold,
+          redisBefore,
+        }
   ) satisfies ScaleSteps;
 });

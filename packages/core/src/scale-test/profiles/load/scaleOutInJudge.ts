@@ -1,7 +1,13 @@
 import { check } from "../../check.ts";
 import type { Check, Metrics } from "../../schema.ts";
 import type { LevelEvidence, ScaleOutInEvidence } from "./evidence.ts";
-import { fetchesCheck, handBack, jobsLostCheck, leasesCheck } from "./scaleOutInChecks.ts";
+import {
+  fetchesCheck,
+  handBack,
+  jobsLostCheck,
+  leasesCheck,
+  servedCheck,
+} from "./scaleOutInChecks.ts";
 
 /** Failed requests the sustained level may have while an instance joins and leaves (seed: none). */
 export const SCALE_FAILED_BUDGET = 0;
@@ -34,14 +40,7 @@ export const judgeScaleOutIn = (
       ev.error ?? `${ev.added} added, then stopped`,
       () => ev.error === null && ev.added !== null && ev.stopped !== null,
     ),
-    check(
-      "sustained",
-      "load.scale_out.served",
-      "> 0 requests answered by the added instance",
-      served,
-      () => served > 0,
-      ev.added ? `by ${ev.added}, of ${m?.counts.answered ?? 0} answered` : "nothing added",
-    ),
+    servedCheck(ev, sustained),
     check(
       "sustained",
       "load.scale_in.failed_requests",
@@ -77,6 +76,9 @@ export const judgeScaleOutIn = (
             ...(f.upstream === null
               ? {}
               : { "load.scale_out_in.upstream_fetches_count": f.upstream }),
+            ...(f.redis === null || f.redis === undefined
+              ? {}
+              : { "load.scale_out_in.redis_fetches_count": f.redis }),
           }
         : {}),
     },
