@@ -5,11 +5,12 @@ import type {
   ResourcePoint,
   WarmResult,
 } from "@scaleproof/core/scale-test/profiles/load/data";
+import { EnqueueAcks } from "@scaleproof/core/scale-test/profiles/load/scaleOutInAcks";
 import { Load } from "@scaleproof/core/scale-test/services/load";
 import { HEADERS } from "@scaleproof/core/wire/headers";
 import type { Sql } from "@scaleproof/db/client";
 import { listResourceSamples } from "@scaleproof/db/queries/listResourceSamples";
-import { Context, Effect, Layer } from "effect";
+import { Effect, Layer } from "effect";
 import type { InstanceEnv } from "../config/env.ts";
 import { runLevel } from "../load/level.ts";
 import type { HeadersFor } from "../load/types.ts";
@@ -18,17 +19,6 @@ import { type Workload, workload } from "../load/workload.ts";
 import { evidenceSigner, requestLineOf } from "../runs/evidenceSignature.ts";
 import { gaugeOf, promSamples } from "./gauges.ts";
 import { ridingOut } from "./ridingOut.ts";
-
-/**
- * Core's EnqueueAcks (packages/core/src/scale-test/profiles/load/scaleOutInAcks.ts), by
- * its key: core's package exports do not list that module (yet), and a service is found
- * by its key. Should the two drift apart, the load profile's jobs_lost check says "not
- * proven" (apps/api/test/load-profile/loadProfile.test.ts expects the acknowledged count).
- */
-class EnqueueAcks extends Context.Service<
-  EnqueueAcks,
-  { readonly jobIds: (level: string) => Effect.Effect<readonly string[]> }
->()("@scaleproof/core/EnqueueAcks") {}
 
 const PROBE_TIMEOUT_MS = 2_000;
 const GAUGES = {
