@@ -11,9 +11,10 @@ import { insertJobEvent } from "@scaleproof/db/queries/insertJobEvent";
 import type { LeaseHolder } from "@scaleproof/db/queries/jobRow";
 import { releaseJob } from "@scaleproof/db/queries/releaseJob";
 import { sweepExhaustedJobs } from "@scaleproof/db/queries/sweepExhaustedJobs";
-import { Piscina } from "piscina";
+import type { Piscina } from "piscina";
 import { ZodError } from "zod";
 import { type BacktestPayload, POINT_VALUE } from "../backtests/input.ts";
+import { openBacktestPool } from "../backtests/pool.ts";
 import { barsRequest } from "../bars/input.ts";
 import { getBars } from "../bars/service.ts";
 import type { InstanceDeps } from "../deps.ts";
@@ -41,10 +42,7 @@ export class JobWorker {
   #seq = 0;
 
   constructor(private readonly deps: InstanceDeps) {
-    this.#pool = new Piscina({
-      filename: new URL("../backtests/task.ts", import.meta.url).href,
-      maxThreads: Math.max(1, deps.env.JOBS_SLOTS),
-    });
+    this.#pool = openBacktestPool(deps.env.JOBS_SLOTS);
   }
 
   get owner(): string {

@@ -2,7 +2,7 @@ import { Cause, Clock, Effect, Exit } from "effect";
 import type { BarsRange } from "../../data.ts";
 import { Scaler } from "../../services/scaler.ts";
 import type { ScaleHold, ScaleOutInEvidence } from "./evidence.ts";
-import { redisFetches } from "./scaleOutInAfter.ts";
+import { redisFetches } from "./scaleOutInCounts.ts";
 import { holdLeases } from "./scaleOutInHold.ts";
 
 export type { ScaleOutInEvidence };

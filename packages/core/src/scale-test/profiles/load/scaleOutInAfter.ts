@@ -9,6 +9,7 @@ import { Load } from "../../services/load.ts";
 import type { ScaleFetches, ScaleOutInEvidence, ScaleSettle } from "./evidence.ts";
 import type { ScaleSteps } from "./scaleOutIn.ts";
 import { EnqueueAcks } from "./scaleOutInAcks.ts";
+import { redisFetches } from "./scaleOutInCounts.ts";
 
 /**
  * How long the run's jobs may take to finish after the level: a job the stop released is
@@ -83,12 +84,6 @@ const settle = Effect.fn("loadProfile.scaleSettle")(function* (
     duplicates: verdict.duplicates,
     overlaps: verdict.overlaps,
   };
-});
-
-/** The run's Redis `provider_fetch` counter now; null: it could not be read. */
-export const redisFetches = Effect.gen(function* () {
-  const read = yield* Effect.exit((yield* Evidence).runCounters);
-  return Exit.isSuccess(read) ? read.value.provider_fetch : null;
 });
 
 /**
