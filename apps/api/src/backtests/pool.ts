@@ -1,7 +1,12 @@
 import { Piscina } from "piscina";
 
-/** A thread left idle this long exits; the next backtest starts one again. */
-const IDLE_THREAD_MS = 60_000;
+/**
+ * A thread left idle this long exits; the next backtest starts one again. Long enough
+ * that a run's backtests (the memory soak sends one a minute) keep their thread: a thread
+ * starting and exiting every minute would move rss by its ~27 MB in a saw-tooth the rss
+ * leak trend would have to see through.
+ */
+const IDLE_THREAD_MS = 10 * 60_000;
 
 /**
  * The worker-thread pool backtests compute on (task.ts), `slots` threads at most. No
