@@ -136,6 +136,10 @@ export class JobWorker {
     log.info({ event: "job_start", ...logCtx }, "job started");
     let leaseLost = false;
     let stalled = false;
+    // Set once the attempt begins to settle (complete, fail, release): a heartbeat in flight
+    // then may find the lease gone because the settle committed. That is no lost lease; the
+    // settle itself is fenced (a completion by a worker that lost its lease is rejected).
+    let settling = false;
     const beat = async () => {
       if (!(await heartbeatJob(sql, h, env.JOBS_LEASE_MS))) {
         throw new LeaseLost({ jobId: h.jobId, attempt: h.attempt, owner: h.owner });
@@ -149,6 +153,13 @@ export class JobWorker {
           if (!(error instanceof LeaseLost)) {
             m.heartbeatErrors.inc();
             log.error({ err: error, ...logCtx }, "heartbeat failed");
+            return;
+          }
+          if (settling) {
+            log.debug(
+              { event: "job_heartbeat_after_settle", ...logCtx },
+              "heartbeat found the lease gone while the attempt settled",
+            );
             return;
           }
           leaseLost = true;
@@ -222,6 +233,7 @@ export class JobWorker {
         await new Promise((r) => setTimeout(r, env.JOBS_LEASE_MS * 2 + env.JOBS_POLL_MS * 2));
       }
       if (leaseLost) return;
+      settling = true;
       const accepted = await completeJob(
         sql,
         h,
@@ -234,6 +246,7 @@ export class JobWorker {
       log.info({ event: "job_finish", ...logCtx, trades: result.trades }, "job finished");
     } catch (error) {
       if (leaseLost) return;
+      settling = true;
       if (error instanceof LeaseConflict) {
         m.fenced.inc({ stage: "completion" });
         // completeJob recorded completion_rejected in the same transaction.
