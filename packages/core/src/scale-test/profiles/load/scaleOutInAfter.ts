@@ -1,4 +1,4 @@
-import { Clock, Effect, Exit, Option } from "effect";
+import { Clock, Effect, Option } from "effect";
 import { attemptWindows } from "../../../jobs/attempts.ts";
 import type { ExecutionEvent, JobRecord } from "../../../jobs/events.ts";
 import { checkHistory } from "../../../jobs/history.ts";
