@@ -183,6 +183,9 @@ export class JobWorker {
         return await runUploadJob(deps, job, h, {
           signal: abort.signal,
           leaseLost: () => leaseLost,
+          settling: () => {
+            settling = true;
+          },
           fenced,
         });
       }

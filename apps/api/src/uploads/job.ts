@@ -20,7 +20,13 @@ export const runUploadJob = async (
   deps: InstanceDeps,
   job: ClaimedJob,
   h: LeaseHolder,
-  o: { readonly signal: AbortSignal; readonly leaseLost: () => boolean; readonly fenced: boolean },
+  o: {
+    readonly signal: AbortSignal;
+    readonly leaseLost: () => boolean;
+    /** Called as the attempt begins to complete: a heartbeat finding the lease gone after this is not a loss. */
+    readonly settling: () => void;
+    readonly fenced: boolean;
+  },
 ): Promise<void> => {
   const { sql, log } = deps;
   const uploadId = String(job.payload.uploadId);
@@ -44,6 +50,7 @@ export const runUploadJob = async (
     marketData: ok ? marketData : null,
   };
   if (o.leaseLost()) return;
+  o.settling();
   if (!(await completeJob(sql, h, result, { fenced: o.fenced }))) {
     throw new LeaseConflict({ jobId: h.jobId, attempt: h.attempt, owner: h.owner });
   }
