@@ -31,8 +31,18 @@ export const promSamples = (
   return out;
 };
 
-/** A gauge's value summed over its label sets; null when the instance does not expose it. */
-export const gaugeOf = (samples: ReadonlyMap<string, readonly PromSample[]>, name: string) => {
+/**
+ * A gauge's value summed over its label sets (those carrying every label in `only`);
+ * null when the instance exposes no such sample.
+ */
+export const gaugeOf = (
+  samples: ReadonlyMap<string, readonly PromSample[]>,
+  name: string,
+  only: Readonly<Record<string, string>> = {},
+) => {
   const list = samples.get(name);
-  return list?.length ? list.reduce((a, s) => a + s.value, 0) : null;
+  if (!list?.length) return null;
+  const wanted = Object.entries(only);
+  const matching = list.filter((s) => wanted.every(([k, v]) => s.labels[k] === v));
+  return matching.length ? matching.reduce((a, s) => a + s.value, 0) : null;
 };

@@ -105,7 +105,8 @@ export const loadLayer = (o: {
         instanceId,
         bootId: res.headers.get(HEADERS.bootId),
         at: Date.now(),
-        requestsInFlight: gaugeOf(s, GAUGES.inFlight),
+        // the service's own requests: not the UI's progress stream, nor run-status polls
+        requestsInFlight: gaugeOf(s, GAUGES.inFlight, { area: "api" }),
         dbWaiting: gaugeOf(s, GAUGES.dbWaiting),
         jobsActive: gaugeOf(s, GAUGES.jobsActive),
       };
