@@ -88,7 +88,10 @@ export interface LeakPolicy {
    * a window RISKs only when its lower bound is above it. For growth that levels off
    * (rss while malloc arenas and native code settle) a 10-minute window cannot tell a
    * decaying warm-up from a slow leak; the span and its second half can: a leak keeps
-   * its rate to the end, a warm-up does not.
+   * its rate to the end, a warm-up does not. Only windows that start in the span's first
+   * third (SETTLE_FRACTION) get the lower-bound rule: later ones must each be below the
+   * line as well, so a leak in the last two thirds cannot hide behind a downward step that
+   * drags the span's medians (malloc trimming, a worker thread exiting).
    */
   readonly spanPassBelowPerHour?: number;
   readonly windowMs: number;
@@ -100,6 +103,8 @@ export interface WindowTrend extends SlopeEstimate {
   readonly from: number;
   readonly to: number;
   readonly zone: Zone;
+  /** Judged by its lower bound only: in a span-certified series' settling third. */
+  readonly settling: boolean;
 }
 
 export interface LeakTrend {
@@ -115,6 +120,9 @@ export interface LeakTrend {
 }
 
 export const HOUR_MS = 3_600_000;
+
+/** The share of a span-certified series' span whose windows may be a warm-up settling. */
+export const SETTLE_FRACTION = 1 / 3;
 
 export const zoneOfSlope = (e: SlopeEstimate, policy: LeakPolicy): Zone =>
   e.lower * HOUR_MS > policy.failAbovePerHour
@@ -133,11 +141,26 @@ export const worstZone = (zones: readonly Zone[]): Zone =>
 
 /** Every window judged on its own; the series is as bad as its worst window. */
 export const judgeLeak = (points: readonly Point[], policy: LeakPolicy): LeakTrend => {
+  const ts = points.map((p) => p.t);
+  const settledFrom =
+    policy.spanPassBelowPerHour === undefined || ts.length === 0
+      ? Number.POSITIVE_INFINITY
+      : Math.min(...ts) + (Math.max(...ts) - Math.min(...ts)) * SETTLE_FRACTION;
+  // past the settling third, a span-certified series' windows are judged in full
+  const strict: LeakPolicy = {
+    failAbovePerHour: policy.failAbovePerHour,
+    passBelowPerHour: policy.passBelowPerHour,
+    windowMs: policy.windowMs,
+    stepMs: policy.stepMs,
+  };
   const windows = rollingWindows(points, policy.windowMs, policy.stepMs).flatMap((w) => {
     const e = theilSen(w);
     const from = w[0]?.t ?? 0;
     const to = w[w.length - 1]?.t ?? 0;
-    return e ? [{ ...e, from, to, zone: zoneOfSlope(e, policy) }] : [];
+    const settling = policy.riskAbovePerHour !== undefined && from < settledFrom;
+    return e
+      ? [{ ...e, from, to, settling, zone: zoneOfSlope(e, settling ? policy : strict) }]
+      : [];
   });
   const worst = windows.reduce<WindowTrend | null>(
     (a, w) => (a === null || w.lower > a.lower ? w : a),

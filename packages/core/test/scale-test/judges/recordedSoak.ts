@@ -56,6 +56,8 @@ export interface SoakShape {
   };
   /** Varies the jitter between otherwise equal runs. */
   readonly seed?: number;
+  /** rss outside the heap steps by `mb` (negative: down, e.g. malloc trimming) at `atMin`, on i2. */
+  readonly rssStep?: { readonly atMin: number; readonly mb: number };
 }
 
 /** Two instances sampled every `everyS` from T0 for `minutes` (+ `tailS`). */
@@ -88,7 +90,14 @@ export const soakSamples = (shape: SoakShape = {}): MemoryPoint[] => {
         postGcArrayBuffers: 3 * MB + noise(1) + (where === "off_heap" ? leaked : 0),
         // a heap leak grows V8's committed heap too: rss outside the heap stays flat
         postGcHeapTotal: 40 * MB + (where === "heap" ? leaked : 0),
-        postGcRss: 120 * MB + noise(2) + leaked + settling,
+        postGcRss:
+          120 * MB +
+          noise(2) +
+          leaked +
+          settling +
+          (shape.rssStep && instanceId === "i2" && (at - T0) / 60_000 >= shape.rssStep.atMin
+            ? shape.rssStep.mb * MB
+            : 0),
       };
     }),
   );

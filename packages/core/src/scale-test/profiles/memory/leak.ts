@@ -151,7 +151,13 @@ export const judgeLeaks = (
     }
     if (!lines.judged.includes(series.key)) return [];
     // the slowest growth this run can vouch for: every window's 95% upper bound is below it
-    const uppers = leaks.flatMap((l) => l.trend.windows.map((x) => x.upper));
+    // (span-certified: the windows judged in full and the two spans)
+    const uppers = leaks.flatMap((l) => [
+      ...l.trend.windows.filter((x) => !(l.spanCertified && x.settling)).map((x) => x.upper),
+      ...(l.spanCertified
+        ? [l.trend.overall, l.trend.secondHalf].flatMap((e) => (e ? [e.upper] : []))
+        : []),
+    ]);
     const certified = uppers.length ? mbh(Math.max(...uppers)) : null;
     metrics[`leak.${series.key}_certified_below_mb_per_h`] = certified;
     const flagged = leaks.filter((l) => l.trend.zone !== "pass");

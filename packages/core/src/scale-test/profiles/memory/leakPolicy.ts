@@ -31,7 +31,7 @@ export const policyOf = (lines: LeakLines, series?: Series): LeakPolicy => ({
 export const leakExpectation = (lines: LeakLines, series?: Series) => {
   const w = `${lines.windowMs >= 60_000 ? `${lines.windowMs / 60_000}-min` : `${lines.windowMs / 1000} s`} window`;
   if (series !== undefined && spanCertified(lines, series))
-    return `growth below ${lines.passBelowMbPerHour} MB/h over the whole soak and over its second half (95% upper bound) and no ${w} shown above it (95% lower bound) for PASS: a warm-up that levels off passes, a leak that keeps its rate does not; FAIL when a window's lower bound is above ${lines.failAboveMbPerHour} MB/h; RISK between`;
+    return `growth below ${lines.passBelowMbPerHour} MB/h over the whole soak, over its second half and in every ${w} past its first third (95% upper bound), and no ${w} of that first third shown above it (95% lower bound) for PASS: a warm-up that levels off in the first third passes; FAIL when a window's lower bound is above ${lines.failAboveMbPerHour} MB/h; RISK between`;
   if (isCompressed(lines))
     return `no ${w} growing faster than ${lines.failAboveMbPerHour} MB/h (FAIL when its 95% lower bound is above); RISK when its lower bound is above ${lines.passBelowMbPerHour} MB/h; windows this short may not resolve that PASS line (10-min windows do), so a PASS states the growth it certifies: below every window's 95% upper bound`;
   return lines.passBelowMbPerHour === null

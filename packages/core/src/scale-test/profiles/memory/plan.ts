@@ -36,8 +36,9 @@ export const soakMsOf = (params: RunParams) =>
  * 60-minute `pnpm soak` of 2026-11-27: i1 221.7 -> 224.6 -> 225.7 -> 226.0 MB at 0 / 10 /
  * 20 / 35 min, while V8's code space grew 8.3 -> 9.2 MB), so its first window read
  * +9 MB/h [5.4, 11.6] and a healthy run could never PASS. It PASSes when the whole soak
- * and its second half are certified below 10 MB/h and no window shows growth above it;
- * the power this keeps is stated by core `memoryWarmup.test.ts`.
+ * and its second half are certified below 10 MB/h, so is every window past the soak's
+ * first third, and no window of that third shows growth above it; the power this keeps
+ * is stated by core `memoryWarmup.test.ts`.
  */
 export const SOAK_LEAK_LINES: LeakLines = {
   failAboveMbPerHour: 50,
