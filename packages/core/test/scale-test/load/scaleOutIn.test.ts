@@ -552,11 +552,7 @@ describe("the scale-out/in judge (pure)", () => {
     ).toEqual(["load.scale_out_in.provider_fetches"]);
   });
   it("neither the upstream nor the Redis counter readable: not proven, FAIL (events alone are no proof)", () => {
-    for (const fetches of [
-      { keys: 10, persisted: 10, upstream: null, redis: null, off: [] },
-      // an older export: no Redis count recorded
-      { keys: 10, persisted: 10, upstream: null, off: [] },
-    ]) {
+    for (const fetches of [{ keys: 10, persisted: 10, upstream: null, redis: null, off: [] }]) {
       const ev = { ...healthy, fetches };
       expect(failing(ev)).toEqual(["load.scale_out_in.provider_fetches"]);
       expect(named(ev, "load.scale_out_in.provider_fetches")).toMatchObject({
@@ -572,17 +568,37 @@ describe("the scale-out/in judge (pure)", () => {
       ).metrics,
     ).not.toHaveProperty("load.scale_out_in.redis_fetches_count");
   });
-  it("acknowledged enqueues not recorded (older export, or a runner without them): jobs_lost not proven, FAIL", () => {
-    const { acked: _, ...older } = healthy.settle ?? { jobs: 0, lost: [], waitedMs: 0 };
-    for (const settle of [older, { ...older, acked: null }]) {
-      const ev = { ...healthy, settle };
-      expect(failing(ev)).toEqual(["load.scale_out_in.jobs_lost"]);
-      expect(named(ev, "load.scale_out_in.jobs_lost")).toMatchObject({
+  it("acknowledged enqueues not recorded (a runner without them): jobs_lost not proven, FAIL", () => {
+    const settle = { ...(healthy.settle ?? { jobs: 0, lost: [], waitedMs: 0 }), acked: null };
+    const ev = { ...healthy, settle };
+    expect(failing(ev)).toEqual(["load.scale_out_in.jobs_lost"]);
+    expect(named(ev, "load.scale_out_in.jobs_lost")).toMatchObject({
+      actual: "not proven",
+      detail:
+        "not proven: the enqueues acknowledged during the scaled level were not recorded, so a job the queue acknowledged and dropped would go unseen (12 jobs of the run, 0 unfinished)",
+    });
+  });
+  it("fewer job ids recorded than enqueues answered 202 in the level: jobs_lost not proven, FAIL (review: 0 ids counted as proof)", () => {
+    const accepted5 = (l: LevelEvidence): LevelEvidence =>
+      l.measure ? { ...l, measure: { ...l.measure, statuses: { "200": 195, "202": 5 } } } : l;
+    for (const acked of [0, 4]) {
+      const ev = { ...healthy, settle: { jobs: 12, lost: [], waitedMs: 250, acked } };
+      expect(failing(ev, accepted5(level))).toEqual(["load.scale_out_in.jobs_lost"]);
+      expect(
+        checkNamed(judgeScaleOutIn(ev, accepted5(level)), "load.scale_out_in.jobs_lost"),
+      ).toMatchObject({
         actual: "not proven",
-        detail:
-          "not proven: the enqueues acknowledged during the scaled level were not recorded, so a job the queue acknowledged and dropped would go unseen (12 jobs of the run, 0 unfinished)",
+        detail: `not proven: ${acked} job ids recorded for 5 enqueues answered 202 during the scaled level, so a job the queue acknowledged and dropped would go unseen (12 jobs of the run, 0 unfinished)`,
       });
     }
+    // as many ids as 202s (or more: a repeated idempotency key answers 200 with its id)
+    const ev = { ...healthy, settle: { jobs: 12, lost: [], waitedMs: 250, acked: 5 } };
+    expect(failing(ev, accepted5(level))).toEqual([]);
+  });
+  it("an export from before the ids and the Redis count were kept is judged as it was (re-judge agrees)", () => {
+    const { acked: _, ...settle } = healthy.settle ?? { jobs: 0, lost: [], waitedMs: 0 };
+    const fetches = { keys: 10, persisted: 10, upstream: null, off: [] };
+    expect(failing({ ...healthy, settle, fetches })).toEqual([]);
   });
   it("an added instance that joined too late to be sent anything: served is not proven, FAIL; one that served late PASSes", () => {
     // the level ran 0..20 s; i3 was in rotation from 19 s: 1 s, under the 2 s needed at 10 req/s

@@ -53,11 +53,16 @@ export const leasesCheck = (ev: ScaleOutInEvidence): Check => {
  * a runner that cannot record them) a job the queue acknowledged and then dropped would
  * go unseen: not proven, FAIL.
  */
-export const jobsLostCheck = (ev: ScaleOutInEvidence): Check => {
+export const jobsLostCheck = (ev: ScaleOutInEvidence, sustained?: LevelEvidence): Check => {
   const s = ev.settle;
   const lost = s?.lost.length ?? null;
   const acked = s?.acked ?? null;
-  const unproven = s !== undefined && acked === null;
+  // a fresh enqueue answers 202 with its id (bars answer 200): fewer ids recorded than
+  // 202s means some acknowledgements went unrecorded (a level-name mismatch, a reply the
+  // engine could not read), so a dropped job could hide among them
+  const accepted = sustained?.measure?.statuses["202"] ?? 0;
+  // an export from before the ids were recorded (no `acked` at all) is judged as it was
+  const unproven = s !== undefined && s.acked !== undefined && (acked === null || acked < accepted);
   return check(
     STEP,
     "load.scale_out_in.jobs_lost",
@@ -67,7 +72,7 @@ export const jobsLostCheck = (ev: ScaleOutInEvidence): Check => {
     s === undefined
       ? "not measured: no job evidence in this export"
       : unproven
-        ? `not proven: the enqueues acknowledged during the scaled level were not recorded, so a job the queue acknowledged and dropped would go unseen (${s.jobs} jobs of the run, ${lost} unfinished)`
+        ? `not proven: ${acked === null ? "the enqueues acknowledged during the scaled level were not recorded" : `${acked} job ids recorded for ${accepted} enqueues answered 202 during the scaled level`}, so a job the queue acknowledged and dropped would go unseen (${s.jobs} jobs of the run, ${lost} unfinished)`
         : s.jobs === 0 && lost === 0
           ? "not exercised: the run had no jobs"
           : `${s.jobs} jobs (${acked} acknowledged during the scaled level, ${ev.hold?.jobs.length ?? 0} held), waited ${s.waitedMs} ms for them to end${lost ? `; lost (not found, or not completed exactly once): ${s.lost.slice(0, 10).join(", ")}` : ""}`,
@@ -84,7 +89,9 @@ export const jobsLostCheck = (ev: ScaleOutInEvidence): Check => {
 export const fetchesCheck = (ev: ScaleOutInEvidence): Check => {
   const f = ev.fetches;
   const redis = f?.redis ?? null;
-  const unproven = f !== undefined && f.keys > 0 && f.upstream === null && redis === null;
+  // an export from before the Redis count was kept (no `redis` at all) is judged as it was
+  const unproven =
+    f !== undefined && f.keys > 0 && f.upstream === null && f.redis !== undefined && redis === null;
   return check(
     STEP,
     "load.scale_out_in.provider_fetches",

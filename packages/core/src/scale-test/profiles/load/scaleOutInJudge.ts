@@ -58,7 +58,7 @@ export const judgeScaleOutIn = (
       () => ev.duplicates === 0 && ev.overlaps === 0,
       `${ev.duplicates} duplicates, ${ev.overlaps} overlaps over the run's jobs`,
     ),
-    jobsLostCheck(ev),
+    jobsLostCheck(ev, sustained),
     fetchesCheck(ev),
   ];
   const f = ev.fetches;
