@@ -61,7 +61,9 @@ const OFFSET_REFRESH_MS = 60_000;
  */
 export class RedisClock {
   #offset: number | undefined;
-  #learnedAt = 0;
+  /** The highest offset seen since `#periodFrom`: what replaces `#offset` when a period ends. */
+  #periodBest: number | undefined;
+  #periodFrom = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -70,17 +72,25 @@ export class RedisClock {
     return this.now() + inMs + (this.#offset ?? 0);
   }
 
-  /** An answer that read Redis's time as `redisNow` has just arrived. */
+  /**
+   * An answer that read Redis's time as `redisNow` has just arrived. Every
+   * OFFSET_REFRESH_MS the offset becomes the best of that period's answers, not the one
+   * that happened to end it (a slow answer would set deadlines early by its delay and
+   * refuse the next takes); a clock that stepped back is forgotten within two periods.
+   */
   observe(redisNow: number): void {
     const receivedAt = this.now();
     const offset = redisNow - receivedAt;
-    if (
-      this.#offset === undefined ||
-      offset > this.#offset ||
-      receivedAt - this.#learnedAt > OFFSET_REFRESH_MS
-    ) {
+    this.#periodBest = Math.max(this.#periodBest ?? offset, offset);
+    if (this.#offset === undefined) {
       this.#offset = offset;
-      this.#learnedAt = receivedAt;
+      this.#periodFrom = receivedAt;
+    } else if (receivedAt - this.#periodFrom > OFFSET_REFRESH_MS) {
+      this.#offset = this.#periodBest;
+      this.#periodBest = undefined;
+      this.#periodFrom = receivedAt;
+    } else if (offset > this.#offset) {
+      this.#offset = offset;
     }
   }
 }
