@@ -115,7 +115,7 @@ export interface LeakTrend {
   readonly worst: WindowTrend | null;
   /** The slope over the whole span, for the report. */
   readonly overall: SlopeEstimate | null;
-  /** The slope over the span's second half (judged with `spanPassBelowPerHour`). */
+  /** The slope over the span's second half (only with `spanPassBelowPerHour`: else null). */
   readonly secondHalf: SlopeEstimate | null;
 }
 
@@ -141,12 +141,10 @@ export const worstZone = (zones: readonly Zone[]): Zone =>
 
 /** Every window judged on its own; the series is as bad as its worst window. */
 export const judgeLeak = (points: readonly Point[], policy: LeakPolicy): LeakTrend => {
-  const ts = points.map((p) => p.t);
-  const settledFrom =
-    policy.spanPassBelowPerHour === undefined || ts.length === 0
-      ? Number.POSITIVE_INFINITY
-      : Math.min(...ts) + (Math.max(...ts) - Math.min(...ts)) * SETTLE_FRACTION;
+  const spanLine = policy.spanPassBelowPerHour;
   // past the settling third, a span-certified series' windows are judged in full
+  const settledFrom =
+    spanLine === undefined ? Number.POSITIVE_INFINITY : timeAt(points, SETTLE_FRACTION);
   const strict: LeakPolicy = {
     failAbovePerHour: policy.failAbovePerHour,
     passBelowPerHour: policy.passBelowPerHour,
@@ -167,15 +165,14 @@ export const judgeLeak = (points: readonly Point[], policy: LeakPolicy): LeakTre
     null,
   );
   const overall = theilSen(points);
-  const secondHalf = theilSen(secondHalfOf(points));
+  // only a span-certified series is judged on its second half (Theil-Sen is O(n^2))
+  const secondHalf =
+    spanLine === undefined ? null : theilSen(points.filter((p) => p.t >= timeAt(points, 0.5)));
   const spans =
-    policy.spanPassBelowPerHour === undefined
+    spanLine === undefined
       ? []
       : [overall, secondHalf].map(
-          (e): Zone =>
-            e !== null && e.upper * HOUR_MS < (policy.spanPassBelowPerHour as number)
-              ? "pass"
-              : "risk",
+          (e): Zone => (e !== null && e.upper * HOUR_MS < spanLine ? "pass" : "risk"),
         );
   return {
     windows,
@@ -186,10 +183,14 @@ export const judgeLeak = (points: readonly Point[], policy: LeakPolicy): LeakTre
   };
 };
 
-/** The points from the middle of their time span on. */
-export const secondHalfOf = (points: readonly Point[]): Point[] => {
-  if (points.length === 0) return [];
-  const ts = points.map((p) => p.t);
-  const mid = (Math.min(...ts) + Math.max(...ts)) / 2;
-  return points.filter((p) => p.t >= mid);
+/** The time `fraction` of the way through the points' span (none: +infinity). */
+const timeAt = (points: readonly Point[], fraction: number): number => {
+  if (points.length === 0) return Number.POSITIVE_INFINITY;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const p of points) {
+    first = Math.min(first, p.t);
+    last = Math.max(last, p.t);
+  }
+  return first + (last - first) * fraction;
 };

@@ -13,20 +13,18 @@ export const spanCertified = (lines: LeakLines, series: Series) =>
   !isCompressed(lines) &&
   (lines.spanCertified ?? []).includes(series);
 
-export const policyOf = (lines: LeakLines, series?: Series): LeakPolicy => ({
-  failAbovePerHour: lines.failAboveMbPerHour * MB,
-  passBelowPerHour:
-    lines.passBelowMbPerHour === null ? Number.POSITIVE_INFINITY : lines.passBelowMbPerHour * MB,
-  ...((isCompressed(lines) || (series !== undefined && spanCertified(lines, series))) &&
-  lines.passBelowMbPerHour !== null
-    ? { riskAbovePerHour: lines.passBelowMbPerHour * MB }
-    : {}),
-  ...(series !== undefined && spanCertified(lines, series) && lines.passBelowMbPerHour !== null
-    ? { spanPassBelowPerHour: lines.passBelowMbPerHour * MB }
-    : {}),
-  windowMs: lines.windowMs,
-  stepMs: lines.stepMs,
-});
+export const policyOf = (lines: LeakLines, series?: Series): LeakPolicy => {
+  const pass = lines.passBelowMbPerHour === null ? null : lines.passBelowMbPerHour * MB;
+  const span = series !== undefined && spanCertified(lines, series);
+  return {
+    failAbovePerHour: lines.failAboveMbPerHour * MB,
+    passBelowPerHour: pass ?? Number.POSITIVE_INFINITY,
+    ...(pass !== null && (span || isCompressed(lines)) ? { riskAbovePerHour: pass } : {}),
+    ...(pass !== null && span ? { spanPassBelowPerHour: pass } : {}),
+    windowMs: lines.windowMs,
+    stepMs: lines.stepMs,
+  };
+};
 
 export const leakExpectation = (lines: LeakLines, series?: Series) => {
   const w = `${lines.windowMs >= 60_000 ? `${lines.windowMs / 60_000}-min` : `${lines.windowMs / 1000} s`} window`;
