@@ -1,5 +1,4 @@
-import { Pool } from "undici";
-import { sendOne } from "./send.ts";
+import { loadPool, sendOne } from "./send.ts";
 import { Tally } from "./tally.ts";
 import type { HeadersFor, LevelResult } from "./types.ts";
 import type { Workload } from "./workload.ts";
@@ -21,7 +20,7 @@ export const runClosedLoop = async (o: {
   readonly signal?: AbortSignal;
 }): Promise<LevelResult> => {
   const connections = o.connections ?? o.loops;
-  const pool = new Pool(new URL(o.target).origin, { connections, pipelining: 1 });
+  const pool = loadPool(o.target, connections);
   const tally = new Tally();
   const t0 = performance.now();
   const end = t0 + o.durationMs;

@@ -1,8 +1,7 @@
 import { setImmediate as yieldToIo } from "node:timers/promises";
-import { Pool } from "undici";
 import { Alarm } from "./alarm.ts";
 import { arrivalTimes } from "./arrivals.ts";
-import { type Exchange, send } from "./send.ts";
+import { type Exchange, loadPool, send } from "./send.ts";
 import { Tally } from "./tally.ts";
 import type { LevelOptions, LevelResult } from "./types.ts";
 import type { LoadRequest } from "./workload.ts";
@@ -44,7 +43,7 @@ export const runLevel = async (o: LevelOptions): Promise<LevelResult> => {
   const maxInFlight =
     o.maxInFlight ??
     Math.min(10_000, Math.max(connections, Math.ceil((o.rate * timeoutMs) / 1000)));
-  const pool = new Pool(new URL(o.target).origin, { connections, pipelining: 1 });
+  const pool = loadPool(o.target, connections);
   const tally = new Tally();
   const jobIds: string[] = [];
   const pending = new Set<Pending>(); // unsettled, in intended order: arrivals fire in order

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { Dispatcher } from "undici";
+import { type Dispatcher, Pool } from "undici";
 import type { HeadersFor } from "./types.ts";
 import type { LoadRequest } from "./workload.ts";
 
@@ -152,6 +152,20 @@ export const send = (
   }
   return exchange;
 };
+
+/**
+ * The keep-alive pool a level or closed loop sends on. undici's own headers and body
+ * timers are off (0): the caller owns each request's deadline (a level times a request
+ * out from its intended send time and aborts it), and those timers cost a timer per
+ * request on the generator's thread for nothing.
+ */
+export const loadPool = (target: string, connections: number): Pool =>
+  new Pool(new URL(target).origin, {
+    connections,
+    pipelining: 1,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
 
 /** `send` as a promise, for callers that take one request at a time. */
 export const sendOne = (pool: Dispatcher, req: LoadRequest, headersFor?: HeadersFor) =>
