@@ -2,12 +2,23 @@ import { randomBytes } from "node:crypto";
 import { REDIS_KEYS } from "@scaleproof/core/wire/redisKeys";
 import { Redis } from "ioredis";
 import { providerErrorCodec } from "../src/bars/errorCodec.ts";
-import { ReadyChannel } from "../src/cache/readyChannel.ts";
+import { ATTACH_MAX_BYTES, ReadyChannel } from "../src/cache/readyChannel.ts";
 import { defineCacheScripts } from "../src/cache/scripts.ts";
 import { SharedCache } from "../src/cache/sharedCache.ts";
 import { type Summary, summarise } from "./stats.ts";
 
-const openCache = async (url: string) => {
+const VALUE_BYTES = 64 * 1024;
+
+/** One row of the table: `round(i)` measures one sample (ms); rows take turns round by round. */
+interface Row {
+  readonly name: string;
+  round(i: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+const idle = () => new Promise((r) => setTimeout(r, 5)); // the same idle gap before every sample
+
+const openCache = async (url: string, attachMaxBytes: number) => {
   const redis = new Redis(url);
   defineCacheScripts(redis);
   const subscriber = new Redis(url);
@@ -19,6 +30,7 @@ const openCache = async (url: string) => {
     waitBudgetMs: 15_000,
     safetyPollMs: 1_000,
     errors: providerErrorCodec(2_000),
+    attachMaxBytes,
   });
   return {
     cache,
@@ -33,17 +45,18 @@ const openCache = async (url: string) => {
  * Waiter release latency: a holder (one "instance": its own connections) fetches while
  * a waiter on another "instance" waits; the time from the moment the holder's value is
  * ready to the moment the waiter has it. Same process, so one clock; the wake-up still
- * crosses real Redis pub/sub. The safety poll (1 s) shows what a polling design would cost.
+ * crosses real Redis pub/sub. `attachMaxBytes` picks the design: the value in the
+ * fill's message, or a small wake-up and one GET.
  */
-export const benchReleaseLatency = async (redisUrl: string, rounds: number): Promise<Summary> => {
-  const holder = await openCache(redisUrl);
-  const waiter = await openCache(redisUrl);
+const releaseRow = async (url: string, name: string, attachMaxBytes: number): Promise<Row> => {
+  const holder = await openCache(url, attachMaxBytes);
+  const waiter = await openCache(url, attachMaxBytes);
   const prefix = `bench-${randomBytes(4).toString("hex")}`;
-  const bytes = randomBytes(64 * 1024);
-  const samples: number[] = [];
-  const probe = new Redis(redisUrl);
-  try {
-    for (let i = 0; i < rounds; i++) {
+  const bytes = randomBytes(VALUE_BYTES);
+  const probe = new Redis(url);
+  return {
+    name,
+    round: async (i) => {
       const key = `${prefix}:{k${i}}`;
       let release: () => void = () => {};
       const gate = new Promise<void>((r) => {
@@ -62,52 +75,123 @@ export const benchReleaseLatency = async (redisUrl: string, rounds: number): Pro
       const waited = waiter.cache.get(key, async () => {
         throw new Error("the waiter must never fetch");
       });
-      await new Promise((r) => setTimeout(r, 5));
+      await idle();
       release();
       const r = await waited;
-      samples.push(performance.now() - readyAt);
+      const ms = performance.now() - readyAt;
       await held;
-      if (r.outcome !== "WAIT") throw new Error(`expected WAIT, got ${r.outcome}`);
-    }
-  } finally {
-    const cleanup = new Redis(redisUrl);
-    const keys = await cleanup.keys(`${prefix}:*`);
-    if (keys.length) await cleanup.del(...keys);
-    cleanup.disconnect();
-    probe.disconnect();
-    holder.close();
-    waiter.close();
-  }
-  return summarise("waiter release after fill (pub/sub wake-up)", samples);
+      if (r.outcome !== "WAIT" || r.releasedBy !== "wake" || !r.bytes.equals(bytes)) {
+        throw new Error(`expected a woken WAIT with the bytes, got ${r.outcome}/${r.releasedBy}`);
+      }
+      return ms;
+    },
+    close: async () => {
+      const keys = await probe.keys(`${prefix}:*`);
+      if (keys.length) await probe.del(...keys);
+      probe.disconnect();
+      holder.close();
+      waiter.close();
+    },
+  };
+};
+
+/** A publisher, a subscriber and a reader on their own connections, the value stored once. */
+const bareClients = async (url: string) => {
+  const publisher = new Redis(url);
+  const subscriber = new Redis(url);
+  const reader = new Redis(url);
+  const channel = `bench-${randomBytes(4).toString("hex")}`;
+  const key = `${channel}:{v}`;
+  const bytes = randomBytes(VALUE_BYTES);
+  let heard: () => void = () => {};
+  subscriber.on("messageBuffer", () => heard());
+  await subscriber.subscribe(channel);
+  await publisher.set(key, bytes, "PX", 600_000);
+  const message = () =>
+    new Promise<void>((r) => {
+      heard = r;
+    });
+  const close = async () => {
+    await publisher.del(key);
+    for (const c of [publisher, subscriber, reader]) c.disconnect();
+  };
+  return { publisher, reader, channel, key, bytes, message, close };
+};
+
+/** The floor of "value in the message": one PUBLISH of the bytes, send to delivery. */
+const barePublishRow = async (url: string): Promise<Row> => {
+  const c = await bareClients(url);
+  return {
+    name: "bare PUBLISH 64 KB -> subscriber (anchor)",
+    round: async () => {
+      const got = c.message();
+      await idle();
+      const sent = performance.now();
+      await c.publisher.publish(c.channel, c.bytes);
+      await got;
+      return performance.now() - sent;
+    },
+    close: c.close,
+  };
+};
+
+/** The floor of "wake, then read": a tiny PUBLISH, then one GET of the bytes on delivery. */
+const bareWakeGetRow = async (url: string): Promise<Row> => {
+  const c = await bareClients(url);
+  return {
+    name: "bare tiny PUBLISH -> sub -> GET (anchor)",
+    round: async () => {
+      const got = c.message();
+      await idle();
+      const sent = performance.now();
+      await c.publisher.publish(c.channel, "k");
+      await got;
+      const value = await c.reader.getBuffer(c.key);
+      if (value?.length !== VALUE_BYTES) throw new Error("the anchor's GET missed");
+      return performance.now() - sent;
+    },
+    close: c.close,
+  };
+};
+
+/** The same, with the upload a fill must make: SET 64 KB and a tiny PUBLISH in one MULTI. */
+const bareSetWakeGetRow = async (url: string): Promise<Row> => {
+  const c = await bareClients(url);
+  return {
+    name: "bare SET, tiny PUB -> sub -> GET (anchor)",
+    round: async () => {
+      const got = c.message();
+      await idle();
+      const sent = performance.now();
+      await c.publisher.multi().set(c.key, c.bytes, "PX", 600_000).publish(c.channel, "k").exec();
+      await got;
+      const value = await c.reader.getBuffer(c.key);
+      if (value?.length !== VALUE_BYTES) throw new Error("the anchor's GET missed");
+      return performance.now() - sent;
+    },
+    close: c.close,
+  };
 };
 
 /**
- * The floor a wake-up is built on: one PUBLISH of the same bytes from one connection to a
- * subscriber on another, timed from the send to the delivery (same process, one clock).
+ * The cache wake-up next to the bare Redis round trips it is built on, rows taking turns
+ * round by round (a busy machine slows them alike). 64 KB values.
  */
-export const benchBarePubSub = async (redisUrl: string, rounds: number): Promise<Summary> => {
-  const publisher = new Redis(redisUrl);
-  const subscriber = new Redis(redisUrl);
-  const channel = `bench-${randomBytes(4).toString("hex")}`;
-  const bytes = randomBytes(64 * 1024);
-  const samples: number[] = [];
-  let heard: () => void = () => {};
-  subscriber.on("messageBuffer", () => heard());
+export const benchWake = async (url: string, rounds: number): Promise<Summary[]> => {
+  const rows = [
+    await barePublishRow(url),
+    await bareWakeGetRow(url),
+    await bareSetWakeGetRow(url),
+    await releaseRow(url, "release: value in the fill's message", ATTACH_MAX_BYTES),
+    await releaseRow(url, "release: tiny wake-up + one GET", 0),
+  ];
+  const samples = rows.map(() => [] as number[]);
   try {
-    await subscriber.subscribe(channel);
     for (let i = 0; i < rounds; i++) {
-      const got = new Promise<void>((r) => {
-        heard = r;
-      });
-      await new Promise((r) => setTimeout(r, 5)); // the same idle gap as the waiter rounds
-      const sent = performance.now();
-      await publisher.publish(channel, bytes);
-      await got;
-      samples.push(performance.now() - sent);
+      for (const [j, row] of rows.entries()) samples[j]?.push(await row.round(i));
     }
   } finally {
-    publisher.disconnect();
-    subscriber.disconnect();
+    for (const row of rows) await row.close();
   }
-  return summarise("bare PUBLISH -> subscriber, same bytes (anchor)", samples);
+  return rows.map((row, j) => summarise(row.name, samples[j] ?? []));
 };

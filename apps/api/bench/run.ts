@@ -7,7 +7,7 @@ import { benchWakeLatency } from "./jobs.ts";
 import { benchLoadEngine, printLoadEngine } from "./loadEngine.ts";
 import { benchMemory } from "./memoryPower.ts";
 import { printQueueThroughput } from "./queue.ts";
-import { benchBarePubSub, benchReleaseLatency } from "./releaseLatency.ts";
+import { benchWake } from "./releaseLatency.ts";
 import { printTable } from "./stats.ts";
 import { printWrites } from "./writes.ts";
 
@@ -19,12 +19,11 @@ import { printWrites } from "./writes.ts";
 const blocks: Record<string, () => Promise<void>> = {
   wake: async () => {
     const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-    const floor = await benchBarePubSub(redisUrl, 200);
-    const release = await benchReleaseLatency(redisUrl, 200);
+    const rows = await benchWake(redisUrl, 200);
     printTable(
-      "Cache wake-up (two cache clients, own connections each, real Redis; 64 KB value)",
-      [floor, release],
-      floor.name,
+      "Cache wake-up (two cache clients, own connections each, real Redis; 64 KB value; rows interleaved)",
+      rows,
+      rows[0]?.name,
     );
   },
   "load-engine": async () =>

@@ -69,6 +69,11 @@ export interface SharedCacheOptions {
   readonly waitBudgetMs: number;
   /** Re-check interval in case a wake-up is lost (e.g. the subscriber reconnected). */
   readonly safetyPollMs: number;
+  /**
+   * Values up to this size travel in the fill's message when some lookup waits (default
+   * ATTACH_MAX_BYTES); larger ones wake waiters by name and each reads it with one GET.
+   */
+  readonly attachMaxBytes?: number;
   readonly errors: ErrorCodec;
   /**
    * Fault switches (admin-only, faults enabled), each answering false to break one layer
@@ -168,7 +173,13 @@ export class SharedCache {
         // death: one waiter's SET NX wins the takeover), or at the safety poll.
         const m = await waiter.next(Math.min(pttl + 5, this.options.safetyPollMs, remaining));
         if (m?.kind === "error") throw this.options.errors.decode(m.error);
-        if (m?.bytes) return released(m.bytes, "wake"); // the fill's own bytes, no re-read
+        if (m?.kind === "ready") {
+          if (m.bytes) return released(m.bytes, "wake"); // the fill's own bytes, no re-read
+          // Woken by name: the value was stored before the message was sent. One plain
+          // GET reads it; only if it is gone already (evicted) does the loop look again.
+          const value = await this.redis.getBuffer(key);
+          if (value) return released(value, "wake");
+        }
         woken = m ? "wake" : "poll";
       }
     } finally {
@@ -237,7 +248,7 @@ export class SharedCache {
         this.options.valueTtlMs,
         READY_CHANNEL,
         message,
-        loaded.bytes.length <= ATTACH_MAX_BYTES ? "1" : "0",
+        loaded.bytes.length <= (this.options.attachMaxBytes ?? ATTACH_MAX_BYTES) ? "1" : "0",
       );
       return fetched(loaded, true, waited, fetchStartedAt, filledAt);
     } finally {

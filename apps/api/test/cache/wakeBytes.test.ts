@@ -15,10 +15,11 @@ import { faultInput } from "../../src/faults/catalog.ts";
 import { FaultRegistry } from "../../src/faults/registry.ts";
 
 /**
- * Waiter release (issue 17 #3): a fill's message carries values up to ATTACH_MAX_BYTES,
+ * Waiter release (issue 17 #3): a fill's message carries values up to the attach limit,
  * so a waiter on another instance is released with the fill's bytes without reading
- * Redis again; a larger value is read as before. Two caches on the real Redis, each with
- * its own connections (two instances); lookups of the waiter's are counted.
+ * Redis again; a larger value wakes it by name and it reads the value with one plain GET.
+ * Two caches on the real Redis, each with its own connections (two instances); the
+ * waiter's lookups (the GET-or-lock script) and plain GETs are counted.
  */
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `t-${randomBytes(4).toString("hex")}`;
@@ -29,7 +30,7 @@ afterAll(async () => {
   for (const r of opened) r.disconnect();
 });
 
-const openCache = async () => {
+const openCache = async (attachMaxBytes?: number) => {
   const redis = new Redis(url);
   const subscriber = new Redis(url);
   opened.push(redis, subscriber);
@@ -42,6 +43,12 @@ const openCache = async () => {
       lookups.answered += 1;
     });
   }) as typeof lookup;
+  const gets = { n: 0 };
+  const get = redis.getBuffer.bind(redis);
+  redis.getBuffer = ((...args: Parameters<typeof get>) => {
+    gets.n += 1;
+    return get(...args);
+  }) as typeof get;
   const ready = ReadyChannel.open(subscriber, (e) => {
     throw e;
   });
@@ -52,8 +59,9 @@ const openCache = async () => {
     waitBudgetMs: 15_000,
     safetyPollMs: 10_000,
     errors: providerErrorCodec(2_000),
+    ...(attachMaxBytes === undefined ? {} : { attachMaxBytes }),
   });
-  return { cache, lookups };
+  return { cache, lookups, gets, redis };
 };
 
 const until = async (done: () => boolean) => {
@@ -61,42 +69,82 @@ const until = async (done: () => boolean) => {
 };
 
 /** The holder fetches `bytes` once the waiter (another instance) is waiting on its lease. */
-const stampede = async (key: string, bytes: Buffer) => {
-  const [holder, waiter] = [await openCache(), await openCache()];
+const stampede = async (
+  key: string,
+  bytes: Buffer,
+  o: { attachMaxBytes?: number; beforeWaiterGet?: (redis: Redis) => Promise<unknown> } = {},
+) => {
+  const [holder, waiter] = [await openCache(o.attachMaxBytes), await openCache(o.attachMaxBytes)];
+  const before = o.beforeWaiterGet;
+  if (before) {
+    const get = waiter.redis.getBuffer;
+    waiter.redis.getBuffer = (async (...args: Parameters<typeof get>) => {
+      await before(waiter.redis);
+      return get(...args);
+    }) as typeof get;
+  }
   let release: () => void = () => {};
   const gate = new Promise<void>((r) => {
     release = r;
   });
+  let fetches = 0;
   const held = holder.cache.get(key, async () => {
+    fetches += 1;
     await gate;
     return { bytes, bytesIn: bytes.length };
   });
   await until(() => holder.lookups.answered === 1); // the holder holds the lease
   const waited = waiter.cache.get(key, async () => {
-    throw new Error("the waiter must never fetch");
+    fetches += 1;
+    return { bytes, bytesIn: bytes.length };
   });
   await until(() => waiter.lookups.answered === 1); // told to wait on it
   release();
   const [h, w] = await Promise.all([held, waited]);
-  return { h, w, waiterLookups: waiter.lookups.n };
+  return { h, w, waiterLookups: waiter.lookups.n, waiterGets: waiter.gets.n, fetches };
 };
 
 describe("a fill's message releases waiters on other instances", () => {
   it("with its bytes: the waiter does not read Redis again", async () => {
     const bytes = randomBytes(64 * 1024);
-    const { h, w, waiterLookups } = await stampede(`${prefix}:{small}`, bytes);
+    const { h, w, waiterLookups, waiterGets, fetches } = await stampede(`${prefix}:{small}`, bytes);
     expect(h.outcome).toBe("MISS");
     expect([w.outcome, w.releasedBy]).toEqual(["WAIT", "wake"]);
     expect(w.bytes.equals(bytes)).toBe(true);
-    expect(waiterLookups).toBe(1); // the first look only
+    expect([waiterLookups, waiterGets, fetches]).toEqual([1, 0, 1]); // the first look only
   });
 
-  it("a value over the attach limit is woken by name and read once more", async () => {
+  it("a value over the attach limit wakes by name and is read with one plain GET", async () => {
     const bytes = randomBytes(ATTACH_MAX_BYTES + 1);
-    const { w, waiterLookups } = await stampede(`${prefix}:{large}`, bytes);
+    const { w, waiterLookups, waiterGets, fetches } = await stampede(`${prefix}:{large}`, bytes);
     expect([w.outcome, w.releasedBy]).toEqual(["WAIT", "wake"]);
     expect(w.bytes.equals(bytes)).toBe(true);
-    expect(waiterLookups).toBe(2);
+    // no second run of the lookup script (it copies the value through Lua twice)
+    expect([waiterLookups, waiterGets, fetches]).toEqual([1, 1, 1]);
+  });
+
+  it("attachMaxBytes 0: the message carries no bytes, the waiter reads them with one GET", async () => {
+    const key = `${prefix}:{noattach}`;
+    const heard = await listen(key);
+    const bytes = randomBytes(1024);
+    const { w, waiterLookups, waiterGets } = await stampede(key, bytes, { attachMaxBytes: 0 });
+    expect([w.outcome, w.releasedBy]).toEqual(["WAIT", "wake"]);
+    expect(w.bytes.equals(bytes)).toBe(true);
+    expect([waiterLookups, waiterGets]).toEqual([1, 1]);
+    await expect.poll(() => heard.length).toBe(1);
+    expect(decodeReady(heard[0] as Buffer)).toEqual({ key, kind: "ready" });
+  });
+
+  it("a value gone before the woken waiter reads it: it looks again and takes the lease", async () => {
+    const key = `${prefix}:{evicted}`;
+    const bytes = randomBytes(1024);
+    const { w, waiterLookups, fetches } = await stampede(key, bytes, {
+      attachMaxBytes: 0,
+      beforeWaiterGet: (redis) => redis.del(key), // as if evicted between the fill and the read
+    });
+    expect([w.outcome, w.releasedBy]).toEqual(["MISS", "fetch"]);
+    expect(w.bytes.equals(bytes)).toBe(true);
+    expect([waiterLookups, fetches]).toEqual([2, 2]);
   });
 });
 
