@@ -165,6 +165,26 @@ describe("load judge on recorded evidence (seed-length levels, 2 instances)", ()
     expect(checkNamed(r, "load.recovery.queues").actual).toBe("not measured");
   });
 
+  it("a queue gauge never read during recovery is not proven empty: the queues check FAILs", () => {
+    const r = judgeLoad(
+      recordedLoad((ev) =>
+        ev.level.name === "recovery"
+          ? {
+              ...ev,
+              probes: ev.probes.map((p) =>
+                p.instanceId === "i2" ? { ...p, jobsActive: null } : p,
+              ),
+            }
+          : ev,
+      ),
+    );
+    expect(checkNamed(r, "load.recovery.queues")).toMatchObject({
+      actual: "i2: job slots busy not read",
+      pass: false,
+    });
+    expect(verdictOf(r.checks)).toBe("FAIL");
+  });
+
   it("memory is rss over the container's limit, or heapUsed over the heap limit without one", () => {
     const hot = judgeLoad(
       recordedLoad(samplesAt("50rps", (s) => ({ ...s, rss: 0.85 * (s.memoryLimit ?? 0) }))),

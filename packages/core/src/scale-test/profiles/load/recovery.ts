@@ -88,9 +88,14 @@ const backToIdle = (
   );
 };
 
-/** Queues empty: requests in flight, Postgres queries waiting and job slots busy, median 0. */
+/**
+ * Queues empty: requests in flight, Postgres queries waiting and job slots busy, median 0.
+ * An instance probed whose gauge never had a reading proves nothing about that queue: it
+ * is named "not read" and the check FAILs (every gauge is exposed at 0 from boot).
+ */
 const queuesCheck = (rec: LevelEvidence): Check => {
   const full: string[] = [];
+  const unread: string[] = [];
   const byInstance = groupBy(rec.probes, (p) => p.instanceId);
   for (const [i, ps] of [...byInstance].sort(([a], [b]) => a.localeCompare(b))) {
     const gauges = [
@@ -100,14 +105,16 @@ const queuesCheck = (rec: LevelEvidence): Check => {
     ] as const;
     for (const [label, values] of gauges) {
       const m = median(values.filter((v): v is number => v !== null));
-      if (m !== null && m > 0) full.push(`${i}: ${label} ${m}`);
+      if (m === null) unread.push(`${i}: ${label} not read`);
+      else if (m > 0) full.push(`${i}: ${label} ${m}`);
     }
   }
+  const found = [...full, ...unread];
   return check(
     STEP,
     "load.recovery.queues",
     "empty on every instance: requests in flight, queries waiting, job slots busy (median 0)",
-    byInstance.size === 0 ? "not measured" : full.length ? full.join("; ") : "empty",
+    byInstance.size === 0 ? "not measured" : found.length ? found.join("; ") : "empty",
     (a) => a === "empty",
     `${byInstance.size} instances probed ${rec.probes.length} times`,
   );
