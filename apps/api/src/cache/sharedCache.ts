@@ -141,6 +141,11 @@ export class SharedCache {
   }
 
   async #resolve(key: string, load: (signal: AbortSignal) => Promise<Loaded>): Promise<Served> {
+    // The first look is a plain GET: a HIT (nearly every lookup) costs one GET, with no
+    // waiter, token or script; the script copies the value through Lua, ~0.1 ms more for
+    // 40 KB (issue 17). Only a miss goes on to the script, which looks again atomically.
+    const hit = await this.redis.getBuffer(key);
+    if (hit) return released(hit, "hit");
     const lockKey = REDIS_KEYS.cacheLock(key);
     const errKey = REDIS_KEYS.cacheError(key);
     const token = nextToken();

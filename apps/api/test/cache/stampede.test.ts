@@ -64,6 +64,23 @@ describe("stampede protection", () => {
     expect(counters.lock_waits).toBe(events.waits);
   });
 
+  it("a HIT answers the MISS's exact bytes and headers", async () => {
+    const url = c.instanceUrl("i2") + barsPath(barsRange(11, 14));
+    const read = async () => {
+      const res = await fetch(url);
+      const h = (name: string) => res.headers.get(name);
+      const head = [res.status, h("content-type"), h("content-length"), h("x-cache-key")];
+      return { cache: h("x-cache"), head, bytes: Buffer.from(await res.arrayBuffer()) };
+    };
+    const miss = await read();
+    const hit = await read();
+    expect([miss.cache, hit.cache]).toEqual(["MISS", "HIT"]);
+    expect(hit.head).toEqual(miss.head);
+    expect(hit.head.slice(0, 2)).toEqual([200, "application/json"]);
+    expect(hit.bytes.equals(miss.bytes)).toBe(true);
+    expect(JSON.parse(hit.bytes.toString())).toMatchObject({ symbol: "ES.c.0", tf: "1m" });
+  });
+
   it("200 concurrent requests over the front door: 1 upstream fetch, every instance answered", async () => {
     const range = barsRange(8, 15);
     await replay.knobs({ latencyMs: 300, match: { start: range.start, end: range.end } });

@@ -19,7 +19,8 @@ import { FaultRegistry } from "../../src/faults/registry.ts";
  * so a waiter on another instance is released with the fill's bytes without reading
  * Redis again; a larger value wakes it by name and it reads the value with one plain GET.
  * Two caches on the real Redis, each with its own connections (two instances); the
- * waiter's lookups (the GET-or-lock script) and plain GETs are counted.
+ * waiter's lookups (the GET-or-lock script) and plain GETs are counted; every lookup's
+ * first look is a plain GET (a HIT ends there), so a waiter's count starts at 1.
  */
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `t-${randomBytes(4).toString("hex")}`;
@@ -111,7 +112,8 @@ describe("a fill's message releases waiters on other instances", () => {
     expect(h.outcome).toBe("MISS");
     expect([w.outcome, w.releasedBy]).toEqual(["WAIT", "wake"]);
     expect(w.bytes.equals(bytes)).toBe(true);
-    expect([waiterLookups, waiterGets, fetches]).toEqual([1, 0, 1]); // the first look only
+    // its first look (a plain GET, then the script) only: nothing read after the wake
+    expect([waiterLookups, waiterGets, fetches]).toEqual([1, 1, 1]);
   });
 
   it("a value over the attach limit wakes by name and is read with one plain GET", async () => {
@@ -120,7 +122,7 @@ describe("a fill's message releases waiters on other instances", () => {
     expect([w.outcome, w.releasedBy]).toEqual(["WAIT", "wake"]);
     expect(w.bytes.equals(bytes)).toBe(true);
     // no second run of the lookup script (it copies the value through Lua twice)
-    expect([waiterLookups, waiterGets, fetches]).toEqual([1, 1, 1]);
+    expect([waiterLookups, waiterGets, fetches]).toEqual([1, 2, 1]); // first look, then the value
   });
 
   it("attachMaxBytes 0: the message carries no bytes, the waiter reads them with one GET", async () => {
@@ -130,7 +132,7 @@ describe("a fill's message releases waiters on other instances", () => {
     const { w, waiterLookups, waiterGets } = await stampede(key, bytes, { attachMaxBytes: 0 });
     expect([w.outcome, w.releasedBy]).toEqual(["WAIT", "wake"]);
     expect(w.bytes.equals(bytes)).toBe(true);
-    expect([waiterLookups, waiterGets]).toEqual([1, 1]);
+    expect([waiterLookups, waiterGets]).toEqual([1, 2]); // first look, then the value
     await expect.poll(() => heard.length).toBe(1);
     expect(decodeReady(heard[0] as Buffer)).toEqual({ key, kind: "ready" });
   });
@@ -145,6 +147,22 @@ describe("a fill's message releases waiters on other instances", () => {
     expect([w.outcome, w.releasedBy]).toEqual(["MISS", "fetch"]);
     expect(w.bytes.equals(bytes)).toBe(true);
     expect([waiterLookups, fetches]).toEqual([2, 2]);
+  });
+});
+
+describe("a HIT", () => {
+  it("is read with a plain GET: the lookup script runs only on a miss", async () => {
+    const key = `${prefix}:{hit}`;
+    const { cache, lookups } = await openCache();
+    const bytes = randomBytes(40 * 1024);
+    const miss = await cache.get(key, async () => ({ bytes, bytesIn: bytes.length }));
+    expect([miss.outcome, lookups.n]).toEqual(["MISS", 1]);
+    const hit = await cache.get(key, async () => {
+      throw new Error("a HIT must never fetch");
+    });
+    expect([hit.outcome, hit.releasedBy, hit.lockAcquired]).toEqual(["HIT", "hit", false]);
+    expect(hit.bytes.equals(bytes)).toBe(true);
+    expect(lookups.n).toBe(1); // the miss's script only
   });
 });
 
