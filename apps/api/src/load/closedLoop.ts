@@ -18,6 +18,8 @@ export const runClosedLoop = async (o: {
   readonly workload: Workload;
   readonly headersFor?: HeadersFor;
   readonly signal?: AbortSignal;
+  /** A request still unanswered this long after the run's end is abandoned (default 10 s). */
+  readonly timeoutMs?: number;
 }): Promise<LevelResult> => {
   const connections = o.connections ?? o.loops;
   const pool = loadPool(o.target, connections);
@@ -26,6 +28,10 @@ export const runClosedLoop = async (o: {
   const end = t0 + o.durationMs;
   const stop = () => void pool.destroy().catch(() => undefined);
   o.signal?.addEventListener("abort", stop, { once: true });
+  // Bounded in time whatever the server does: the pool has no per-request timers
+  // (loadPool), so a request still unanswered past the end plus the timeout is torn down.
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const deadline = setTimeout(stop, o.durationMs + timeoutMs);
   const loop = async () => {
     while (performance.now() < end && !o.signal?.aborted) {
       const req = o.workload.next();
@@ -45,9 +51,10 @@ export const runClosedLoop = async (o: {
       aborted: o.signal?.aborted ?? false,
       connections,
       maxInFlight: o.loops,
-      timeoutMs: 0,
+      timeoutMs,
     });
   } finally {
+    clearTimeout(deadline);
     o.signal?.removeEventListener("abort", stop);
     await pool.destroy().catch(() => undefined);
   }

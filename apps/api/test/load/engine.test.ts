@@ -1,5 +1,6 @@
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { runClosedLoop } from "../../src/load/closedLoop.ts";
 import { decodeLatency } from "../../src/load/latency.ts";
 import { runLevel } from "../../src/load/level.ts";
 import { expectBalanced, fixed, ok, startServer, type TrivialServer } from "./server.ts";
@@ -165,5 +166,34 @@ describe("runLevel against a local node:http server", () => {
       answered: 0,
     });
     expect(r.errorRate).toBe(1);
+  });
+});
+
+describe("runClosedLoop", () => {
+  it("loops answered requests back to back and counts each", async () => {
+    server = await startServer((_, __, res) => ok(res));
+    const r = await runClosedLoop({
+      target: server.url,
+      loops: 2,
+      durationMs: 200,
+      workload: fixed(),
+    });
+    expectBalanced(r);
+    expect(r.counts.answered).toBeGreaterThan(0);
+    expect(r.counts.answered).toBe(server.count());
+    expect(r.counts.failed).toBe(0);
+  });
+
+  it("ends by itself against a server that never answers: the hung requests are failed", async () => {
+    server = await startServer(() => undefined); // never answers
+    const r = await runClosedLoop({
+      target: server.url,
+      loops: 3,
+      durationMs: 100,
+      timeoutMs: 200,
+      workload: fixed(),
+    });
+    expect(r.counts).toMatchObject({ sent: 3, answered: 0, failed: 3 });
+    expect(Object.keys(r.errors)).not.toHaveLength(0);
   });
 });
