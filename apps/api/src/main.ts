@@ -1,3 +1,4 @@
+import { flushCompileCache } from "node:module";
 import { serve } from "@hono/node-server";
 import { loadInstanceEnv } from "./config/env.ts";
 import { publishPool } from "./db-health/publisher.ts";
@@ -39,6 +40,10 @@ const server = serve(
       instanceId: identity.instanceId,
       bootId: identity.bootId,
     } satisfies InstanceReady);
+    // With NODE_COMPILE_CACHE (the local platform sets it) the code compiled so far is
+    // written now, not at exit: an instance killed by a crash never exits, and the one
+    // started in its place would compile everything again. No-op without the cache.
+    flushCompileCache();
   },
 );
 // Keep idle keep-alive connections open longer than the load balancer does, so the

@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { connect, DEFAULT_DATABASE_URL, ensureDatabase } from "@scaleproof/db/client";
 import { migrate } from "@scaleproof/db/migrate";
-import { ChildStartFailed } from "./child.ts";
+import { ChildStartFailed, COMPILE_CACHE_DIR } from "./child.ts";
 import { type Cluster, MAX_INSTANCES, startCluster } from "./cluster.ts";
 import { ensureServices } from "./services.ts";
 
@@ -160,7 +160,14 @@ if (!values["no-run"]) {
         "--json",
         json,
       ],
-      { stdio: "inherit", env: { ...process.env, SCALEPROOF_TOKEN: adminToken } },
+      {
+        stdio: "inherit",
+        env: {
+          NODE_COMPILE_CACHE: COMPILE_CACHE_DIR,
+          ...process.env,
+          SCALEPROOF_TOKEN: adminToken,
+        },
+      },
     );
     cli.on("exit", resolve);
   });

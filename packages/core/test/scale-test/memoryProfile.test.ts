@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest";
 import { Effect } from "effect";
 import type { MemoryPoint } from "../../src/scale-test/data.ts";
+import { QUICK_SOAK_MS } from "../../src/scale-test/profiles/memory/plan.ts";
 import { healthyPoint } from "../../src/scale-test/testing/memory.ts";
 import type { WorldOptions } from "../../src/scale-test/testing/world.ts";
 import { checkNamed, simulate, stepsOf } from "./simulate.ts";
@@ -144,6 +145,18 @@ describe("memory profile (quick, in memory, on the test clock)", () => {
           "not proven: no instance besides the runner's own (i1) to put under pressure",
         );
       }),
+  );
+
+  it.effect("the quick soak ends at its deadline, not a backtest interval (6 s) later", () =>
+    Effect.gen(function* () {
+      const r = yield* run({});
+      if (r.evidence?.profile !== "memory") throw new Error("no memory evidence");
+      const { soak } = r.evidence.memory;
+      // the readers' last tick starts a second before the deadline; nothing idles after it
+      expect(soak.to - soak.from).toBeLessThanOrEqual(QUICK_SOAK_MS);
+      expect(soak.to - soak.from).toBeGreaterThan(QUICK_SOAK_MS - 2_000);
+      expect(r.verdict).toBe("PASS");
+    }),
   );
 
   it.effect("FAILs without GC evidence", () =>

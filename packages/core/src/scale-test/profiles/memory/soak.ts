@@ -1,6 +1,6 @@
 import { Clock, Duration, Effect } from "effect";
 import type { Answer } from "../../data.ts";
-import { ask, tickUntil } from "../../poll.ts";
+import { ask, tickUntil, tickWithin } from "../../poll.ts";
 import type { Tracker } from "../../progress/tracker.ts";
 import type { RunParams } from "../../schema.ts";
 import { Target } from "../../services/target.ts";
@@ -58,6 +58,10 @@ export const soakStep = Effect.fn("memoryProfile.soak")(function* (
   const from = started + timing.warmupMs;
   const deadline = from + timing.soakMs;
   const every = (ms: number) => Duration.millis(Math.round(ms * cadenceScale(params.quick)));
+  // Quick: the soak ends at its deadline, not up to a backtest interval (6 s) later
+  // sleeping idle: its 30-s windows end at 60 s, so that tail was judged by none of them.
+  // A full run keeps its tail (up to 60 s), which its span-certified rss still reads.
+  const ticks = params.quick ? tickWithin : tickUntil;
   const bars = (range: { start: string; end: string }) =>
     ask(
       target.get({
@@ -80,7 +84,7 @@ export const soakStep = Effect.fn("memoryProfile.soak")(function* (
         },
       }),
     ).pipe(Effect.tap(tally.add));
-  const reader = tickUntil(deadline, "1 second", () => bars(day));
+  const reader = ticks(deadline, "1 second", () => bars(day));
   const progress = Clock.currentTimeMillis.pipe(
     Effect.flatMap((now) =>
       now < from
@@ -90,13 +94,13 @@ export const soakStep = Effect.fn("memoryProfile.soak")(function* (
   );
   yield* Effect.all(
     [
-      tickUntil(deadline, every(10_000), (tick) =>
+      ticks(deadline, every(10_000), (tick) =>
         bars(day).pipe(Effect.andThen(tick % 2 === 1 ? bars(newKey(day, tick)) : Effect.void)),
       ),
-      tickUntil(deadline, every(60_000), backtest),
+      ticks(deadline, every(60_000), backtest),
       reader,
       reader,
-      tickUntil(deadline, "1 second", () => progress),
+      ticks(deadline, "1 second", () => progress),
     ],
     { concurrency: "unbounded", discard: true },
   );
