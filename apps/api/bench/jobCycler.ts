@@ -8,12 +8,12 @@ import { LeaseBatch } from "../src/jobs/leaseBatch.ts";
  * Bench helper process: `loops` concurrent no-op workers on the lease queue until it is
  * empty. `single`: what the instance worker does per job (claim a batch, one heartbeat
  * per job, fenced completion per job). `batched`: one LeaseBatch (local prefetch,
- * batched heartbeat and fenced batched completion). Prints {completed, first, last}
+ * batched heartbeat and fenced batched completion, two completion statements in flight). Prints {completed, first, last}
  * (wall-clock ms of the first and last accepted completion).
  */
 const [url, name, loops, mode] = process.argv.slice(2) as [string, string, string, string];
 const sql = connect(url, {
-  max: mode === "batched" ? 4 : Number(loops) + 1, // batched: one claim, one beat, one flush at a time
+  max: mode === "batched" ? 5 : Number(loops) + 1, // batched: one claim, one beat, two completions at a time
   applicationName: `bench-${name}`,
 });
 const now = () => performance.timeOrigin + performance.now();
@@ -63,8 +63,9 @@ const batch = new LeaseBatch({
   bootId: name,
   worker: "b",
   leaseMs: 30_000,
-  maxLeases: 1_000,
+  maxLeases: 1_500, // three claim batches: the next claim need not wait for a completion to commit
   claimBatch: 500,
+  completionsInFlight: 2,
 });
 /** A slot hands its result to the completion batch and takes the next job (like graphile's batched completion). */
 const batched = async () => {

@@ -92,4 +92,63 @@ describe("batched heartbeat and completion", () => {
     });
     expect([...accepted]).toEqual([a.id]);
   });
+
+  it("judge each completion in a batch by its own attempt: the zombie's of a job is rejected, the live one's accepted", async () => {
+    await enqueueJobs(db.sql, [{ payload: { n: 1 }, runId: "r1", maxAttempts: 3 }]);
+    const [first] = await claim("i1", 40);
+    if (!first) throw new Error("no claim");
+    await sleep(60); // the lease expires; the same owner claims the job again (attempt 2)
+    const [again] = await claim("i1", 60_000);
+    expect(again).toMatchObject({ id: first.id, attempt_count: 2 });
+    if (!again) throw new Error("no reclaim");
+    const accepted = await completeJobs(db.sql, [
+      { holder: holder("i1", first), result: { trades: 1 } },
+      { holder: holder("i1", again), result: { trades: 2 } },
+    ]);
+    expect([...accepted]).toEqual([first.id]);
+    expect(await getJob(db.sql, first.id)).toMatchObject({
+      status: "completed",
+      attempt_count: 2,
+      result: { trades: 2 },
+    });
+    const { events } = await jobHistory(db.sql, "r1");
+    expect(events.map((e) => `${e.kind}:${e.attempt}`).sort()).toEqual(
+      ["start:1", "start:2", "completion_rejected:1", "finish:2"].sort(),
+    );
+  });
+});
+
+describe("claim as a HOT update", () => {
+  it("a claim adds no index entries: the rows it takes are updated in place on their page", async () => {
+    await enqueueJobs(
+      db.sql,
+      Array.from({ length: 50 }, () => ({ payload: { n: 1 }, runId: "r1", maxAttempts: 3 })),
+    );
+    const counts = await db.sql.begin(async (tx) => {
+      // This backend's counts not yet sent to the statistics include earlier work: take the difference.
+      const read = async () => {
+        const [row] = await tx<{ updated: number; hot: number }[]>`
+          select pg_stat_get_xact_tuples_updated('jobs'::regclass)::int as updated,
+                 pg_stat_get_xact_tuples_hot_updated('jobs'::regclass)::int as hot`;
+        return row ?? { updated: 0, hot: 0 };
+      };
+      const before = await read();
+      const jobs = await claimJobs(tx as never, {
+        owner: "i1/b",
+        instanceId: "i1",
+        bootId: "i1-boot",
+        worker: "w0",
+        leaseMs: 60_000,
+        limit: 20,
+      });
+      const after = await read();
+      return {
+        claimed: jobs.length,
+        updated: after.updated - before.updated,
+        hot: after.hot - before.hot,
+      };
+    });
+    // The page's reserved room (fillfactor) holds the new versions of these 20 of its 30 rows.
+    expect(counts).toEqual({ claimed: 20, updated: 20, hot: 20 });
+  });
 });

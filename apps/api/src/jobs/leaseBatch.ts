@@ -19,6 +19,11 @@ export interface LeaseBatchOptions {
   readonly maxLeases: number;
   /** The most jobs one claim statement takes. */
   readonly claimBatch: number;
+  /**
+   * The most completion statements in flight at once (default 2): completions that
+   * arrive while one batch commits go out in the next without waiting for it.
+   */
+  readonly completionsInFlight?: number;
   /** jobs-no-lease FAULT when false (claim and completion ignore the lease). */
   readonly guarded?: boolean;
   /** Told when a heartbeat finds a lease gone (the job's work must stop). */
@@ -38,8 +43,9 @@ type State = "queued" | "running" | "completing";
  * holding more than `maxLeases`; renews every held lease in one statement per beat
  * (each row fenced by owner and attempt); completes whatever finished meanwhile in one
  * statement (each row fenced; result, `finish` or `completion_rejected` written by it).
- * One claim and one completion statement are in flight at a time: what arrives while
- * one runs goes in the next, so batches grow with load and stay at one job when idle.
+ * One claim and up to `completionsInFlight` completion statements are in flight at a
+ * time: what arrives while they run goes in the next, so batches grow with load and stay
+ * at one job when idle.
  */
 export class LeaseBatch {
   readonly owner: string;
@@ -47,12 +53,16 @@ export class LeaseBatch {
   readonly #queue: LeasedJob[] = [];
   #pending: { leased: LeasedJob; result: Record<string, unknown>; done: Deferred }[] = [];
   #claiming: Promise<number> | undefined;
-  #flushing = false;
+  #flushing = 0;
+  readonly #maxFlushing: number;
   #drained = false;
+  /** Workers waiting in `next()` for a lease to be let go (all `maxLeases` held). */
+  #waiting: (() => void)[] = [];
   #beat: NodeJS.Timeout;
 
   constructor(private readonly o: LeaseBatchOptions) {
     this.owner = `${o.instanceId}/${o.bootId}/${o.worker}`;
+    this.#maxFlushing = Math.max(1, o.completionsInFlight ?? 2);
     this.#beat = setInterval(() => void this.#heartbeat(), Math.max(50, Math.floor(o.leaseMs / 3)));
     this.#beat.unref();
   }
@@ -76,8 +86,10 @@ export class LeaseBatch {
       const got = await this.#claim();
       if (got === 0 && this.#queue.length === 0) {
         if (this.#drained) return undefined;
-        // Full of leases still running or completing: wait for a slot.
-        await new Promise<void>((r) => setTimeout(r, 1));
+        // Full of leases still running or completing: sleep until a completion or a lost
+        // lease lets one go (checked first, in the same turn, so no wake-up is missed).
+        if (this.#held.size < this.o.maxLeases) continue;
+        await new Promise<void>((r) => this.#waiting.push(r));
       }
     }
   }
@@ -88,14 +100,14 @@ export class LeaseBatch {
     if (h) h.state = "completing";
     const done = deferred();
     this.#pending.push({ leased, result, done });
-    if (!this.#flushing) setImmediate(() => void this.#flush());
+    if (this.#flushing < this.#maxFlushing) setImmediate(() => void this.#flush());
     return done.promise;
   }
 
   async close(): Promise<void> {
     clearInterval(this.#beat);
-    while (this.#flushing || this.#pending.length) {
-      if (!this.#flushing) await this.#flush();
+    while (this.#flushing > 0 || this.#pending.length) {
+      if (this.#pending.length && this.#flushing < this.#maxFlushing) await this.#flush();
       else await new Promise((r) => setTimeout(r, 1));
     }
   }
@@ -129,8 +141,8 @@ export class LeaseBatch {
   }
 
   async #flush(): Promise<void> {
-    if (this.#flushing || this.#pending.length === 0) return;
-    this.#flushing = true;
+    if (this.#flushing >= this.#maxFlushing || this.#pending.length === 0) return;
+    this.#flushing++;
     const batch = this.#pending;
     this.#pending = [];
     try {
@@ -146,7 +158,8 @@ export class LeaseBatch {
     } catch (error) {
       for (const b of batch) b.done.reject(error);
     } finally {
-      this.#flushing = false;
+      this.#wake();
+      this.#flushing--;
       if (this.#pending.length) setImmediate(() => void this.#flush());
     }
   }
@@ -165,11 +178,18 @@ export class LeaseBatch {
     for (const h of live) {
       if (kept.has(h.leased.job.id) || h.state === "completing") continue;
       if (!this.#held.delete(h.leased.job.id)) continue;
+      this.#wake();
       this.o.onLost?.(h.leased);
       await insertJobEvent(this.o.sql, h.leased.holder, "lease_lost", {
         reason: "batched heartbeat fenced off",
       }).catch(() => {});
     }
+  }
+
+  #wake(): void {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const w of waiting) w();
   }
 
   #holder(job: ClaimedJob): LeaseHolder {

@@ -36,10 +36,10 @@ export const claimJobs = async (sql: Sql, o: ClaimOptions): Promise<ClaimedJob[]
   const candidates =
     o.guarded === false
       ? sql`select id, lease_expires_at as previous from jobs
-             where status in ('queued', 'running') and attempt_count < max_attempts
+             where not finished and attempt_count < max_attempts
              order by id limit ${o.limit} for update`
       : sql`select id, lease_expires_at as previous from jobs
-             where attempt_count < max_attempts
+             where not finished and attempt_count < max_attempts
                and ((status = 'queued' and run_after <= now())
                     or (status = 'running' and lease_expires_at < now()))
              order by id limit ${o.limit} for update skip locked`;

@@ -46,7 +46,7 @@ export const readWorkerStatus = async (
       select (extract(epoch from now() - min(created_at)) * 1000)::float8 as oldest,
              count(*) filter (where run_after <= now())::int as claimable,
              (extract(epoch from now() - min(run_after) filter (where run_after <= now())) * 1000)::float8 as oldest_claimable
-        from jobs where status = 'queued'`;
+        from jobs where not finished and status = 'queued'`;
     const leases = await tx<
       { owner: string; active: number; expired: number; last_heartbeat: number }[]
     >`
@@ -54,9 +54,9 @@ export const readWorkerStatus = async (
              count(*) filter (where lease_expires_at >= now())::int as active,
              count(*) filter (where lease_expires_at < now())::int as expired,
              (extract(epoch from now() - max(updated_at)) * 1000)::float8 as last_heartbeat
-        from jobs where status = 'running' group by lease_owner order by 1`;
+        from jobs where not finished and status = 'running' group by lease_owner order by 1`;
     const staleWhere = () =>
-      tx`status = 'queued' and created_at < now() - ${o.staleAfterMs} * interval '1 millisecond'`;
+      tx`not finished and status = 'queued' and created_at < now() - ${o.staleAfterMs} * interval '1 millisecond'`;
     const [staleCount] = await tx<{ n: number }[]>`
       select count(*)::int as n from jobs where ${staleWhere()}`;
     const oldest = await tx<StaleJob[]>`

@@ -10,7 +10,8 @@ export const sweepExhaustedJobs = async (sql: Sql): Promise<string[]> => {
        set status = 'failed', updated_at = now(),
            last_error = 'attempts exhausted: attempt ' || attempt_count || ' of ' || max_attempts ||
                         ' lost its lease (' || coalesce(lease_owner, '?') || ')'
-     where status = 'running' and lease_expires_at < now() and attempt_count >= max_attempts
+     where not finished and status = 'running' and lease_expires_at < now()
+       and attempt_count >= max_attempts
     returning id::text`;
   return rows.map((r) => r.id);
 };
