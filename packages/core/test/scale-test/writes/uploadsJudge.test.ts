@@ -69,7 +69,7 @@ describe("uploads judge on recorded evidence", () => {
   });
 
   it("the soak FAILs over 5 % failures, on rss growth, and on upload time drifting past 20 %", () => {
-    const ev = recordedUploads((_id, t) => 300 + (t > 8_000 ? ((t - 8_000) / 1000) * 0.5 : 0));
+    const ev = recordedUploads((_id, t) => 300 + (t > 8_000 ? ((t - 8_000) / 1000) * 0.75 : 0));
     const slow = ev.uploads.map((u) =>
       u.phase === "soak" && u.startedAt > (ev.soak?.from ?? 0) + 45_000
         ? { ...u, endedAt: u.startedAt + 1_400 }
@@ -80,9 +80,20 @@ describe("uploads judge on recorded evidence", () => {
     const r = judgeUploads({ ...ev, uploads: slow });
     expect(checkNamed(r, "uploads.soak.failures_pct")).toMatchObject({ actual: 8.3, pass: false });
     expect(checkNamed(r, "uploads.soak.rss_growth_mb_per_h")).toMatchObject({
-      actual: 1800,
+      actual: 2700,
       zone: "fail",
     });
     expect(checkNamed(r, "uploads.soak.time_drift_pct").zone).toBe("fail");
+  });
+
+  it("one healthy rss step in the quick soak PASSes (26 MB mid-soak on i2, as seen in CI)", () => {
+    // rss after a full GC steps as the allocator keeps a 4 MB chunk buffer's pages: one
+    // step is not a leak. CI's compressed run FAILed this on the 1,200 MB/h line (1,725).
+    const step = recordedUploads((id, t) =>
+      id === "i1" ? 310 + ((t / 1000) % 4) * 3 : 260 + (t > 37_000 ? 26 : 0),
+    );
+    const growth = checkNamed(judgeUploads(step), "uploads.soak.rss_growth_mb_per_h");
+    expect(growth.zone).toBe("pass");
+    expect(Number(growth.actual)).toBeGreaterThan(1_200); // what the old line FAILed
   });
 });
