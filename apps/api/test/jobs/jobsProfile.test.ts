@@ -11,6 +11,7 @@ import {
   TOKEN_ENV,
   waitForRun,
 } from "../support/ops.ts";
+import { one, parseExposition } from "../support/promText.ts";
 
 /**
  * The jobs profile on two real instance processes sharing one Postgres queue, with a
@@ -28,6 +29,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await c?.close();
 });
+
+/** Job attempts running now on i1 and i2 (their own /metrics gauge). */
+const jobsActive = async (): Promise<number[]> =>
+  Promise.all(
+    ["i1", "i2"].map(async (id) => {
+      const res = await fetch(`${c.instanceUrl(id)}/metrics`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      return one(parseExposition(await res.text()), "scaleproof_jobs_active");
+    }),
+  );
 
 const cli = (args: string[]) =>
   runCli(["run", "--profile", "jobs", "--quick", "--target", c.url, ...args], {
@@ -138,6 +150,11 @@ describe("jobs profile on a real 2-instance cluster", () => {
     } finally {
       await admin.faults.clear.mutate({});
     }
+    // The broken run leaves attempts whose lease another instance took still running to
+    // their end on the instance that lost it (its slots busy). The healthy run starts on
+    // an idle cluster, as a user's would: else one instance can take all 20 quick jobs
+    // while the other is still busy, and jobs.instances_working rightly reads 1 (CI).
+    await expect.poll(jobsActive).toEqual([0, 0]);
     const { id } = await admin.scaleTest.run.mutate({ profile: "jobs", quick: true, crash: false });
     expect((await waitForRun(admin, id)).status).toBe("passed");
   });
