@@ -118,60 +118,63 @@ const bareClients = async (url: string) => {
   return { publisher, reader, channel, key, bytes, message, close };
 };
 
-/** The floor of "value in the message": one PUBLISH of the bytes, send to delivery. */
-const barePublishRow = async (url: string): Promise<Row> => {
+type Bare = Awaited<ReturnType<typeof bareClients>>;
+
+/**
+ * An anchor row: `send` from the clock's start, then the subscriber's delivery, then
+ * (when `readBack`) one GET of the stored bytes, as a waiter woken by name would.
+ */
+const bareRow = async (
+  url: string,
+  name: string,
+  send: (c: Bare) => Promise<unknown>,
+  readBack: boolean,
+): Promise<Row> => {
   const c = await bareClients(url);
   return {
-    name: "bare PUBLISH 64 KB -> subscriber (anchor)",
+    name,
     round: async () => {
       const got = c.message();
       await idle();
       const sent = performance.now();
-      await c.publisher.publish(c.channel, c.bytes);
+      await send(c);
       await got;
+      if (readBack) {
+        const value = await c.reader.getBuffer(c.key);
+        if (value?.length !== VALUE_BYTES) throw new Error("the anchor's GET missed");
+      }
       return performance.now() - sent;
     },
     close: c.close,
   };
 };
+
+/** The floor of "value in the message": one PUBLISH of the bytes, send to delivery. */
+const barePublishRow = (url: string) =>
+  bareRow(
+    url,
+    "bare PUBLISH 64 KB -> subscriber (anchor)",
+    (c) => c.publisher.publish(c.channel, c.bytes),
+    false,
+  );
 
 /** The floor of "wake, then read": a tiny PUBLISH, then one GET of the bytes on delivery. */
-const bareWakeGetRow = async (url: string): Promise<Row> => {
-  const c = await bareClients(url);
-  return {
-    name: "bare tiny PUBLISH -> sub -> GET (anchor)",
-    round: async () => {
-      const got = c.message();
-      await idle();
-      const sent = performance.now();
-      await c.publisher.publish(c.channel, "k");
-      await got;
-      const value = await c.reader.getBuffer(c.key);
-      if (value?.length !== VALUE_BYTES) throw new Error("the anchor's GET missed");
-      return performance.now() - sent;
-    },
-    close: c.close,
-  };
-};
+const bareWakeGetRow = (url: string) =>
+  bareRow(
+    url,
+    "bare tiny PUBLISH -> sub -> GET (anchor)",
+    (c) => c.publisher.publish(c.channel, "k"),
+    true,
+  );
 
 /** The same, with the upload a fill must make: SET 64 KB and a tiny PUBLISH in one MULTI. */
-const bareSetWakeGetRow = async (url: string): Promise<Row> => {
-  const c = await bareClients(url);
-  return {
-    name: "bare SET, tiny PUB -> sub -> GET (anchor)",
-    round: async () => {
-      const got = c.message();
-      await idle();
-      const sent = performance.now();
-      await c.publisher.multi().set(c.key, c.bytes, "PX", 600_000).publish(c.channel, "k").exec();
-      await got;
-      const value = await c.reader.getBuffer(c.key);
-      if (value?.length !== VALUE_BYTES) throw new Error("the anchor's GET missed");
-      return performance.now() - sent;
-    },
-    close: c.close,
-  };
-};
+const bareSetWakeGetRow = (url: string) =>
+  bareRow(
+    url,
+    "bare SET, tiny PUB -> sub -> GET (anchor)",
+    (c) => c.publisher.multi().set(c.key, c.bytes, "PX", 600_000).publish(c.channel, "k").exec(),
+    true,
+  );
 
 /**
  * The cache wake-up next to the bare Redis round trips it is built on, rows taking turns
