@@ -34,6 +34,16 @@ const openCache = async (url: string, attachMaxBytes: number) => {
   });
   return {
     cache,
+    /**
+     * Resolves once a lookup on this instance waits: it has registered for the wake-up,
+     * and its lock script (sent on `redis` in the same tick) has been answered, so the
+     * holder's fill comes after the waiter heard "locked" (a PING on the same
+     * connection is answered after it).
+     */
+    waiting: async () => {
+      while (ready.waiting === 0) await new Promise((r) => setTimeout(r, 1));
+      await redis.ping();
+    },
     close: () => {
       redis.disconnect();
       subscriber.disconnect();
@@ -75,6 +85,7 @@ const releaseRow = async (url: string, name: string, attachMaxBytes: number): Pr
       const waited = waiter.cache.get(key, async () => {
         throw new Error("the waiter must never fetch");
       });
+      await waiter.waiting();
       await idle();
       release();
       const r = await waited;
