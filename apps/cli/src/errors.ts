@@ -4,12 +4,13 @@
  */
 export class ArgumentError extends Error {
   override readonly name = "ArgumentError";
-  constructor(
-    /** `--duration`, `RUN_ID`, or the command word. */
-    readonly flag: string,
-    readonly problem: string,
-  ) {
+  /** `--duration`, `RUN_ID`, or the command word. */
+  readonly flag: string;
+  readonly problem: string;
+  constructor(flag: string, problem: string) {
     super(`${flag}: ${problem}`);
+    this.flag = flag;
+    this.problem = problem;
   }
 
   /** Several at once (zod reports every bad field): still one line, the first flag named first. */

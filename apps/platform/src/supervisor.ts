@@ -43,7 +43,10 @@ export class Supervisor {
   readonly #slots = new Map<string, Slot>();
   #stopping = false;
 
-  constructor(private readonly options: SupervisorOptions) {}
+  private readonly options: SupervisorOptions;
+  constructor(options: SupervisorOptions) {
+    this.options = options;
+  }
 
   /** Starts an instance; resolves once it is listening and in rotation. */
   async add(instanceId: string): Promise<void> {
@@ -108,10 +111,12 @@ class Slot {
   #stopped = false;
   #restartTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    readonly instanceId: string,
-    private readonly options: SupervisorOptions,
-  ) {}
+  readonly instanceId: string;
+  private readonly options: SupervisorOptions;
+  constructor(instanceId: string, options: SupervisorOptions) {
+    this.instanceId = instanceId;
+    this.options = options;
+  }
 
   async start(): Promise<void> {
     const child = spawnChild({

@@ -22,12 +22,14 @@ export type StatsFilter = RequestFilter & { readonly recent?: number };
 /** A `/_replay` route answered with a non-2xx status. */
 export class ReplayControlError extends Error {
   override readonly name = "ReplayControlError";
-  constructor(
-    readonly request: string,
-    readonly status: number,
-    readonly body: string,
-  ) {
+  readonly request: string;
+  readonly status: number;
+  readonly body: string;
+  constructor(request: string, status: number, body: string) {
     super(`${request}: ${status} ${body}`);
+    this.request = request;
+    this.status = status;
+    this.body = body;
   }
 }
 

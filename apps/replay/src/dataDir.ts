@@ -16,13 +16,12 @@ export const DEFAULT_DATA_DIR = path.resolve(REPO_ROOT, "../shared/data/bars");
 /** The folder holds no recorded bars: the replay refuses to start rather than invent prices. */
 export class NoBarsData extends Error {
   override readonly name = "NoBarsData";
-  constructor(
-    readonly dir: string,
-    why: string,
-  ) {
+  readonly dir: string;
+  constructor(dir: string, why: string) {
     super(
       `no bars in ${dir}: ${why}. Set BARS_DATA_DIR to a folder of <DATASET>/<CONTRACT>.<from>_<to>.ohlcv-1m.csv files of real recorded bars (see shared/data/SOURCES.md); the replay upstream never invents prices`,
     );
+    this.dir = dir;
   }
 }
 

@@ -24,7 +24,10 @@ export interface Effect {
 export class Knobs {
   #rules: ActiveRule[] = [];
 
-  constructor(readonly defaultLatencyMs: number) {}
+  readonly defaultLatencyMs: number;
+  constructor(defaultLatencyMs: number) {
+    this.defaultLatencyMs = defaultLatencyMs;
+  }
 
   set(body: KnobsBody): void {
     const { rules: list, ...one } = body;

@@ -43,7 +43,10 @@ export class RequestLog {
   // Grows with the number of distinct (endpoint, symbol, range) keys, not with requests.
   readonly #aggregates = new Map<string, Aggregate>();
 
-  constructor(readonly capacity = 1_000) {}
+  readonly capacity: number;
+  constructor(capacity: number = 1_000) {
+    this.capacity = capacity;
+  }
 
   /** Records an arriving request; call the returned function with its final status. */
   begin(key: RequestKey): (status: number, injected?: boolean) => void {

@@ -18,8 +18,10 @@ const TRPC_CODE: Record<HttpFailure["status"], TRPC_ERROR_CODE_KEY> = {
 
 /** Carries the domain's HTTP answer inside a TRPCError, so REST and tRPC say the same. */
 class EdgeFailure extends Error {
-  constructor(readonly failure: HttpFailure) {
+  readonly failure: HttpFailure;
+  constructor(failure: HttpFailure) {
     super(failure.message);
+    this.failure = failure;
   }
 }
 

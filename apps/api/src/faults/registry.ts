@@ -15,12 +15,13 @@ export class FaultRegistry {
   readonly #hash: string;
   readonly #channel: string;
 
-  private constructor(
-    private readonly redis: RedisClient,
-    keyPrefix: string,
-    private readonly instanceId: string,
-    private readonly log: Logger,
-  ) {
+  private readonly redis: RedisClient;
+  private readonly instanceId: string;
+  private readonly log: Logger;
+  private constructor(redis: RedisClient, keyPrefix: string, instanceId: string, log: Logger) {
+    this.redis = redis;
+    this.instanceId = instanceId;
+    this.log = log;
     this.#hash = REDIS_KEYS.faults(keyPrefix);
     this.#channel = REDIS_KEYS.faultsChannel(keyPrefix);
   }

@@ -10,7 +10,9 @@ export class Alarm {
     this.wake();
   };
 
-  constructor(private readonly signal: AbortSignal | undefined) {
+  private readonly signal: AbortSignal | undefined;
+  constructor(signal: AbortSignal | undefined) {
+    this.signal = signal;
     this.aborted = signal?.aborted ?? false;
     signal?.addEventListener("abort", this.#onAbort, { once: true });
   }

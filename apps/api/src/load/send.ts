@@ -70,10 +70,12 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #by: ServedBy | null = null;
   #done = false;
 
-  constructor(
-    private readonly onDone: (outcome: Outcome, by: ServedBy | null) => void,
-    private readonly enqueue = false,
-  ) {}
+  private readonly onDone: (outcome: Outcome, by: ServedBy | null) => void;
+  private readonly enqueue: boolean;
+  constructor(onDone: (outcome: Outcome, by: ServedBy | null) => void, enqueue: boolean = false) {
+    this.onDone = onDone;
+    this.enqueue = enqueue;
+  }
 
   /** Gives up on the request: on its connection, or (still queued) as soon as it starts. */
   abort(reason: Error): void {

@@ -43,7 +43,10 @@ class Leak<T> {
   #carry = 0;
   #last = Date.now();
 
-  constructor(private readonly make: (bytes: number) => T[]) {}
+  private readonly make: (bytes: number) => T[];
+  constructor(make: (bytes: number) => T[]) {
+    this.make = make;
+  }
 
   tick(bytesPerSec: number, now: number): void {
     this.#carry += (bytesPerSec * (now - this.#last)) / 1000;
@@ -92,11 +95,13 @@ export class MemoryFaultEffects {
     if (kb > 0) this.#offHeap.retain(kb * KB);
   };
 
-  constructor(
-    private readonly faults: FaultRegistry,
-    private readonly log: Logger,
-    private readonly shedder: LoadShedder,
-  ) {
+  private readonly faults: FaultRegistry;
+  private readonly log: Logger;
+  private readonly shedder: LoadShedder;
+  constructor(faults: FaultRegistry, log: Logger, shedder: LoadShedder) {
+    this.faults = faults;
+    this.log = log;
+    this.shedder = shedder;
     this.#timer = setInterval(() => this.#apply(), CHECK_MS);
     this.#timer.unref();
     subscribe("http.server.request.start", this.#onRequest);

@@ -70,13 +70,19 @@ export class PostGcProbe {
   #observed: PostGcReading | undefined;
   #forcedAt = Number.NEGATIVE_INFINITY;
 
+  private readonly idle: (maxMs: number) => Promise<boolean>;
+  /** At most one forced GC per this many ms (samples in between have no reading). */
+  private readonly minIntervalMs: number;
+  private readonly idleWaitMs: number;
   constructor(
     mode: PostGcMode,
-    private readonly idle: (maxMs: number) => Promise<boolean>,
-    /** At most one forced GC per this many ms (samples in between have no reading). */
-    private readonly minIntervalMs: number,
-    private readonly idleWaitMs = 250,
+    idle: (maxMs: number) => Promise<boolean>,
+    minIntervalMs: number,
+    idleWaitMs: number = 250,
   ) {
+    this.idle = idle;
+    this.minIntervalMs = minIntervalMs;
+    this.idleWaitMs = idleWaitMs;
     const gc = (globalThis as { gc?: () => void }).gc;
     this.#gc = mode === "force" ? gc : undefined;
   }

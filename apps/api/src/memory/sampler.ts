@@ -65,16 +65,26 @@ export class MemorySampler {
     }
   });
 
+  private readonly deps: {
+    readonly env: InstanceEnv;
+    readonly identity: Identity;
+    readonly sql: Sql;
+    readonly log: Logger;
+    readonly redis: RedisClient;
+  };
+  private readonly shedder: LoadShedder;
   constructor(
-    private readonly deps: {
+    deps: {
       readonly env: InstanceEnv;
       readonly identity: Identity;
       readonly sql: Sql;
       readonly log: Logger;
       readonly redis: RedisClient;
     },
-    private readonly shedder: LoadShedder,
+    shedder: LoadShedder,
   ) {
+    this.deps = deps;
+    this.shedder = shedder;
     this.#postGc = new PostGcProbe(
       deps.env.MEMORY_POST_GC,
       (ms) => this.#requests.idle(ms),

@@ -65,7 +65,9 @@ export class LoadShedder {
   readonly #heapLimit = heapLimit();
   readonly #memoryLimit: number | null;
 
-  constructor(private readonly options: ShedOptions) {
+  private readonly options: ShedOptions;
+  constructor(options: ShedOptions) {
+    this.options = options;
     if (options.low >= options.high) throw new Error("SHED_LOW must be below SHED_HIGH");
     this.#memoryLimit = rssBudget(options.memoryLimitMb);
     this.#state = {

@@ -51,10 +51,9 @@ export class Allowance {
   readonly #cap: number;
   readonly #maxClients: number;
 
-  constructor(
-    private readonly take: Take,
-    options: AllowanceOptions,
-  ) {
+  private readonly take: Take;
+  constructor(take: Take, options: AllowanceOptions) {
+    this.take = take;
     this.#now = options.now ?? (() => performance.now());
     this.#cap = Math.max(1, Math.floor(options.limit / SHARE));
     this.#maxClients = options.maxClients ?? 20_000;

@@ -65,13 +65,17 @@ export class RateLimits {
   readonly #windowSec: number;
   #failingOpen = false;
 
+  private readonly redis: RedisClient;
+  private readonly log: Logger;
   constructor(
-    private readonly redis: RedisClient,
+    redis: RedisClient,
     env: InstanceEnv,
-    private readonly log: Logger,
+    log: Logger,
     /** This instance's clock (tests give it a skewed one). */
     now: () => number = Date.now,
   ) {
+    this.redis = redis;
+    this.log = log;
     this.#trusted = trustedProxies(env.TRUSTED_PROXIES);
     this.#windowSec = env.RATE_LIMIT_WINDOW_S;
     defineTakeScript(redis);

@@ -65,7 +65,10 @@ export class RedisClock {
   #periodBest: number | undefined;
   #periodFrom = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  private readonly now: () => number;
+  constructor(now: () => number = Date.now) {
+    this.now = now;
+  }
 
   /** Redis's time `inMs` from now. */
   deadline(inMs: number): number {

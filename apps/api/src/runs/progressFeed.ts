@@ -32,10 +32,12 @@ class Watch {
   #reading = false;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly read: () => Promise<ScaleTestRunRow | null>,
-    private readonly onIdle: () => void,
-  ) {}
+  private readonly read: () => Promise<ScaleTestRunRow | null>;
+  private readonly onIdle: () => void;
+  constructor(read: () => Promise<ScaleTestRunRow | null>, onIdle: () => void) {
+    this.read = read;
+    this.onIdle = onIdle;
+  }
 
   /** A note (or the safety poll): read again, once, after any read in progress. */
   poke(): void {
@@ -83,7 +85,9 @@ export class ProgressFeed {
   /** Settles once the SUBSCRIBE is answered. */
   readonly subscribed: Promise<unknown>;
 
-  constructor(private readonly deps: InstanceDeps) {
+  private readonly deps: InstanceDeps;
+  constructor(deps: InstanceDeps) {
+    this.deps = deps;
     const channel = runChangedChannel(deps.env.CACHE_KEY_PREFIX);
     const subscriber = duplicateSubscriber(deps.redis, `${deps.identity.instanceId}:progress`);
     subscriber.on("error", () => {}); // reconnects by itself; the safety poll covers the gap

@@ -53,7 +53,9 @@ export class ScaleTestCoordinator {
   readonly #reaper: NodeJS.Timeout;
   #reaping: Promise<void> | undefined;
 
-  constructor(private readonly deps: InstanceDeps) {
+  private readonly deps: InstanceDeps;
+  constructor(deps: InstanceDeps) {
+    this.deps = deps;
     this.#reaper = setInterval(() => void this.reap(), deps.env.SCALE_TEST_REAP_MS);
     this.#reaper.unref();
   }

@@ -29,14 +29,25 @@ export class RunRecorder {
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
 
+  private readonly sql: Sql;
+  readonly runId: string;
+  private readonly bootId: string;
+  private readonly log: Logger;
+  /** Tells progress subscribers on every instance that the row changed (after each write). */
+  private readonly changed: () => Promise<void>;
   constructor(
-    private readonly sql: Sql,
-    readonly runId: string,
-    private readonly bootId: string,
-    private readonly log: Logger,
-    /** Tells progress subscribers on every instance that the row changed (after each write). */
-    private readonly changed: () => Promise<void> = async () => {},
-  ) {}
+    sql: Sql,
+    runId: string,
+    bootId: string,
+    log: Logger,
+    changed: () => Promise<void> = async () => {},
+  ) {
+    this.sql = sql;
+    this.runId = runId;
+    this.bootId = bootId;
+    this.log = log;
+    this.changed = changed;
+  }
 
   event(kind: string, data: Record<string, unknown>, extra: Partial<ScaleTestEvent> = {}): void {
     this.#events.push({

@@ -22,14 +22,15 @@ const whileDown = (budgetMs: number) =>
 
 /** A dependency is still down after the ride-out budget: the run ends naming it. */
 export class DependencyDown extends Error {
-  constructor(
-    readonly dependency: "redis" | "postgres",
-    override readonly cause: unknown,
-  ) {
+  readonly dependency: "redis" | "postgres";
+  override readonly cause: unknown;
+  constructor(dependency: "redis" | "postgres", cause: unknown) {
     super(
       `${dependency === "redis" ? "Redis" : "Postgres"} was unavailable for over ${RIDE_OUT_MS / 1000} s` +
         ` (${cause instanceof Error ? ((cause as { code?: string }).code ?? cause.name) : "error"})`,
     );
+    this.dependency = dependency;
+    this.cause = cause;
     this.name = dependency === "redis" ? "REDIS_UNAVAILABLE" : "DATABASE_UNAVAILABLE";
   }
 }

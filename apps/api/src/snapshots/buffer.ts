@@ -38,7 +38,10 @@ export class SnapshotBuffer {
   #flushing = false;
   readonly stats = new IngestStats();
 
-  constructor(private readonly deps: InstanceDeps) {}
+  private readonly deps: InstanceDeps;
+  constructor(deps: InstanceDeps) {
+    this.deps = deps;
+  }
 
   /** Buffers one call and answers once it is durable (or at once, under the fault). */
   async ingest(snapshots: readonly Snapshot[], runId: string | null) {

@@ -39,10 +39,9 @@ export class Balancer implements Rotation {
   readonly #free: string[];
   #limit: number | null = null;
 
-  constructor(
-    private readonly haproxy: Haproxy,
-    slots: number,
-  ) {
+  private readonly haproxy: Haproxy;
+  constructor(haproxy: Haproxy, slots: number) {
+    this.haproxy = haproxy;
     this.#free = Array.from({ length: slots }, (_, i) => serverName(i + 1));
   }
 

@@ -25,7 +25,10 @@ const FAILED = /^\[[0-3]\]: (.*)$/;
 export class RuntimeApi {
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly socketPath: string) {}
+  readonly socketPath: string;
+  constructor(socketPath: string) {
+    this.socketPath = socketPath;
+  }
 
   /** Runs the commands in one session; rejects with HAProxy's words if any of them failed. */
   run(...commands: string[]): Promise<string> {

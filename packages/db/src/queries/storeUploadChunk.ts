@@ -30,8 +30,10 @@ export type StoredChunk =
 
 /** An answer decided inside the transaction that must not commit. */
 class Refused extends Error {
-  constructor(readonly outcome: StoredChunk) {
+  readonly outcome: StoredChunk;
+  constructor(outcome: StoredChunk) {
     super(outcome.kind);
+    this.outcome = outcome;
   }
 }
 
