@@ -93,8 +93,8 @@ const graphile = async (url: string, sql: Sql, n: number, mode: string, concurre
 
 /**
  * No-op jobs/s, 2 worker processes each, side by side on one Postgres: graphile-worker
- * (its own database) plain and in its fast mode, our lease queue per job (what the
- * instance worker does) and batched (LeaseBatch). A warm-up round, then the better of
+ * (its own database) plain and in its fast mode, our lease queue per job (the instance
+ * worker's path before it heartbeat and completed in batches) and batched (LeaseBatch). A warm-up round, then the better of
  * two measured rounds of each (the machine is shared).
  */
 export const benchQueueThroughput = async (jobs: number): Promise<Throughput[]> => {
@@ -107,7 +107,7 @@ export const benchQueueThroughput = async (jobs: number): Promise<Throughput[]> 
       () => graphile(gw.url, gw.sql, jobs, "batched", 24),
     ],
     [
-      "lease queue per job (worker today), 2 x 4",
+      "lease queue per job (the worker before batching), 2 x 4",
       () => ours(db.url, db.sql, jobs / 4, "single", 4),
     ],
     ["lease queue batched (LeaseBatch), 2 x 24", () => ours(db.url, db.sql, jobs, "batched", 24)],

@@ -1,9 +1,8 @@
 import type { Sql } from "@scaleproof/db/client";
 import { type ClaimedJob, claimJobs } from "@scaleproof/db/queries/claimJobs";
-import { completeJobs } from "@scaleproof/db/queries/completeJobs";
-import { heartbeatJobs } from "@scaleproof/db/queries/heartbeatJobs";
 import { insertJobEvent } from "@scaleproof/db/queries/insertJobEvent";
 import type { LeaseHolder } from "@scaleproof/db/queries/jobRow";
+import { CompletionBatch, HeartbeatBatch } from "./batches.ts";
 
 export interface LeaseBatchOptions {
   readonly sql: Sql;
@@ -36,6 +35,12 @@ export interface LeasedJob {
 }
 
 type State = "queued" | "running" | "completing";
+interface Held {
+  readonly leased: LeasedJob;
+  state: State;
+  /** Stops renewing the lease (at completion). */
+  readonly unbeat: () => void;
+}
 
 /**
  * The lease queue with a local prefetch, batched both ways (DESIGN section 5): claims up
@@ -45,26 +50,26 @@ type State = "queued" | "running" | "completing";
  * statement (each row fenced; result, `finish` or `completion_rejected` written by it).
  * One claim and up to `completionsInFlight` completion statements are in flight at a
  * time: what arrives while they run goes in the next, so batches grow with load and stay
- * at one job when idle.
+ * at one job when idle. The heartbeat and the completions are `HeartbeatBatch` and
+ * `CompletionBatch` (./batches.ts), which the instance's JobWorker runs too.
  */
 export class LeaseBatch {
   readonly owner: string;
-  readonly #held = new Map<string, { leased: LeasedJob; state: State }>();
+  readonly #held = new Map<string, Held>();
   readonly #queue: LeasedJob[] = [];
-  #pending: { leased: LeasedJob; result: Record<string, unknown>; done: Deferred }[] = [];
   #claiming: Promise<number> | undefined;
-  #flushing = 0;
-  readonly #maxFlushing: number;
   #drained = false;
   /** Workers waiting in `next()` for a lease to be let go (all `maxLeases` held). */
   #waiting: (() => void)[] = [];
-  #beat: NodeJS.Timeout;
+  readonly #heartbeat: HeartbeatBatch;
+  readonly #completions: CompletionBatch;
 
-  constructor(private readonly o: LeaseBatchOptions) {
+  private readonly o: LeaseBatchOptions;
+  constructor(o: LeaseBatchOptions) {
+    this.o = o;
     this.owner = `${o.instanceId}/${o.bootId}/${o.worker}`;
-    this.#maxFlushing = Math.max(1, o.completionsInFlight ?? 2);
-    this.#beat = setInterval(() => void this.#heartbeat(), Math.max(50, Math.floor(o.leaseMs / 3)));
-    this.#beat.unref();
+    this.#heartbeat = new HeartbeatBatch({ sql: o.sql, owner: this.owner, leaseMs: o.leaseMs });
+    this.#completions = new CompletionBatch(o.sql, o.completionsInFlight ?? 2);
   }
 
   get held(): number {
@@ -97,19 +102,28 @@ export class LeaseBatch {
   /** Queues the completion for the next batch; resolves true when accepted, false when fenced off. */
   complete(leased: LeasedJob, result: Record<string, unknown>): Promise<boolean> {
     const h = this.#held.get(leased.job.id);
-    if (h) h.state = "completing";
-    const done = deferred();
-    this.#pending.push({ leased, result, done });
-    if (this.#flushing < this.#maxFlushing) setImmediate(() => void this.#flush());
-    return done.promise;
+    if (h) {
+      h.state = "completing";
+      h.unbeat(); // a completing lease is settled by its completion, not renewed
+    }
+    return this.#completions
+      .complete(leased.holder, result, { fenced: this.o.guarded !== false })
+      .then(
+        (accepted) => {
+          this.#held.delete(leased.job.id);
+          this.#wake();
+          return accepted;
+        },
+        (error: unknown) => {
+          this.#wake();
+          throw error;
+        },
+      );
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#beat);
-    while (this.#flushing > 0 || this.#pending.length) {
-      if (this.#pending.length && this.#flushing < this.#maxFlushing) await this.#flush();
-      else await new Promise((r) => setTimeout(r, 1));
-    }
+    this.#heartbeat.close();
+    await this.#completions.close();
   }
 
   #claim(): Promise<number> {
@@ -129,7 +143,12 @@ export class LeaseBatch {
       this.#drained = jobs.length === 0;
       for (const job of jobs) {
         const leased: LeasedJob = { job, holder: this.#holder(job) };
-        this.#held.set(job.id, { leased, state: "queued" });
+        const unbeat = this.#heartbeat.register({
+          jobId: job.id,
+          attempt: job.attempt_count,
+          lost: () => this.#lost(leased),
+        });
+        this.#held.set(job.id, { leased, state: "queued", unbeat });
         this.#queue.push(leased);
       }
       return jobs.length;
@@ -140,50 +159,14 @@ export class LeaseBatch {
     return claiming;
   }
 
-  async #flush(): Promise<void> {
-    if (this.#flushing >= this.#maxFlushing || this.#pending.length === 0) return;
-    this.#flushing++;
-    const batch = this.#pending;
-    this.#pending = [];
-    try {
-      const accepted = await completeJobs(
-        this.o.sql,
-        batch.map((b) => ({ holder: b.leased.holder, result: b.result })),
-        { fenced: this.o.guarded !== false },
-      );
-      for (const b of batch) {
-        this.#held.delete(b.leased.job.id);
-        b.done.resolve(accepted.has(b.leased.job.id));
-      }
-    } catch (error) {
-      for (const b of batch) b.done.reject(error);
-    } finally {
-      this.#wake();
-      this.#flushing--;
-      if (this.#pending.length) setImmediate(() => void this.#flush());
-    }
-  }
-
-  /** One statement renews every lease still queued or running; a missing row is a lost lease. */
-  async #heartbeat(): Promise<void> {
-    const live = [...this.#held.values()].filter((h) => h.state !== "completing");
-    if (live.length === 0) return;
-    const kept = await heartbeatJobs(
-      this.o.sql,
-      this.owner,
-      live.map((h) => ({ jobId: h.leased.job.id, attempt: h.leased.holder.attempt })),
-      this.o.leaseMs,
-    ).catch(() => undefined); // a failed beat is retried at the next one; the lease has 3
-    if (!kept) return;
-    for (const h of live) {
-      if (kept.has(h.leased.job.id) || h.state === "completing") continue;
-      if (!this.#held.delete(h.leased.job.id)) continue;
-      this.#wake();
-      this.o.onLost?.(h.leased);
-      await insertJobEvent(this.o.sql, h.leased.holder, "lease_lost", {
-        reason: "batched heartbeat fenced off",
-      }).catch(() => {});
-    }
+  /** A beat found the lease gone while the job was queued or running: its work must stop. */
+  #lost(leased: LeasedJob): void {
+    if (!this.#held.delete(leased.job.id)) return;
+    this.#wake();
+    this.o.onLost?.(leased);
+    void insertJobEvent(this.o.sql, leased.holder, "lease_lost", {
+      reason: "batched heartbeat fenced off",
+    }).catch(() => {});
   }
 
   #wake(): void {
@@ -204,19 +187,3 @@ export class LeaseBatch {
     };
   }
 }
-
-interface Deferred {
-  readonly promise: Promise<boolean>;
-  resolve(v: boolean): void;
-  reject(e: unknown): void;
-}
-
-const deferred = (): Deferred => {
-  let resolve: (v: boolean) => void = () => {};
-  let reject: (e: unknown) => void = () => {};
-  const promise = new Promise<boolean>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};

@@ -3,10 +3,8 @@ import { ProviderBadRequest, RangeUnavailable } from "@scaleproof/core/bars/erro
 import { instrumentRoot } from "@scaleproof/core/bars/request";
 import { LeaseConflict, LeaseLost } from "@scaleproof/core/jobs/errors";
 import { type ClaimedJob, claimJobs } from "@scaleproof/db/queries/claimJobs";
-import { completeJob } from "@scaleproof/db/queries/completeJob";
 import { JOBS_CHANNEL } from "@scaleproof/db/queries/enqueueJobs";
 import { failJobAttempt } from "@scaleproof/db/queries/failJobAttempt";
-import { heartbeatJob } from "@scaleproof/db/queries/heartbeatJob";
 import { insertJobEvent } from "@scaleproof/db/queries/insertJobEvent";
 import type { LeaseHolder } from "@scaleproof/db/queries/jobRow";
 import { releaseJob } from "@scaleproof/db/queries/releaseJob";
@@ -20,15 +18,19 @@ import { getBars } from "../bars/service.ts";
 import type { InstanceDeps } from "../deps.ts";
 import type { ActiveFault } from "../faults/catalog.ts";
 import { runUploadJob, UPLOAD_JOB_KIND } from "../uploads/job.ts";
+import { CompletionBatch, HeartbeatBatch } from "./batches.ts";
 
 const BARS_PER_YEAR = { "1m": 252 * 1380, "5m": 252 * 276 } as const;
 
 /**
  * The job worker loop of one instance (DESIGN section 5): JOBS_SLOTS jobs at a time,
  * claimed in batches under a lease, woken by LISTEN/NOTIFY with a polling fallback.
- * Each job heartbeats every lease/3 from the event loop while its backtest computes on
- * the worker-thread pool; completion is fenced, so a worker that lost its lease can
- * never store a result.
+ * Every lease/3, one statement renews the leases of all running attempts (backtests and
+ * uploads; `HeartbeatBatch`), from the event loop while backtests compute on the
+ * worker-thread pool. Backtest results are completed in batches (`CompletionBatch`: one
+ * statement per batch, each row fenced by owner and attempt, result and history written
+ * by it), so a worker that lost its lease can never store a result. Uploads complete
+ * through their own fenced `completeJob` (uploads/job.ts).
  */
 export class JobWorker {
   readonly #pool: Piscina;
@@ -40,9 +42,14 @@ export class JobWorker {
   #timers: NodeJS.Timeout[] = [];
   #unlisten: (() => Promise<void>) | undefined;
   #seq = 0;
+  #heartbeat: HeartbeatBatch | undefined;
+  readonly #completions: CompletionBatch;
 
-  constructor(private readonly deps: InstanceDeps) {
+  private readonly deps: InstanceDeps;
+  constructor(deps: InstanceDeps) {
+    this.deps = deps;
     this.#pool = openBacktestPool(deps.env.JOBS_SLOTS);
+    this.#completions = new CompletionBatch(deps.sql);
   }
 
   get owner(): string {
@@ -52,6 +59,17 @@ export class JobWorker {
   async start(): Promise<void> {
     const { env, sql } = this.deps;
     if (env.JOBS_SLOTS === 0) return;
+    const m = this.deps.metrics.jobs;
+    this.#heartbeat = new HeartbeatBatch({
+      sql,
+      owner: this.owner,
+      leaseMs: env.JOBS_LEASE_MS,
+      onBeat: (renewed) => m.heartbeats.inc(renewed),
+      onError: (error, leases) => {
+        m.heartbeatErrors.inc(leases);
+        this.deps.log.error({ err: error, leases }, "heartbeat failed");
+      },
+    });
     const listener = await sql.listen(JOBS_CHANNEL, () => this.wake());
     this.#unlisten = () => listener.unlisten();
     this.#timers.push(setInterval(() => this.wake(), env.JOBS_POLL_MS));
@@ -140,43 +158,32 @@ export class JobWorker {
     // then may find the lease gone because the settle committed. That is no lost lease; the
     // settle itself is fenced (a completion by a worker that lost its lease is rejected).
     let settling = false;
-    const beat = async () => {
-      if (!(await heartbeatJob(sql, h, env.JOBS_LEASE_MS))) {
-        throw new LeaseLost({ jobId: h.jobId, attempt: h.attempt, owner: h.owner });
-      }
-      m.heartbeats.inc();
-    };
-    const heartbeat = setInterval(
-      () => {
-        if (stalled || leaseLost) return;
-        beat().catch(async (error: unknown) => {
-          if (!(error instanceof LeaseLost)) {
-            m.heartbeatErrors.inc();
-            log.error({ err: error, ...logCtx }, "heartbeat failed");
-            return;
-          }
-          if (settling) {
-            log.debug(
-              { event: "job_heartbeat_after_settle", ...logCtx },
-              "heartbeat found the lease gone while the attempt settled",
-            );
-            return;
-          }
-          leaseLost = true;
-          m.fenced.inc({ stage: "heartbeat" });
-          clearInterval(heartbeat);
-          abort.abort();
-          log.warn(
-            { event: "job_lease_lost", err: error, ...logCtx },
-            "LeaseLost: another worker owns the job",
+    // Renewed by the instance's batched heartbeat; a beat finding the row gone calls `lost`.
+    const unbeat = this.#heartbeat?.register({
+      jobId: job.id,
+      attempt: job.attempt_count,
+      paused: () => stalled,
+      lost: () => {
+        if (settling) {
+          log.debug(
+            { event: "job_heartbeat_after_settle", ...logCtx },
+            "heartbeat found the lease gone while the attempt settled",
           );
-          await insertJobEvent(sql, h, "lease_lost", { reason: "heartbeat fenced off" }).catch(
-            (e: unknown) => log.error({ err: e, ...logCtx }, "could not record lease_lost"),
-          );
-        });
+          return;
+        }
+        leaseLost = true;
+        m.fenced.inc({ stage: "heartbeat" });
+        abort.abort();
+        const error = new LeaseLost({ jobId: h.jobId, attempt: h.attempt, owner: h.owner });
+        log.warn(
+          { event: "job_lease_lost", err: error, ...logCtx },
+          "LeaseLost: another worker owns the job",
+        );
+        void insertJobEvent(sql, h, "lease_lost", { reason: "heartbeat fenced off" }).catch(
+          (e: unknown) => log.error({ err: e, ...logCtx }, "could not record lease_lost"),
+        );
       },
-      Math.max(50, Math.floor(env.JOBS_LEASE_MS / 3)),
-    );
+    });
     try {
       if (job.kind === UPLOAD_JOB_KIND) {
         const fenced = !faults.isOn("jobs-no-lease");
@@ -237,8 +244,7 @@ export class JobWorker {
       }
       if (leaseLost) return;
       settling = true;
-      const accepted = await completeJob(
-        sql,
+      const accepted = await this.#completions.complete(
         h,
         { ...result },
         { fenced: !(faults.isOn("jobs-no-lease") || faults.isOn("jobs-no-fence")) },
@@ -252,7 +258,7 @@ export class JobWorker {
       settling = true;
       if (error instanceof LeaseConflict) {
         m.fenced.inc({ stage: "completion" });
-        // completeJob recorded completion_rejected in the same transaction.
+        // completeJobs recorded completion_rejected in the same statement.
         log.warn(
           { event: "job_completion_rejected", err: error, ...logCtx },
           "LeaseConflict: completion fenced off, result dropped",
@@ -277,7 +283,7 @@ export class JobWorker {
         log.error({ err: e, ...logCtx }, "could not record the failed attempt"),
       );
     } finally {
-      clearInterval(heartbeat);
+      unbeat?.();
       m.active.dec();
     }
   }
@@ -293,6 +299,8 @@ export class JobWorker {
     const active = [...this.#active.values()];
     for (const a of active) a.abort.abort();
     await Promise.allSettled(active.map((a) => a.done));
+    this.#heartbeat?.close();
+    await this.#completions.close();
     await this.#unlisten?.().catch(() => {});
     await this.#pool.destroy();
   }

@@ -2,9 +2,12 @@ import { enqueueJobs } from "@scaleproof/db/queries/enqueueJobs";
 import { jobHistory } from "@scaleproof/db/queries/jobHistory";
 import { createTestDatabase, type TestDatabase } from "@scaleproof/db/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LeaseBatch, type LeasedJob } from "../../src/jobs/leaseBatch.ts";
+import { LeaseBatch, type LeaseBatchOptions, type LeasedJob } from "../../src/jobs/leaseBatch.ts";
 
-/** LeaseBatch on a real Postgres: prefetch under its lease cap, batched fenced completion. */
+/**
+ * LeaseBatch on a real Postgres: prefetch under its lease cap, batched fenced completion,
+ * a batched heartbeat that lets go of a lease another owner took.
+ */
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase("sp_lease_batch");
@@ -21,7 +24,12 @@ const enqueue = (n: number) =>
     db.sql,
     Array.from({ length: n }, () => ({ payload: { n: 1 }, runId: "r1", maxAttempts: 3 })),
   );
-const batcher = (maxLeases: number, claimBatch: number, completionsInFlight?: number) =>
+const batcher = (
+  maxLeases: number,
+  claimBatch: number,
+  completionsInFlight?: number,
+  more: Partial<LeaseBatchOptions> = {},
+) =>
   new LeaseBatch({
     ...(completionsInFlight === undefined ? {} : { completionsInFlight }),
     sql: db.sql,
@@ -31,6 +39,7 @@ const batcher = (maxLeases: number, claimBatch: number, completionsInFlight?: nu
     leaseMs: 60_000,
     maxLeases,
     claimBatch,
+    ...more,
   });
 
 describe("LeaseBatch", () => {
@@ -120,5 +129,31 @@ describe("LeaseBatch", () => {
     await batch.close();
     const { jobs } = await jobHistory(db.sql, "r1");
     expect(jobs.map((j) => j.status)).toEqual(["completed", "completed"]);
+  });
+
+  it("a lease another owner took while the job waited in the queue is let go: onLost, lease_lost, never handed out", async () => {
+    await enqueue(2);
+    const lost: string[] = [];
+    // a beat every 100 ms; nobody else claims, so the leases never lapse
+    const batch = batcher(2, 2, undefined, {
+      leaseMs: 300,
+      onLost: (j) => lost.push(j.job.id),
+    });
+    const a = await batch.next();
+    if (!a) throw new Error("no job claimed");
+    const [queued] = await db.sql<{ id: string }[]>`
+      update jobs set lease_owner = 'intruder/boot', attempt_count = attempt_count + 1,
+                      lease_expires_at = now() + interval '1 hour'
+       where id <> ${a.job.id} returning id::text`;
+    if (!queued) throw new Error("no queued job");
+    await expect.poll(() => lost).toEqual([queued.id]);
+    expect(batch.held).toBe(1);
+    await expect
+      .poll(async () => (await jobHistory(db.sql, "r1")).events.map((e) => [e.job_id, e.kind]))
+      .toContainEqual([queued.id, "lease_lost"]);
+    expect(await batch.next()).toBeUndefined(); // the lost job is not handed out
+    expect(await batch.complete(a, { trades: 1 })).toBe(true);
+    await batch.close();
+    expect(lost).toEqual([queued.id]);
   });
 });

@@ -1,0 +1,173 @@
+import { claimJobs } from "@scaleproof/db/queries/claimJobs";
+import { enqueueJobs } from "@scaleproof/db/queries/enqueueJobs";
+import { jobHistory } from "@scaleproof/db/queries/jobHistory";
+import type { LeaseHolder } from "@scaleproof/db/queries/jobRow";
+import { createTestDatabase, type TestDatabase } from "@scaleproof/db/testing";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CompletionBatch, HeartbeatBatch } from "../../src/jobs/batches.ts";
+import { beats, installBeatLog } from "./beatLog.ts";
+
+/** HeartbeatBatch and CompletionBatch on a real Postgres, heartbeat statements counted by a trigger. */
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase("sp_job_batches");
+  await installBeatLog(db.sql);
+});
+afterAll(async () => {
+  await db?.drop();
+});
+beforeEach(async () => {
+  await db.sql`truncate jobs, job_execution_events, beat_log restart identity cascade`;
+});
+
+const OWNER = "i1/boot";
+const claim = async (n: number): Promise<LeaseHolder[]> => {
+  await enqueueJobs(
+    db.sql,
+    Array.from({ length: n }, () => ({ payload: { n: 1 }, runId: "r1", maxAttempts: 3 })),
+  );
+  const jobs = await claimJobs(db.sql, {
+    owner: OWNER,
+    instanceId: "i1",
+    bootId: "boot",
+    worker: "w",
+    leaseMs: 60_000,
+    limit: n,
+  });
+  return jobs.map((j) => ({
+    jobId: j.id,
+    owner: OWNER,
+    attempt: j.attempt_count,
+    instanceId: "i1",
+    bootId: "boot",
+    worker: "w",
+    runId: j.run_id,
+  }));
+};
+// The timer beats every leaseMs/3: an hour's lease leaves the beats to the test.
+const heartbeat = (renewed: number[] = []) =>
+  new HeartbeatBatch({
+    sql: db.sql,
+    owner: OWNER,
+    leaseMs: 3_600_000,
+    onBeat: (n) => renewed.push(n),
+  });
+
+describe("HeartbeatBatch", () => {
+  it("renews every registered lease in one statement per beat, leaving paused ones out", async () => {
+    const held = await claim(5);
+    const renewed: number[] = [];
+    const hb = heartbeat(renewed);
+    let paused = false;
+    const lost: string[] = [];
+    for (const [i, h] of held.entries()) {
+      hb.register({
+        jobId: h.jobId,
+        attempt: h.attempt,
+        lost: () => lost.push(h.jobId),
+        ...(i === 0 ? { paused: () => paused } : {}),
+      });
+    }
+    await hb.beat();
+    await hb.beat();
+    paused = true;
+    await hb.beat();
+    hb.close();
+    expect(await beats(db.sql)).toEqual([5, 5, 4]);
+    expect(renewed).toEqual([5, 5, 4]);
+    expect(lost).toEqual([]);
+  });
+
+  it("tells an attempt whose lease another owner took, once, and renews the rest", async () => {
+    const [a, b, c] = await claim(3);
+    if (!a || !b || !c) throw new Error("no jobs claimed");
+    const hb = heartbeat();
+    const lost: string[] = [];
+    for (const h of [a, b, c]) {
+      hb.register({ jobId: h.jobId, attempt: h.attempt, lost: () => lost.push(h.jobId) });
+    }
+    await db.sql`
+      update jobs set lease_owner = 'intruder/boot', attempt_count = attempt_count + 1
+       where id = ${b.jobId}`;
+    await hb.beat();
+    await hb.beat();
+    hb.close();
+    expect(lost).toEqual([b.jobId]);
+    expect(hb.size).toBe(2);
+    expect(await beats(db.sql)).toEqual([2, 2]);
+  });
+
+  it("of two attempts of one job held here (a claim ignoring a live lease), tells the older one", async () => {
+    const [a] = await claim(1);
+    if (!a) throw new Error("no job claimed");
+    // the same owner claims the job again (the jobs-claim-live FAULT): attempt 2 holds the row
+    await db.sql`update jobs set attempt_count = attempt_count + 1 where id = ${a.jobId}`;
+    const hb = heartbeat();
+    const lost: number[] = [];
+    for (const attempt of [a.attempt, a.attempt + 1]) {
+      hb.register({ jobId: a.jobId, attempt, lost: () => lost.push(attempt) });
+    }
+    await hb.beat();
+    hb.close();
+    expect(lost).toEqual([a.attempt]);
+    expect(hb.size).toBe(1);
+    expect(await beats(db.sql)).toEqual([1]);
+  });
+
+  it("says nothing to an attempt that unregistered while the beat ran", async () => {
+    const [a] = await claim(1);
+    if (!a) throw new Error("no job claimed");
+    const hb = heartbeat();
+    let lost = 0;
+    const unbeat = hb.register({ jobId: a.jobId, attempt: a.attempt, lost: () => lost++ });
+    await db.sql`update jobs set status = 'completed', lease_expires_at = null where id = ${a.jobId}`;
+    const beat = hb.beat(); // the snapshot holds a; it settles before the answer is judged
+    unbeat();
+    await beat;
+    hb.close();
+    expect(lost).toBe(0);
+  });
+});
+
+describe("CompletionBatch", () => {
+  it("completes what is queued together in one statement, fenced per row", async () => {
+    const [a, b, c] = await claim(3);
+    if (!a || !b || !c) throw new Error("no jobs claimed");
+    await db.sql`
+      update jobs set lease_owner = 'intruder/boot', attempt_count = attempt_count + 1
+       where id = ${c.jobId}`;
+    const batch = new CompletionBatch(db.sql, 1);
+    const answers = await Promise.all([
+      batch.complete(a, { trades: 1 }),
+      batch.complete(b, { trades: 2 }),
+      batch.complete(c, { trades: 3 }),
+    ]);
+    await batch.close();
+    expect(answers).toEqual([true, true, false]);
+    const { jobs, events } = await jobHistory(db.sql, "r1");
+    expect(jobs.map((j) => j.status)).toEqual(["completed", "completed", "running"]);
+    const kinds = events.filter((e) => e.kind !== "start").map((e) => [e.job_id, e.kind]);
+    expect(kinds.sort()).toEqual(
+      [
+        [a.jobId, "finish"],
+        [b.jobId, "finish"],
+        [c.jobId, "completion_rejected"],
+      ].sort(),
+    );
+  });
+
+  it("never sends a fenced and an unfenced completion in one statement", async () => {
+    const [a, b] = await claim(2);
+    if (!a || !b) throw new Error("no jobs claimed");
+    // both leases taken over: only the unfenced completion (a FAULT) stores its result
+    await db.sql`
+      update jobs set lease_owner = 'intruder/boot', attempt_count = attempt_count + 1`;
+    const batch = new CompletionBatch(db.sql, 2);
+    const answers = await Promise.all([
+      batch.complete(a, { trades: 1 }),
+      batch.complete(b, { trades: 2 }, { fenced: false }),
+    ]);
+    await batch.close();
+    expect(answers).toEqual([false, true]);
+  });
+});
