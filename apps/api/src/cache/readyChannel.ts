@@ -21,10 +21,18 @@ export const encodeReady = (
  * once instead of asking Redis again (one round trip less per release; every instance's
  * subscriber receives them, once per such fill). Larger ones, and fills nobody waited
  * for, publish the key's name only; a waiter woken by name reads the value with one GET.
- * `pnpm bench wake` compares both for 64 KB (SharedCacheOptions.attachMaxBytes): the
- * small wake-up and a GET measured slower here, an extra round trip after the fill.
+ *
+ * The limit keeps the whole message (value, header, RESP framing) under 64 KB, what Redis
+ * writes to one client per event loop turn (NET_MAX_WRITES_PER_EVENT): a larger message
+ * reaches each subscriber in two writes, the second after Redis has served its other
+ * clients (the fill's reply, every other instance's subscriber). Measured (waiter in its
+ * own process, per-step timestamps, loaded 2-core machine): a 64 KB value arrived in two
+ * chunks about 1 ms apart and its first byte ~2.5 ms after the holder's fill reply, vs
+ * ~1 ms for a name-only wake-up, so attaching lost to a wake-up and one GET; values
+ * up to ~56 KB arrived in one chunk and attaching beat the GET (1 KB: 1.16 vs 1.70 ms
+ * p50; 48 KB: 3.5 vs 5.9 ms). `pnpm bench wake` shows both designs (attachMaxBytes).
  */
-export const ATTACH_MAX_BYTES = 512 * 1024;
+export const ATTACH_MAX_BYTES = 60 * 1024;
 
 const NEWLINE = 0x0a;
 
@@ -109,7 +117,10 @@ class Mailbox implements Waiter {
   #resolve: ((m: ReadyMessage | undefined) => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly onDispose: () => void) {}
+  private readonly onDispose: () => void;
+  constructor(onDispose: () => void) {
+    this.onDispose = onDispose;
+  }
 
   push(m: ReadyMessage): void {
     if (this.#resolve) {

@@ -94,11 +94,14 @@ export interface SharedCacheOptions {
 export class SharedCache {
   readonly #inflight = new Map<string, Promise<Served>>();
 
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly ready: ReadyChannel,
-    private readonly options: SharedCacheOptions,
-  ) {}
+  private readonly redis: RedisClient;
+  private readonly ready: ReadyChannel;
+  private readonly options: SharedCacheOptions;
+  constructor(redis: RedisClient, ready: ReadyChannel, options: SharedCacheOptions) {
+    this.redis = redis;
+    this.ready = ready;
+    this.options = options;
+  }
 
   async get(key: string, load: (signal: AbortSignal) => Promise<Loaded>): Promise<CacheResult> {
     const startedAt = Date.now();

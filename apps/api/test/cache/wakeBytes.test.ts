@@ -107,7 +107,7 @@ const stampede = async (
 
 describe("a fill's message releases waiters on other instances", () => {
   it("with its bytes: the waiter does not read Redis again", async () => {
-    const bytes = randomBytes(64 * 1024);
+    const bytes = randomBytes(ATTACH_MAX_BYTES);
     const { h, w, waiterLookups, waiterGets, fetches } = await stampede(`${prefix}:{small}`, bytes);
     expect(h.outcome).toBe("MISS");
     expect([w.outcome, w.releasedBy]).toEqual(["WAIT", "wake"]);
@@ -123,6 +123,33 @@ describe("a fill's message releases waiters on other instances", () => {
     expect(w.bytes.equals(bytes)).toBe(true);
     // no second run of the lookup script (it copies the value through Lua twice)
     expect([waiterLookups, waiterGets, fetches]).toEqual([1, 2, 1]); // first look, then the value
+  });
+
+  it("a 64 KB value wakes by name: an attached message would exceed Redis's 64 KB write", async () => {
+    // Redis writes at most 64 KB (NET_MAX_WRITES_PER_EVENT) to a client per event loop
+    // turn; a message over it reaches each subscriber in two writes (see ATTACH_MAX_BYTES).
+    const key = `${prefix}:{64k}`;
+    const heard = await listen(key);
+    const bytes = randomBytes(64 * 1024);
+    const { w, waiterGets } = await stampede(key, bytes);
+    expect([w.outcome, w.releasedBy, waiterGets]).toEqual(["WAIT", "wake", 2]);
+    expect(w.bytes.equals(bytes)).toBe(true);
+    await expect.poll(() => heard.length).toBe(1);
+    expect(decodeReady(heard[0] as Buffer)).toEqual({ key, kind: "ready" });
+  });
+
+  it("the largest attached message fits in one 64 KB write, RESP framing included", async () => {
+    const key = `${prefix}:{${"k".repeat(200)}}`; // a long key: a longer header
+    const heard = await listen(key);
+    const bytes = randomBytes(ATTACH_MAX_BYTES);
+    const { w, waiterGets } = await stampede(key, bytes);
+    expect([w.releasedBy, waiterGets]).toEqual(["wake", 1]);
+    await expect.poll(() => heard.length).toBe(1);
+    const raw = heard[0] as Buffer;
+    expect(decodeReady(raw)).toMatchObject({ key, kind: "ready", bytes });
+    // *3 $7 message $<n> channel $<n> payload, each line ending in CRLF
+    const framing = `*3\r\n$7\r\nmessage\r\n$${READY_CHANNEL.length}\r\n${READY_CHANNEL}\r\n$${raw.length}\r\n\r\n`;
+    expect(raw.length + framing.length).toBeLessThanOrEqual(64 * 1024);
   });
 
   it("attachMaxBytes 0: the message carries no bytes, the waiter reads them with one GET", async () => {
