@@ -5,6 +5,7 @@ interface ProfileNode {
   readonly id: number;
   readonly callFrame: { readonly functionName: string; readonly url: string };
   readonly hitCount?: number;
+  readonly children?: readonly number[];
 }
 interface CpuProfile {
   readonly nodes: readonly ProfileNode[];
@@ -33,8 +34,67 @@ const areaOf = (url: string, name: string): string => {
   return url;
 };
 
+/**
+ * The layer of a HIT an area belongs to; undefined for the generic plumbing (streams,
+ * events, sockets, native calls, microtasks) whose time goes to the layer that called it.
+ */
+const LAYERS: readonly (readonly [RegExp, string])[] = [
+  [/^\(garbage collector\)$/, "GC"],
+  [
+    /^(ioredis|@ioredis\/commands|redis-parser|denque|standard-as-callback|cluster-key-slot)$/,
+    "Redis client (ioredis, its socket writes)",
+  ],
+  [
+    /^node:_http_(server|common|incoming|outgoing)$|^node:http$/,
+    "node:http (parse, headers, socket writes)",
+  ],
+  [/^@hono\/node-server$/, "HTTP adapter (@hono/node-server)"],
+  [/^hono$/, "routing, Context (hono)"],
+  [/^node:undici/, "Fetch Headers/Request (undici)"],
+  [/^zod$/, "validation (zod)"],
+  [/^(prom-client|tdigest|bintrees)$|^apps\/api\/metrics$/, "metrics (prom-client)"],
+  [/^(pino|pino-std-serializers|sonic-boom|thread-stream|@pinojs\/redact)$/, "logging (pino)"],
+  [/^apps\/api\/rateLimits$/, "per-client limit"],
+  [/^apps\/api\/memory$/, "shedder (memory reading)"],
+  [/^apps\/api\/(http|edge|faults|auth)$/, "middleware, route (ours)"],
+  [/^apps\/api\/bars$/, "bars service"],
+  [/^apps\/api\/cache$/, "shared cache"],
+  [/^(effect|@effect\/.*)$/, "Effect"],
+  [/^packages\//, "packages (core)"],
+];
+const layerOf = (area: string): string | undefined => LAYERS.find(([re]) => re.test(area))?.[1];
+
+/**
+ * Busy time by layer: each sample goes to the innermost frame on its stack that belongs
+ * to a layer (a socket write called by ioredis is the Redis client's; by node:http, the
+ * response's), or to "other" when none does.
+ */
+const byLayer = (profile: CpuProfile, hitsOf: ReadonlyMap<number, number>): Map<string, number> => {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+  const layers = new Map<string, number>();
+  for (const [id, hits] of hitsOf) {
+    const leaf = nodes.get(id);
+    if (!leaf || leaf.callFrame.functionName === "(idle)") continue;
+    let layer: string | undefined;
+    for (let at: number | undefined = id; at !== undefined && !layer; at = parentOf.get(at)) {
+      const { url, functionName } = nodes.get(at)?.callFrame ?? { url: "", functionName: "" };
+      layer = layerOf(areaOf(url, functionName));
+    }
+    const name = layer ?? "other (V8, timers, microtasks, plumbing)";
+    layers.set(name, (layers.get(name) ?? 0) + hits);
+  }
+  return layers;
+};
+
 /** Self time by area and by function, in ms and as a share of the busy (non-idle) time. */
-export const summariseProfile = (file: string, window?: Window, top = 15): string[] => {
+export const summariseProfile = (
+  file: string,
+  window?: Window,
+  top = 15,
+  requests?: number,
+): string[] => {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   // Only the samples taken inside the window (boot and shutdown left out).
   const hitsOf = new Map<number, number>();
@@ -75,8 +135,18 @@ export const summariseProfile = (file: string, window?: Window, top = 15): strin
         ([name, hits]) =>
           `  ${name.slice(0, 60).padEnd(62)}${(hits * msPer).toFixed(0).padStart(7)} ms${((100 * hits) / busy).toFixed(1).padStart(7)}%`,
       );
+  const perRequest = (hits: number) =>
+    requests ? `${((hits * msPer) / requests).toFixed(3).padStart(8)} ms/req` : "";
+  const layerRows = [...byLayer(profile, hitsOf).entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(
+      ([name, hits]) =>
+        `  ${name.slice(0, 60).padEnd(62)}${(hits * msPer).toFixed(0).padStart(7)} ms${((100 * hits) / busy).toFixed(1).padStart(7)}%${perRequest(hits)}`,
+    );
   return [
-    `busy ${(busy * msPer).toFixed(0)} ms of ${(samples * msPer).toFixed(0)} ms sampled`,
+    `busy ${(busy * msPer).toFixed(0)} ms of ${(samples * msPer).toFixed(0)} ms sampled${requests ? `; ${perRequest(busy).trim()} over ${requests} requests` : ""}`,
+    "busy time by layer (the innermost layer on each sample's stack):",
+    ...layerRows,
     "self time by area:",
     ...rows(byArea),
     "self time by function:",

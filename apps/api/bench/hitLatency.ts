@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,6 +11,17 @@ import { type Summary, summarise } from "./stats.ts";
 
 /** The anchor: the two bare parts of one round added up (issue 17 #2: HIT p50 <= 1.3x it). */
 export const SUM_OF_PARTS = "bare Redis GET + bare node:http (the anchor)";
+
+/** A process's CPU time so far (user + system), in ms; undefined where /proc is not there. */
+const cpuMsOf = (pid: number | undefined): number | undefined => {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * A bars HIT through one real instance process, next to the floor it is built on: a bare
@@ -44,8 +55,11 @@ export const benchHitLatency = async (
     await f();
     into.push(performance.now() - t);
   };
+  const pid = cluster.supervisor.pid("i1");
+  let cpuFrom: number | undefined;
   try {
     for (let i = 0; i < rounds + 50; i++) {
+      if (i === 50) cpuFrom = cpuMsOf(pid);
       const keep = i >= 50; // the first 50 rounds warm connections and JIT
       const sinks = keep ? [hit, redisGet, http] : [[], [], []];
       await time(sinks[0] as number[], async () => {
@@ -55,6 +69,11 @@ export const benchHitLatency = async (
       });
       await time(sinks[1] as number[], () => redis.getBuffer(cacheKey));
       await time(sinks[2] as number[], async () => (await fetch(bareUrl)).arrayBuffer());
+    }
+    // The instance's CPU per HIT, whatever else the machine runs (latency is not).
+    const cpuTo = cpuMsOf(pid);
+    if (cpuFrom !== undefined && cpuTo !== undefined) {
+      console.log(`instance CPU per HIT: ${((cpuTo - cpuFrom) / rounds).toFixed(3)} ms (/proc)`);
     }
   } finally {
     redis.disconnect();
@@ -88,9 +107,10 @@ export const benchHitProfile = async (): Promise<void> => {
     env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` },
   });
   let window: Window;
+  const rounds = 3_000;
   try {
     const fromUs = monotonicUs();
-    await benchHitLatency(cluster, HIT_PATH, 3_000);
+    await benchHitLatency(cluster, HIT_PATH, rounds);
     window = { fromUs, toUs: monotonicUs() };
   } finally {
     await cluster.close();
@@ -98,5 +118,7 @@ export const benchHitProfile = async (): Promise<void> => {
   const file = busiestProfile(dir);
   if (!file) throw new Error(`no profile written in ${dir}`);
   console.log(`\nBars HIT path, one instance under --cpu-prof (3,000 HITs; ${file})`);
-  for (const line of summariseProfile(file, window)) console.log(line);
+  // The warm-up request, the 50 warm-up rounds and the measured ones.
+  const requests = 1 + 50 + rounds;
+  for (const line of summariseProfile(file, window, 15, requests)) console.log(line);
 };

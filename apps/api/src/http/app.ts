@@ -1,4 +1,3 @@
-import { HEADERS } from "@scaleproof/core/wire/headers";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
 import { adminProblem } from "../auth/admin.ts";
@@ -7,12 +6,12 @@ import type { InstanceDeps } from "../deps.ts";
 import { failureOf, retryAfterOf } from "../edge/trpc.ts";
 import { requestFaults } from "../faults/requestFaults.ts";
 import { checkHealth } from "../instance/health.ts";
-import { VERSION } from "../instance/version.ts";
 import { serveMetrics } from "../metrics/endpoint.ts";
 import { timeRequests } from "../metrics/http.ts";
 import { clientOf, limitRate } from "../rateLimits/middleware.ts";
 import type { ScaleTestCoordinator } from "../scaleTest/coordinator.ts";
 import { appRouter } from "../trpc/root.ts";
+import { stampIdentity } from "./identity.ts";
 import { adminOnly, BODY_LIMITS, limitBody, TRPC_MAX_BATCH } from "./limits.ts";
 import { mountBacktests } from "./routes/backtests.ts";
 import { mountBars } from "./routes/bars.ts";
@@ -31,12 +30,7 @@ export const createApp = (deps: InstanceDeps, scaleTests: ScaleTestCoordinator):
     admin: deps.env.ADMIN_TOKEN,
     viewer: deps.env.READ_TOKEN,
   });
-  app.use("*", async (c, next) => {
-    await next();
-    c.res.headers.set(HEADERS.instanceId, deps.identity.instanceId);
-    c.res.headers.set(HEADERS.bootId, deps.identity.bootId);
-    c.res.headers.set(HEADERS.appVersion, VERSION);
-  });
+  app.use("*", stampIdentity(deps.identity));
   // Prometheus: admin token, METRICS_TOKEN or METRICS_PUBLIC. Mounted before the timing
   // middleware, so scrapes are not counted as traffic.
   app.get(

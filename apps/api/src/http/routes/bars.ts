@@ -6,9 +6,11 @@ import { getBars } from "../../bars/service.ts";
 import type { InstanceDeps } from "../../deps.ts";
 import { sendFailure } from "../../edge/rest.ts";
 import { runEvidenceOf } from "../evidence.ts";
+import { identityHeaders, withIdentity } from "../identity.ts";
 
 /** `GET /api/bars?symbol&tf&start&end`: the heavy read, served from the shared cache. */
 export const mountBars = (app: Hono, deps: InstanceDeps): void => {
+  const identity = identityHeaders(deps.identity);
   app.get("/api/bars", async (c) => {
     const parsed = barsRequest.safeParse(c.req.query());
     if (!parsed.success) return c.json(badRequestBody(parsed.error), 400);
@@ -17,11 +19,18 @@ export const mountBars = (app: Hono, deps: InstanceDeps): void => {
     const runId = run.runId;
     try {
       const r = await getBars(deps.bars, { ...parsed.data, dataset: deps.env.BARS_DATASET }, runId);
-      c.header(HEADERS.cache, r.outcome);
-      c.header(HEADERS.cacheKey, r.cacheKey);
-      c.header("content-type", "application/json");
+      // Every header written once, as a record the node adapter sends as it is (no Fetch
+      // Headers built and read back); node:http adds the Content-Length (not for a HEAD).
+      const headers = {
+        "content-type": "application/json",
+        [HEADERS.appVersion]: identity[HEADERS.appVersion],
+        [HEADERS.bootId]: identity[HEADERS.bootId],
+        [HEADERS.cache]: r.outcome,
+        [HEADERS.cacheKey]: r.cacheKey,
+        [HEADERS.instanceId]: identity[HEADERS.instanceId],
+      };
       // Node Buffers sit on a plain ArrayBuffer; the cast only narrows the type.
-      return c.body(r.bytes as Uint8Array<ArrayBuffer>);
+      return withIdentity(new Response(r.bytes as Uint8Array<ArrayBuffer>, { headers }));
     } catch (error) {
       return sendFailure(c, deps.log, error);
     }
