@@ -118,6 +118,26 @@ describe("batched heartbeat and completion", () => {
   });
 });
 
+describe("claim batch order", () => {
+  it("answers a batch in job id order, compared as numbers (10 after 9)", async () => {
+    await enqueueJobs(
+      db.sql,
+      Array.from({ length: 12 }, () => ({ payload: { n: 1 }, runId: "r1", maxAttempts: 3 })),
+    );
+    const jobs = await claim("i1", 60_000, 12);
+    expect(jobs.map((j) => j.id)).toEqual(Array.from({ length: 12 }, (_, i) => String(i + 1)));
+  });
+});
+
+describe("history upkeep", () => {
+  it("indexes the events' `at` (read only by the pruner's range) with BRIN, not a btree per row", async () => {
+    const [row] = await db.sql<{ amname: string }[]>`
+      select am.amname from pg_class c join pg_am am on am.oid = c.relam
+       where c.relname = 'job_execution_events_at'`;
+    expect(row?.amname).toBe("brin");
+  });
+});
+
 describe("claim as a HOT update", () => {
   it("a claim adds no index entries: the rows it takes are updated in place on their page", async () => {
     await enqueueJobs(

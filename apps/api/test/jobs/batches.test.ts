@@ -97,22 +97,28 @@ describe("HeartbeatBatch", () => {
     expect(await beats(db.sql)).toEqual([2, 2]);
   });
 
-  it("of two attempts of one job held here (a claim ignoring a live lease), tells the older one", async () => {
-    const [a] = await claim(1);
-    if (!a) throw new Error("no job claimed");
-    // the same owner claims the job again (the jobs-claim-live FAULT): attempt 2 holds the row
-    await db.sql`update jobs set attempt_count = attempt_count + 1 where id = ${a.jobId}`;
-    const hb = heartbeat();
-    const lost: number[] = [];
-    for (const attempt of [a.attempt, a.attempt + 1]) {
-      hb.register({ jobId: a.jobId, attempt, lost: () => lost.push(attempt) });
-    }
-    await hb.beat();
-    hb.close();
-    expect(lost).toEqual([a.attempt]);
-    expect(hb.size).toBe(1);
-    expect(await beats(db.sql)).toEqual([1]);
-  });
+  it.each([
+    ["older first", [0, 1]],
+    ["newer first", [1, 0]],
+  ])(
+    "of two attempts of one job held here (a claim ignoring a live lease), tells the older one (%s)",
+    async (_, order) => {
+      const [a] = await claim(1);
+      if (!a) throw new Error("no job claimed");
+      // the same owner claims the job again (the jobs-claim-live FAULT): attempt 2 holds the row
+      await db.sql`update jobs set attempt_count = attempt_count + 1 where id = ${a.jobId}`;
+      const hb = heartbeat();
+      const lost: number[] = [];
+      for (const attempt of order.map((d) => a.attempt + d)) {
+        hb.register({ jobId: a.jobId, attempt, lost: () => lost.push(attempt) });
+      }
+      await hb.beat();
+      hb.close();
+      expect(lost).toEqual([a.attempt]);
+      expect(hb.size).toBe(1);
+      expect(await beats(db.sql)).toEqual([1]);
+    },
+  );
 
   it("says nothing to an attempt that unregistered while the beat ran", async () => {
     const [a] = await claim(1);

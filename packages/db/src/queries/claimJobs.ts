@@ -29,7 +29,8 @@ export interface ClaimedJob {
  * Atomic batch claim: queued jobs, and running jobs whose lease expired (their worker
  * died), with attempts left; `for update skip locked` so concurrent claimers never
  * wait for or take each other's rows. The start events are written by the same
- * statement, with the lease each claim took over. (`= any (array(...))` makes the update
+ * statement, with the lease each claim took over, and the batch comes back in id order
+ * (bigint, not its text). (`= any (array(...))` makes the update
  * find its rows by primary key: a plain join hashes the whole table, done jobs included.)
  */
 export const claimJobs = async (sql: Sql, o: ClaimOptions): Promise<ClaimedJob[]> => {
@@ -60,5 +61,5 @@ export const claimJobs = async (sql: Sql, o: ClaimOptions): Promise<ClaimedJob[]
       select id, run_id, attempt_count, 'start', ${o.instanceId}, ${o.bootId}, ${o.worker}, previous
         from claimed
     )
-    select id::text, kind, run_id, payload, attempt_count, lease_expires_at from claimed order by id`;
+    select id::text, kind, run_id, payload, attempt_count, lease_expires_at from claimed order by claimed.id`;
 };
