@@ -18,13 +18,23 @@ const memoryOf = async (url: string): Promise<Memory> => {
   return ((await res.json()) as { memory: Memory }).memory;
 };
 
+interface Proc {
+  readonly threads: number;
+  /** rss that is the process's own (heap, stacks, malloc). */
+  readonly anon: number;
+  /** rss that maps files: the node binary and libraries, shared with every Node process. */
+  readonly file: number;
+}
+
 /** Per-thread rss beyond the main one is not split out by Node: count the threads. */
-const threadsOf = async (pid: number | undefined): Promise<number | undefined> => {
+const procOf = async (pid: number | undefined): Promise<Proc | undefined> => {
   if (pid === undefined) return undefined;
   const { readFile } = await import("node:fs/promises");
   const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
-  const m = /^Threads:\s+(\d+)/m.exec(status);
-  return m ? Number(m[1]) : undefined;
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(status)?.[1]);
+  const threads = kb("Threads");
+  if (Number.isNaN(threads)) return undefined;
+  return { threads, anon: (kb("RssAnon") * 1024) / MB, file: (kb("RssFile") * 1024) / MB };
 };
 
 /**
@@ -40,7 +50,7 @@ export const benchInstanceMemory = async (): Promise<void> => {
     const pid = cluster.supervisor.pid("i1");
     await new Promise((r) => setTimeout(r, 3_000)); // boot work settles
     const idle = await memoryOf(url);
-    const idleThreads = await threadsOf(pid);
+    const idleProc = await procOf(pid);
     let peak = idle;
     const sample = async () => {
       const m = await memoryOf(url);
@@ -62,6 +72,7 @@ export const benchInstanceMemory = async (): Promise<void> => {
     }
     await sample();
     const after = await memoryOf(url);
+    const afterProc = await procOf(pid);
     const row = (name: string, m: Memory) =>
       `${name.padEnd(44)}${(m.rss / MB).toFixed(1).padStart(9)}${(m.heapUsed / MB).toFixed(1).padStart(11)}${(m.heapTotal / MB).toFixed(1).padStart(12)}${`${(m.rss / (150 * MB)).toFixed(2)}x`.padStart(12)}`;
     console.log("\nInstance memory (one instance, MB; the target is rss <= 150 MB)");
@@ -71,8 +82,14 @@ export const benchInstanceMemory = async (): Promise<void> => {
     console.log(row("idle, 3 s after boot", idle));
     console.log(row("cache profile's load: peak rss sampled", peak));
     console.log(row("right after it", after));
-    if (idleThreads !== undefined)
-      console.log(`  threads in the process when idle: ${idleThreads}`);
+    const split = (name: string, p: Proc | undefined) => {
+      if (p)
+        console.log(
+          `  ${name}: rss ${p.anon.toFixed(1)} anonymous + ${p.file.toFixed(1)} file-backed; ${p.threads} threads`,
+        );
+    };
+    split("idle", idleProc);
+    split("right after the load", afterProc);
   } finally {
     await cluster.close();
   }

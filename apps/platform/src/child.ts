@@ -43,13 +43,12 @@ const TAIL_LINES = 20;
  */
 export class ChildStartFailed extends Error {
   override readonly name = "ChildStartFailed";
-  constructor(
-    readonly what: string,
-    readonly reason: string,
-    exit: string,
-    tail: readonly string[],
-  ) {
+  readonly what: string;
+  readonly reason: string;
+  constructor(what: string, reason: string, exit: string, tail: readonly string[]) {
     super(`${what} exited (${exit}) before it was ready:\n${tail.join("\n")}`);
+    this.what = what;
+    this.reason = reason;
   }
 }
 

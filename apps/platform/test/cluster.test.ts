@@ -1,3 +1,4 @@
+import { readdir, readFile } from "node:fs/promises";
 import { HEADERS } from "@scaleproof/core/wire/headers";
 import { replayControl } from "@scaleproof/replay/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,6 +43,17 @@ describe("the local platform", () => {
       ["i1", "UP"],
       ["i2", "UP"],
     ]);
+  });
+
+  it("runs instances with 2 V8 platform threads and 2 malloc arenas (idle rss, issue 17 #5)", async () => {
+    const pid = c.supervisor.pid("i1") as number;
+    const tasks = await readdir(`/proc/${pid}/task`);
+    const names = await Promise.all(
+      tasks.map(async (t) => (await readFile(`/proc/${pid}/task/${t}/comm`, "utf8")).trim()),
+    );
+    expect(names.filter((n) => n === "V8Worker")).toHaveLength(2);
+    const environ = (await readFile(`/proc/${pid}/environ`, "utf8")).split("\0");
+    expect(environ).toContain("MALLOC_ARENA_MAX=2");
   });
 
   it("spreads requests over both instances through HAProxy on one kept-alive connection", async () => {

@@ -11,11 +11,14 @@ export class DatasetRangeGuard {
   /** The last range's bounds in ns, parsed once per look-up rather than per request. */
   #bounds: { of: DatasetRange; start: bigint; end: bigint } | undefined;
 
-  constructor(
-    private readonly provider: BarsProvider,
-    private readonly dataset: string,
-    private readonly refreshMs = 60_000,
-  ) {}
+  private readonly provider: BarsProvider;
+  private readonly dataset: string;
+  private readonly refreshMs: number;
+  constructor(provider: BarsProvider, dataset: string, refreshMs: number = 60_000) {
+    this.provider = provider;
+    this.dataset = dataset;
+    this.refreshMs = refreshMs;
+  }
 
   range(): Promise<DatasetRange> {
     const now = Date.now();

@@ -19,12 +19,16 @@ export class BarsEventSink {
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly sql: Sql,
-    private readonly log: Logger,
-    private readonly maxBatch = 200,
-    private readonly maxDelayMs = 50,
-  ) {}
+  private readonly sql: Sql;
+  private readonly log: Logger;
+  private readonly maxBatch: number;
+  private readonly maxDelayMs: number;
+  constructor(sql: Sql, log: Logger, maxBatch: number = 200, maxDelayMs: number = 50) {
+    this.sql = sql;
+    this.log = log;
+    this.maxBatch = maxBatch;
+    this.maxDelayMs = maxDelayMs;
+  }
 
   push(event: BarsRequestEvent): void {
     this.#buffer.push(event);
