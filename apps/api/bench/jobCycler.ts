@@ -6,7 +6,7 @@ import { LeaseBatch } from "../src/jobs/leaseBatch.ts";
 
 /**
  * Bench helper process: `loops` concurrent no-op workers on the lease queue until it is
- * empty. `single`: what the instance worker does per job (claim a batch, one heartbeat
+ * empty. `single`: the instance worker's former per-job path (claim a batch, one heartbeat
  * per job, fenced completion per job). `batched`: one LeaseBatch (local prefetch,
  * batched heartbeat and fenced batched completion, two completion statements in flight). Prints {completed, first, last}
  * (wall-clock ms of the first and last accepted completion).
