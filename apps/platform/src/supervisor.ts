@@ -139,7 +139,7 @@ class Slot {
         "--expose-gc",
       ],
       env: {
-        MALLOC_ARENA_MAX: "2",
+        MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2", // an operator's own value wins
         ...this.options.env,
         INSTANCE_ID: this.instanceId,
         PORT: "0",

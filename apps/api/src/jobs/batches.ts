@@ -1,5 +1,5 @@
 import type { Sql } from "@scaleproof/db/client";
-import { completeJobs } from "@scaleproof/db/queries/completeJobs";
+import { attemptKey, completeJobs } from "@scaleproof/db/queries/completeJobs";
 import { heartbeatJobs } from "@scaleproof/db/queries/heartbeatJobs";
 import type { LeaseHolder } from "@scaleproof/db/queries/jobRow";
 
@@ -27,22 +27,43 @@ export interface HeartbeatBatchOptions {
   readonly onError?: (error: unknown, leases: number) => void;
 }
 
+/** A beat's statement went unanswered for a whole beat period. */
+export class BeatOverdue extends Error {
+  override readonly name = "BeatOverdue";
+  constructor(ms: number) {
+    super(`the heartbeat statement was not answered within ${ms} ms`);
+  }
+}
+
+/** A listener's error must not stop the beat telling the others (nor crash the process). */
+const safely = (f: () => void): void => {
+  try {
+    f();
+  } catch {
+    // the listener's own failure: the beat's bookkeeping goes on
+  }
+};
+
 /**
  * The heartbeat of every attempt one owner holds (DESIGN section 5): every leaseMs/3, one
  * `heartbeatJobs` statement renews all registered attempts that are not paused, each row
  * fenced by owner and attempt. A registered attempt whose row is missing from the answer
  * has lost its lease and is told so (unless it unregistered while the beat ran). A beat
- * still in flight when the next is due makes that one skip (the lease outlasts 3 beats).
+ * still in flight when the next is due makes that one skip (the lease outlasts 3 beats);
+ * one unanswered for a whole period is given up (BeatOverdue, an error) so the next goes.
  */
 export class HeartbeatBatch {
   readonly #beating = new Set<Beating>();
   readonly #timer: NodeJS.Timeout;
-  #inFlight = false;
+  readonly #periodMs: number;
+  /** The beat in flight: a later one is skipped while it runs, until it is overdue. */
+  #inFlight: symbol | undefined;
 
   private readonly o: HeartbeatBatchOptions;
   constructor(o: HeartbeatBatchOptions) {
     this.o = o;
-    this.#timer = setInterval(() => void this.beat(), Math.max(50, Math.floor(o.leaseMs / 3)));
+    this.#periodMs = Math.max(50, Math.floor(o.leaseMs / 3));
+    this.#timer = setInterval(() => void this.beat(), this.#periodMs);
     this.#timer.unref();
   }
 
@@ -64,22 +85,34 @@ export class HeartbeatBatch {
     if (this.#inFlight) return;
     const live = [...this.#beating].filter((b) => !b.paused?.());
     if (live.length === 0) return;
-    this.#inFlight = true;
+    const mine = Symbol("beat");
+    this.#inFlight = mine;
+    // A beat unanswered for a period (a stuck connection, a locked row) is given up: it
+    // counts as failed and the next beat goes out, so one stuck statement cannot stop
+    // every renewal; its late answer, if any, is ignored (the next beat judges anew).
+    let overdue: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      overdue = setTimeout(() => reject(new BeatOverdue(this.#periodMs)), this.#periodMs);
+    });
     let kept: Set<string>;
     try {
-      kept = await heartbeatJobs(
-        this.o.sql,
-        this.o.owner,
-        live.map((b) => ({ jobId: b.jobId, attempt: b.attempt })),
-        this.o.leaseMs,
-      );
+      kept = await Promise.race([
+        heartbeatJobs(
+          this.o.sql,
+          this.o.owner,
+          live.map((b) => ({ jobId: b.jobId, attempt: b.attempt })),
+          this.o.leaseMs,
+        ),
+        deadline,
+      ]);
     } catch (error) {
-      this.o.onError?.(error, live.length);
+      safely(() => this.o.onError?.(error, live.length));
       return;
     } finally {
-      this.#inFlight = false;
+      clearTimeout(overdue);
+      if (this.#inFlight === mine) this.#inFlight = undefined;
     }
-    this.o.onBeat?.(kept.size);
+    safely(() => this.o.onBeat?.(kept.size));
     // The answer names jobs, not attempts: when one job has two attempts here (a claim that
     // ignored a live lease), only the latest can hold the row (attempts only grow).
     const latest = new Map<string, number>();
@@ -87,7 +120,7 @@ export class HeartbeatBatch {
     for (const b of live) {
       const renewed = kept.has(b.jobId) && latest.get(b.jobId) === b.attempt;
       if (renewed || !this.#beating.delete(b)) continue;
-      b.lost();
+      safely(b.lost);
     }
   }
 
@@ -95,6 +128,9 @@ export class HeartbeatBatch {
     clearInterval(this.#timer);
   }
 }
+
+/** Postgres's deadlock_detected and serialization_failure: the statement did nothing. */
+const RETRIED = new Set(["40P01", "40001"]);
 
 interface Queued {
   readonly holder: LeaseHolder;
@@ -153,13 +189,20 @@ export class CompletionBatch {
     if (fenced) this.#pending.fenced = [];
     else this.#pending.unfenced = [];
     this.#flushing++;
-    try {
-      const accepted = await completeJobs(
+    const send = () =>
+      completeJobs(
         this.sql,
         batch.map((b) => ({ holder: b.holder, result: b.result })),
         { fenced },
       );
-      for (const b of batch) b.resolve(accepted.has(b.holder.jobId));
+    try {
+      // A deadlock or serialization failure rolled the whole statement back (nothing was
+      // written): sent once more before any attempt in the batch is failed for it.
+      const accepted = await send().catch((error: unknown) => {
+        if (RETRIED.has((error as { code?: string }).code ?? "")) return send();
+        throw error;
+      });
+      for (const b of batch) b.resolve(accepted.has(attemptKey(b.holder)));
     } catch (error) {
       for (const b of batch) b.reject(error);
     } finally {

@@ -115,6 +115,8 @@ export class LeaseBatch {
           return accepted;
         },
         (error: unknown) => {
+          // Not stored: the lease is let go here (it lapses, and the job is claimed again).
+          this.#held.delete(leased.job.id);
           this.#wake();
           throw error;
         },

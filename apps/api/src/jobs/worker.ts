@@ -162,7 +162,9 @@ export class JobWorker {
     const unbeat = this.#heartbeat?.register({
       jobId: job.id,
       attempt: job.attempt_count,
-      paused: () => stalled,
+      // Not renewed while it settles: its completion (or failure, or release) ends the lease,
+      // and a beat and a completion locking the same rows could deadlock each other.
+      paused: () => stalled || settling,
       lost: () => {
         if (settling) {
           log.debug(

@@ -177,3 +177,87 @@ describe("CompletionBatch", () => {
     expect(answers).toEqual([false, true]);
   });
 });
+
+describe("review fixes", () => {
+  it("CompletionBatch answers each attempt: of two attempts of one job in a batch, only the lease holder's is accepted", async () => {
+    const [a] = await claim(1);
+    if (!a) throw new Error("no job claimed");
+    // the same owner claimed the job again (jobs-claim-live FAULT): attempt 2 holds the row
+    await db.sql`update jobs set attempt_count = attempt_count + 1 where id = ${a.jobId}`;
+    const batch = new CompletionBatch(db.sql, 1);
+    const answers = await Promise.all([
+      batch.complete(a, { trades: 1 }),
+      batch.complete({ ...a, attempt: a.attempt + 1 }, { trades: 2 }),
+    ]);
+    await batch.close();
+    expect(answers).toEqual([false, true]);
+    const { events } = await jobHistory(db.sql, "r1");
+    expect(
+      events
+        .filter((e) => e.kind !== "start")
+        .map((e) => `${e.kind}:${e.attempt}`)
+        .sort(),
+    ).toEqual(["completion_rejected:1", "finish:2"]);
+  });
+
+  it("a beat stuck on a locked row is given up after one period (an error), and the next beat goes out", async () => {
+    const [a, b] = await claim(2);
+    if (!a || !b) throw new Error("no jobs claimed");
+    const errors: unknown[] = [];
+    const renewed: number[] = [];
+    const hb = new HeartbeatBatch({
+      sql: db.sql,
+      owner: OWNER,
+      leaseMs: 600, // beats every 200 ms, the deadline of each
+      onBeat: (n) => renewed.push(n),
+      onError: (e) => errors.push(e),
+    });
+    hb.close(); // the test beats by hand
+    let unlock: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      unlock = r;
+    });
+    let locked: () => void = () => {};
+    const isLocked = new Promise<void>((r) => {
+      locked = r;
+    });
+    const tx = db.sql.begin(async (t) => {
+      await t`select id from jobs where id = ${a.jobId} for update`;
+      locked();
+      await held;
+    });
+    await isLocked;
+    const unbeatA = hb.register({ jobId: a.jobId, attempt: a.attempt, lost: () => {} });
+    hb.register({ jobId: b.jobId, attempt: b.attempt, lost: () => {} });
+    try {
+      await hb.beat(); // blocks on a's row lock until its deadline
+      expect(errors.map((e) => (e as Error).name)).toEqual(["BeatOverdue"]);
+      unbeatA();
+      await hb.beat(); // not skipped as "still in flight"
+      expect(renewed).toEqual([1]);
+    } finally {
+      unlock();
+      await tx;
+    }
+  });
+
+  it("a listener that throws neither stops the others being told nor rejects the beat", async () => {
+    const [a, b] = await claim(2);
+    if (!a || !b) throw new Error("no jobs claimed");
+    await db.sql`update jobs set lease_owner = 'intruder/boot'`;
+    const hb = heartbeat();
+    const told: string[] = [];
+    hb.register({
+      jobId: a.jobId,
+      attempt: a.attempt,
+      lost: () => {
+        told.push(a.jobId);
+        throw new Error("listener bug");
+      },
+    });
+    hb.register({ jobId: b.jobId, attempt: b.attempt, lost: () => told.push(b.jobId) });
+    await expect(hb.beat()).resolves.toBeUndefined();
+    hb.close();
+    expect(told.sort()).toEqual([a.jobId, b.jobId].sort());
+  });
+});

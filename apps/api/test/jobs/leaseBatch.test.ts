@@ -156,4 +156,17 @@ describe("LeaseBatch", () => {
     await batch.close();
     expect(lost).toEqual([queued.id]);
   });
+
+  it("a completion whose statement failed lets its lease go, so the cap is not used up", async () => {
+    await enqueue(2);
+    const batch = batcher(1, 1);
+    const a = await batch.next();
+    if (!a) throw new Error("no job");
+    // jsonb refuses a NUL character: the completion statement fails (nothing is stored)
+    await expect(batch.complete(a, { bad: "\u0000" })).rejects.toThrow();
+    expect(batch.held).toBe(0);
+    const b = await batch.next(); // the one lease is free again: the second job is handed out
+    expect(b?.job.id).not.toBe(a.job.id);
+    await batch.close();
+  });
 });

@@ -6,11 +6,19 @@ export interface Completion {
   readonly result: Record<string, unknown>;
 }
 
+/** `jobId:attempt`: what `completeJobs` answers for each completion it accepted. */
+export type AttemptKey = `${string}:${number}`;
+
+export const attemptKey = (h: { readonly jobId: string; readonly attempt: number }): AttemptKey =>
+  `${h.jobId}:${h.attempt}`;
+
 /**
  * `completeJob` for a batch, in one statement (so one transaction): each row fenced by
  * (id, running, owner, attempt); accepted rows store their result and write `finish`,
  * fenced-off ones store nothing and write `completion_rejected`, all in the same
- * statement. Answers the accepted job ids. `fenced: false` is the jobs-no-lease FAULT.
+ * statement. Answers the accepted completions by `jobId:attempt` (two attempts of one job
+ * can share a batch: only the one holding the lease is accepted). `fenced: false` is the
+ * jobs-no-lease FAULT: every completion of a job it updates counts as accepted.
  *
  * The batch is one jsonb parameter, an object keyed by `id:attempt` (one entry per
  * claim), read twice: the update finds its rows by primary key (`= any` on the ids) and
@@ -24,7 +32,7 @@ export const completeJobs = async (
   sql: Sql,
   completions: readonly Completion[],
   options: { fenced?: boolean } = {},
-): Promise<Set<string>> => {
+): Promise<Set<AttemptKey>> => {
   if (completions.length === 0) return new Set();
   const fenced = options.fenced !== false;
   const batch = Object.fromEntries(
@@ -54,7 +62,7 @@ export const completeJobs = async (
   const accepted = fenced
     ? sql`(x.id, x.attempt, x.owner) in (select id, attempt_count, lease_owner from done)`
     : sql`x.id in (select id from done)`;
-  const rows = await sql<{ id: string }[]>`
+  const rows = await sql<{ key: string }[]>`
     with m as (select ${sql.json(batch as never)}::jsonb as batch),
     done as (
       update jobs j
@@ -82,6 +90,6 @@ export const completeJobs = async (
                   else jsonb_build_object('owner', i.owner) end
         from i
     )
-    select id::text as id from done`;
-  return new Set(rows.map((r) => r.id));
+    select i.id::text || ':' || i.attempt as key from i where i.ok`;
+  return new Set(rows.map((r) => r.key as AttemptKey));
 };
