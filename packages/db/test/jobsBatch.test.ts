@@ -53,7 +53,7 @@ describe("batched heartbeat and completion", () => {
     expect(taken?.id).toBe(mine[0]?.id);
     const leases = mine.map((j) => ({ jobId: j.id, attempt: j.attempt_count }));
     const kept = await heartbeatJobs(db.sql, "i1/b", leases, 60_000);
-    expect([...kept].sort()).toEqual(mine.slice(1).map((j) => j.id));
+    expect([...kept].sort()).toEqual(mine.slice(1).map((j) => `${j.id}:1`));
     const accepted = await completeJobs(
       db.sql,
       mine.map((j, i) => ({ holder: holder("i1", j), result: { trades: i } })),

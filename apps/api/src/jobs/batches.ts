@@ -1,5 +1,5 @@
 import type { Sql } from "@scaleproof/db/client";
-import { attemptKey, completeJobs } from "@scaleproof/db/queries/completeJobs";
+import { type AttemptKey, attemptKey, completeJobs } from "@scaleproof/db/queries/completeJobs";
 import { heartbeatJobs } from "@scaleproof/db/queries/heartbeatJobs";
 import type { LeaseHolder } from "@scaleproof/db/queries/jobRow";
 
@@ -94,7 +94,7 @@ export class HeartbeatBatch {
     const deadline = new Promise<never>((_, reject) => {
       overdue = setTimeout(() => reject(new BeatOverdue(this.#periodMs)), this.#periodMs);
     });
-    let kept: Set<string>;
+    let kept: Set<AttemptKey>;
     try {
       kept = await Promise.race([
         heartbeatJobs(
@@ -113,13 +113,8 @@ export class HeartbeatBatch {
       if (this.#inFlight === mine) this.#inFlight = undefined;
     }
     safely(() => this.o.onBeat?.(kept.size));
-    // The answer names jobs, not attempts: when one job has two attempts here (a claim that
-    // ignored a live lease), only the latest can hold the row (attempts only grow).
-    const latest = new Map<string, number>();
-    for (const b of live) latest.set(b.jobId, Math.max(b.attempt, latest.get(b.jobId) ?? 0));
     for (const b of live) {
-      const renewed = kept.has(b.jobId) && latest.get(b.jobId) === b.attempt;
-      if (renewed || !this.#beating.delete(b)) continue;
+      if (kept.has(attemptKey(b)) || !this.#beating.delete(b)) continue;
       safely(b.lost);
     }
   }

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
 import { barsRange } from "../support/http.ts";
+import { instanceMetric, waitUntil as poll, submitBacktest } from "../support/jobs.ts";
 import { runEvidence, TOKEN_ENV } from "../support/ops.ts";
 import { parseExposition, total } from "../support/promText.ts";
 import { replayClient } from "../support/replay.ts";
+
+const waitUntil = (what: string, done: () => Promise<boolean>) => poll(what, done, 1200);
 
 /**
  * A heartbeat in flight while its attempt settles (completeJob commits) finds the lease
@@ -31,36 +34,8 @@ afterAll(async () => {
   await c?.close();
 });
 
-const heartbeatFenced = async (): Promise<number> => {
-  const res = await fetch(`${c.instanceUrl("i1")}/metrics`, {
-    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
-  });
-  expect(res.status).toBe(200);
-  return total(parseExposition(await res.text()), "scaleproof_jobs_fenced_total", {
-    stage: "heartbeat",
-  });
-};
-
-const submit = async (runId: string, body: Record<string, unknown>): Promise<string> => {
-  const res = await fetch(`${c.url}/api/backtests`, {
-    method: "POST",
-    headers: {
-      ...runEvidence(runId, "/api/backtests", "POST"),
-      "content-type": "application/json",
-    },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(202);
-  return ((await res.json()) as { id: string }).id;
-};
-
-const waitUntil = async (what: string, done: () => Promise<boolean>, tries = 1200) => {
-  for (let i = 0; i < tries; i++) {
-    if (await done()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
+const heartbeatFenced = (): Promise<number> =>
+  instanceMetric(c, METRICS_TOKEN, "scaleproof_jobs_fenced_total", { stage: "heartbeat" });
 
 interface Event {
   job_id: string;
@@ -77,7 +52,7 @@ describe("heartbeat vs settling", () => {
     const range = barsRange(8, 14, 60); // one range: bars from the cache, backtests fast
     const JOBS = 240;
     for (let i = 0; i < JOBS; i++) {
-      await submit(runId, {
+      await submitBacktest(c, runId, {
         symbol: "ES",
         tf: "1m",
         ...range,
@@ -130,7 +105,11 @@ describe("heartbeat vs settling", () => {
     // slow bars: the attempt is still fetching when its lease is taken away
     await replayClient(c.replay).knobs({ latencyMs: 3_000 });
     try {
-      const id = await submit(runId, { symbol: "ES", tf: "1m", ...barsRange(9, 15, 60) });
+      const id = await submitBacktest(c, runId, {
+        symbol: "ES",
+        tf: "1m",
+        ...barsRange(9, 15, 60),
+      });
       await waitUntil("the job running", async () => {
         const rows = await c.db.sql`
           select 1 from jobs where id = ${id} and status = 'running' and attempt_count = 1`;

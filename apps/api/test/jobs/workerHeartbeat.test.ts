@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
 import { barsRange } from "../support/http.ts";
+import { instanceMetric, submitBacktest, waitUntil } from "../support/jobs.ts";
 import { runEvidence, TOKEN_ENV } from "../support/ops.ts";
 import { parseExposition, total } from "../support/promText.ts";
 import { replayClient } from "../support/replay.ts";
@@ -35,34 +36,8 @@ afterAll(async () => {
   await c?.close();
 });
 
-const metric = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
-  const res = await fetch(`${c.instanceUrl("i1")}/metrics`, {
-    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
-  });
-  expect(res.status).toBe(200);
-  return total(parseExposition(await res.text()), name, labels);
-};
-
-const submit = async (runId: string, body: Record<string, unknown>): Promise<string> => {
-  const res = await fetch(`${c.url}/api/backtests`, {
-    method: "POST",
-    headers: {
-      ...runEvidence(runId, "/api/backtests", "POST"),
-      "content-type": "application/json",
-    },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(202);
-  return ((await res.json()) as { id: string }).id;
-};
-
-const waitUntil = async (what: string, done: () => Promise<boolean>, tries = 600) => {
-  for (let i = 0; i < tries; i++) {
-    if (await done()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
+const metric = (name: string, labels: Record<string, string> = {}): Promise<number> =>
+  instanceMetric(c, METRICS_TOKEN, name, labels);
 
 describe("JobWorker heartbeat", () => {
   it("renews all running attempts in one statement per beat and aborts the one whose lease was taken", async () => {
@@ -71,7 +46,7 @@ describe("JobWorker heartbeat", () => {
     const ids: string[] = [];
     for (let i = 0; i < SLOTS; i++) {
       ids.push(
-        await submit(runId, {
+        await submitBacktest(c, runId, {
           symbol: "ES",
           tf: "1m",
           ...barsRange(8 + i, 15, 60), // Oct 8-11 2013: in the dataset

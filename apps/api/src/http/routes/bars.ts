@@ -23,11 +23,9 @@ export const mountBars = (app: Hono, deps: InstanceDeps): void => {
       // Headers built and read back); node:http adds the Content-Length (not for a HEAD).
       const headers = {
         "content-type": "application/json",
-        [HEADERS.appVersion]: identity[HEADERS.appVersion],
-        [HEADERS.bootId]: identity[HEADERS.bootId],
+        ...identity,
         [HEADERS.cache]: r.outcome,
         [HEADERS.cacheKey]: r.cacheKey,
-        [HEADERS.instanceId]: identity[HEADERS.instanceId],
       };
       // Node Buffers sit on a plain ArrayBuffer; the cast only narrows the type.
       return withIdentity(new Response(r.bytes as Uint8Array<ArrayBuffer>, { headers }));
