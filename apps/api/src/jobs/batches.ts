@@ -145,6 +145,8 @@ export class CompletionBatch {
   readonly #pending = { fenced: [] as Queued[], unfenced: [] as Queued[] };
   #flushing = 0;
   readonly #max: number;
+  /** `close()` waiting for a statement in flight to be answered. */
+  #settled: (() => void)[] = [];
 
   private readonly sql: Sql;
   constructor(sql: Sql, inFlight = 2) {
@@ -169,7 +171,7 @@ export class CompletionBatch {
   async close(): Promise<void> {
     while (this.#flushing > 0 || this.#queued()) {
       if (this.#queued() && this.#flushing < this.#max) await this.#flush();
-      else await new Promise((r) => setTimeout(r, 1));
+      else await new Promise<void>((r) => this.#settled.push(r));
     }
   }
 
@@ -203,6 +205,9 @@ export class CompletionBatch {
     } finally {
       this.#flushing--;
       if (this.#queued()) setImmediate(() => void this.#flush());
+      const settled = this.#settled;
+      this.#settled = [];
+      for (const r of settled) r();
     }
   }
 }

@@ -178,6 +178,123 @@ describe("CompletionBatch", () => {
   });
 });
 
+/**
+ * Makes the next `times` completion statements fail as Postgres fails a deadlock victim
+ * or a serialization failure (the statement rolled back, nothing written): a trigger on
+ * the move to completed raises `code` while a sequence (not rolled back with the
+ * statement) is below `times`. `failed()` says how many statements it failed.
+ */
+const failNextCompletions = async (code: string, times: number) => {
+  await db.sql`create table if not exists fail_completions (times int not null, code text not null)`;
+  await db.sql`truncate fail_completions`;
+  await db.sql`insert into fail_completions values (${times}, ${code})`;
+  await db.sql`drop sequence if exists fail_completion_seq`;
+  await db.sql`create sequence fail_completion_seq`;
+  await db.sql.unsafe(`
+    create or replace function fail_completion() returns trigger language plpgsql as $$
+    declare f fail_completions;
+    begin
+      select * into f from fail_completions;
+      if nextval('fail_completion_seq') <= f.times then
+        raise exception 'injected' using errcode = f.code;
+      end if;
+      return new;
+    end $$;
+    create or replace trigger fail_completion before update on jobs for each row
+      when (new.status = 'completed') execute function fail_completion();`);
+};
+const failed = async () => {
+  const [row] = await db.sql<{ n: number }[]>`
+    select least(s.last_value, f.times)::int as n from fail_completion_seq s, fail_completions f`;
+  return row?.n;
+};
+const stopFailingCompletions = () => db.sql`drop trigger if exists fail_completion on jobs`;
+
+describe("CompletionBatch on a statement Postgres rolled back", () => {
+  for (const code of ["40P01", "40001"] as const) {
+    it(`sends it once more on ${code}, and the batch is stored once`, async () => {
+      const [a, b] = await claim(2);
+      if (!a || !b) throw new Error("no jobs claimed");
+      await failNextCompletions(code, 1);
+      try {
+        const batch = new CompletionBatch(db.sql, 1);
+        const answers = await Promise.all([
+          batch.complete(a, { trades: 1 }),
+          batch.complete(b, { trades: 2 }),
+        ]);
+        await batch.close();
+        expect(answers).toEqual([true, true]);
+        expect(await failed()).toBe(1);
+      } finally {
+        await stopFailingCompletions();
+      }
+      const jobs = await db.sql<{ status: string; result: unknown }[]>`
+        select status, result from jobs order by id`;
+      const { events } = await jobHistory(db.sql, "r1");
+      expect(jobs.map((j) => [j.status, j.result])).toEqual([
+        ["completed", { trades: 1 }],
+        ["completed", { trades: 2 }],
+      ]);
+      expect(events.filter((e) => e.kind === "finish")).toHaveLength(2);
+    });
+  }
+
+  it("fails the batch's attempts when the second try fails too (no third), and stores nothing", async () => {
+    const [a] = await claim(1);
+    if (!a) throw new Error("no job claimed");
+    await failNextCompletions("40P01", 3);
+    try {
+      const batch = new CompletionBatch(db.sql, 1);
+      await expect(batch.complete(a, { trades: 1 })).rejects.toMatchObject({ code: "40P01" });
+      await batch.close();
+      expect(await failed()).toBe(2); // two statements sent, not three
+    } finally {
+      await stopFailingCompletions();
+    }
+    const { jobs, events } = await jobHistory(db.sql, "r1");
+    expect(jobs.map((j) => j.status)).toEqual(["running"]);
+    expect(events.map((e) => e.kind)).toEqual(["start"]);
+  });
+
+  it("does not send again on any other error", async () => {
+    const [a] = await claim(1);
+    if (!a) throw new Error("no job claimed");
+    await failNextCompletions("23514", 2); // check_violation
+    try {
+      const batch = new CompletionBatch(db.sql, 1);
+      await expect(batch.complete(a, { trades: 1 })).rejects.toMatchObject({ code: "23514" });
+      await batch.close();
+      expect(await failed()).toBe(1);
+    } finally {
+      await stopFailingCompletions();
+    }
+  });
+
+  it("close() waits for a statement still in flight, without polling, and answers it", async () => {
+    const [a] = await claim(1);
+    if (!a) throw new Error("no job claimed");
+    // the job's row is locked: the completion statement waits for the lock
+    const locker = await db.sql.reserve();
+    try {
+      await locker`begin`;
+      await locker`select 1 from jobs where id = ${a.jobId} for update`;
+      const batch = new CompletionBatch(db.sql, 1);
+      const answer = batch.complete(a, { trades: 1 });
+      let closed = false;
+      const closing = batch.close().then(() => {
+        closed = true;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(closed).toBe(false);
+      await locker`commit`;
+      await closing;
+      expect(await answer).toBe(true);
+    } finally {
+      locker.release();
+    }
+  });
+});
+
 describe("review fixes", () => {
   it("CompletionBatch answers each attempt: of two attempts of one job in a batch, only the lease holder's is accepted", async () => {
     const [a] = await claim(1);
