@@ -33,6 +33,23 @@ describe("full profile (quick, in memory, on the test clock)", () => {
       }),
   );
 
+  it.effect(
+    "reports how long each part took by the run's clock, as it ends and in the export",
+    () =>
+      Effect.gen(function* () {
+        const r = yield* run({ scalable: true });
+        const parts = ["cache", "jobs", "memory", "scaling"] as const;
+        const times = parts.map((p) => r.metrics[`time.${p}_s`]);
+        for (const t of times) expect(t).toBeGreaterThanOrEqual(0);
+        // quick mode's memory part: its 20 s warm-up and 60 s soak, then the pressure phase
+        expect(r.metrics["time.memory_s"]).toBeGreaterThanOrEqual(80);
+        // the scaling measurement: two 5 s open-loop rounds
+        expect(r.metrics["time.scaling_s"]).toBeGreaterThan(9);
+        expect(r.metrics["time.scaling_s"]).toBeLessThan(11);
+        expect(parts.map((p) => r.world.metrics[`time.${p}_s`])).toEqual(times);
+      }),
+  );
+
   it.effect("says NO, naming the profile and the check, when stampede protection is off", () =>
     Effect.gen(function* () {
       const r = yield* run({ lock: false });
