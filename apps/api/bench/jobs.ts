@@ -14,7 +14,7 @@ const job = () => ({ payload: { bench: true }, runId: "bench", maxAttempts: 3 })
 const now = () => performance.timeOrigin + performance.now();
 
 const child = (args: readonly string[], keepOpen = false) => {
-  const proc = spawn(process.execPath, ["--import", "tsx", ...args], {
+  const proc = spawn(process.execPath, [...args], {
     stdio: [keepOpen ? "pipe" : "ignore", "pipe", "inherit"],
   });
   let out = "";

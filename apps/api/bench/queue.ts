@@ -1,7 +1,7 @@
 import { benchQueueThroughput } from "./jobs.ts";
 import { printRates } from "./stats.ts";
 
-/** The job-queue block of `pnpm bench`, runnable alone: `pnpm tsx apps/api/bench/queue.ts`. */
+/** The job-queue block of `pnpm bench`, runnable alone: `node apps/api/bench/queue.ts`. */
 export const QUEUE_ANCHOR = "graphile-worker 0.18 local queue + batch, 2 x 24";
 export const QUEUE_PLAIN = "graphile-worker 0.18 plain, 2 x 24";
 

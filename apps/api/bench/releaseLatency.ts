@@ -91,7 +91,7 @@ type Instance = Awaited<ReturnType<typeof openCache>>;
 type WaiterProcess = ReturnType<typeof spawnWaiter>;
 
 const spawnWaiter = (url: string) => {
-  const proc = spawn(process.execPath, ["--import", "tsx", SELF, "waiter", url], {
+  const proc = spawn(process.execPath, [SELF, "waiter", url], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();

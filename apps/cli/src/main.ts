@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env node
 import { isClientError } from "@scaleproof/client/trpc";
 import { main } from "./cli.ts";
 import { ArgumentError } from "./errors.ts";

@@ -119,20 +119,16 @@ describe("scaleproof run for CI", () => {
     await quickRun();
     // util-linux `script` gives the CLI a pseudo-terminal, as a person's shell would.
     const onTerminal = (noColor: boolean) =>
-      execFileSync(
-        "script",
-        ["-qec", `${process.execPath} --import tsx ${CLI} list --limit 1`, "/dev/null"],
-        {
-          encoding: "utf8",
-          env: {
-            ...process.env,
-            ...env(),
-            TERM: "xterm",
-            NO_COLOR: noColor ? "1" : "",
-            COLUMNS: "150",
-          },
+      execFileSync("script", ["-qec", `${process.execPath} ${CLI} list --limit 1`, "/dev/null"], {
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          ...env(),
+          TERM: "xterm",
+          NO_COLOR: noColor ? "1" : "",
+          COLUMNS: "150",
         },
-      );
+      });
     const boxed = onTerminal(false);
     expect(boxed).toMatch(/┌─+/); // cli-table3 colours the border piece by piece
     expect(boxed).toMatch(/│.* run_\w+ .*│/);

@@ -17,13 +17,19 @@ export interface ChildOptions {
   /** Extra Node flags (e.g. a heap limit). */
   readonly nodeArgs?: readonly string[];
   readonly env: Record<string, string>;
+  /**
+   * Environment defaults an operator's own environment overrides (`env` overrides
+   * both): tuning such as `MALLOC_ARENA_MAX` that the operator may know better.
+   */
+  readonly envDefaults?: Record<string, string>;
   /** Every line the child prints (stdout and stderr). */
   readonly onLine: (line: string) => void;
 }
 
 /**
  * A TypeScript entry point as a real separate Node process (the same Node 24 that runs
- * us, with tsx). The IPC channel carries its readiness and is its lifeline: when this
+ * us, on Node's own type stripping: every module is erasable TypeScript, which
+ * `erasableSyntaxOnly` in tsconfig.base.json enforces, so no transpiler is loaded). The IPC channel carries its readiness and is its lifeline: when this
  * process dies, even by SIGKILL, the channel closes and the child shuts itself down.
  */
 export interface Child {
@@ -66,14 +72,15 @@ export const lastWords = (tail: readonly string[]): string => {
 };
 
 export const spawnChild = (options: ChildOptions): Child => {
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), "--import", "tsx", options.entry],
-    {
-      env: { NODE_COMPILE_CACHE: COMPILE_CACHE_DIR, ...process.env, ...options.env },
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry], {
+    env: {
+      NODE_COMPILE_CACHE: COMPILE_CACHE_DIR,
+      ...options.envDefaults,
+      ...process.env,
+      ...options.env,
     },
-  );
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
   const tail: string[] = [];
   const listeners = new Set<(line: string) => void>([options.onLine]);
   for (const stream of [child.stdout, child.stderr]) {

@@ -147,19 +147,7 @@ if (!values["no-run"]) {
   code = await new Promise<number | null>((resolve) => {
     const cli = spawn(
       process.execPath,
-      [
-        "--import",
-        "tsx",
-        CLI_ENTRY,
-        "run",
-        "--profile",
-        profile,
-        ...length,
-        "--target",
-        cluster.url,
-        "--json",
-        json,
-      ],
+      [CLI_ENTRY, "run", "--profile", profile, ...length, "--target", cluster.url, "--json", json],
       {
         stdio: "inherit",
         env: {

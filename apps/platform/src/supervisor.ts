@@ -138,8 +138,8 @@ class Slot {
         "--v8-pool-size=2",
         "--expose-gc",
       ],
+      envDefaults: { MALLOC_ARENA_MAX: "2" },
       env: {
-        MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2", // an operator's own value wins
         ...this.options.env,
         INSTANCE_ID: this.instanceId,
         PORT: "0",

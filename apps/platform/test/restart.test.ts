@@ -45,6 +45,17 @@ beforeAll(async () => {
     });
   });
   await redis.start();
+  // redis-server is listening only some moments after it was spawned (longer on a busy
+  // machine): the first test's commands must not race it.
+  for (let tries = 0; ; tries++) {
+    const answered = await redisCli("ping").then(
+      (r) => r === "PONG",
+      () => false,
+    );
+    if (answered) break;
+    if (tries === 200) throw new Error(`redis-server on ${port} did not answer PING`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
   const restarter = makeRestarter({ redis }, { redis: `redis://127.0.0.1:${port}` });
   expect(restarter.restartable).toEqual(["redis"]);
   control = await startControlServer(

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 const start = (args: string[], env: Record<string, string> = {}) =>
   new Promise<{ code: number | null; out: string }>((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", START, ...args], {
+    const child = spawn(process.execPath, [START, ...args], {
       env: {
         ...process.env,
         DATABASE_URL: db.url,

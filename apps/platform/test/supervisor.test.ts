@@ -42,7 +42,7 @@ describe("supervisor", () => {
   it("a platform killed with SIGKILL leaves neither HAProxy nor an instance behind", async () => {
     const platform = spawn(
       process.execPath,
-      ["--import", "tsx", path.join(import.meta.dirname, "fixtures/platformProcess.ts")],
+      [path.join(import.meta.dirname, "fixtures/platformProcess.ts")],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     const started = await new Promise<{

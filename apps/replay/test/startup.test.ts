@@ -13,7 +13,7 @@ const MAIN = path.resolve(import.meta.dirname, "../src/main.ts");
 const run = (env: Record<string, string>) => {
   const base = { ...process.env };
   for (const k of ["REPLAY_API_KEY", "BARS_DATA_DIR", "PORT", "REPLAY_LATENCY_MS"]) delete base[k];
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
+  const child = spawn(process.execPath, [MAIN], {
     env: { ...base, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -139,7 +139,7 @@ describe("job leases", () => {
     const script = path.resolve(import.meta.dirname, "support/claimer.ts");
     const run = (name: string) =>
       new Promise<{ name: string; completed: number }>((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", script, db.url, name, "4"], {
+        const child = spawn(process.execPath, [script, db.url, name, "4"], {
           stdio: ["ignore", "pipe", "inherit"],
         });
         let out = "";

@@ -10,7 +10,7 @@ const IDLE_THREAD_MS = 10 * 60_000;
 
 /**
  * The worker-thread pool backtests compute on (task.ts), `slots` threads at most. No
- * thread is started until a backtest needs one: each is its own V8 isolate with tsx and
+ * thread is started until a backtest needs one: each is its own V8 isolate with
  * the task's imports, about 27 MB of rss an idle instance would otherwise carry from
  * boot (issue 17 #5: measured with piscina 5.3 on Node 24, a pool of 1 at boot 77 -> 104 MB
  * rss, with minThreads 0 77 -> 78 MB). The price is a thread start for the first backtest

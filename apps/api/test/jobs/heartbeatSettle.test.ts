@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
 import { barsRange } from "../support/http.ts";
 import { instanceMetric, waitUntil as poll, submitBacktest } from "../support/jobs.ts";
-import { runEvidence, TOKEN_ENV } from "../support/ops.ts";
-import { parseExposition, total } from "../support/promText.ts";
+import { TOKEN_ENV } from "../support/ops.ts";
 import { replayClient } from "../support/replay.ts";
 
 const waitUntil = (what: string, done: () => Promise<boolean>) => poll(what, done, 1200);

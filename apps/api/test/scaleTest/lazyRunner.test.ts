@@ -17,7 +17,7 @@ const loadedBy = async (entries: readonly string[]): Promise<string[]> => {
   `;
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--import", "tsx", "--input-type=module", "-e", script],
+    ["--input-type=module", "-e", script],
     { env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: "1" } },
   );
   return JSON.parse(stdout.trim().split("\n").at(-1) ?? "[]") as string[];

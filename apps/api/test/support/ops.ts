@@ -49,10 +49,10 @@ export interface CliResult {
 
 const CLI = path.resolve(import.meta.dirname, "../../../cli/src/main.ts");
 
-/** The real CLI as a separate process (Node 24 with tsx), as a user runs it. */
+/** The real CLI as a separate process (Node 24, its own type stripping), as a user runs it. */
 export const runCli = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+    const child = spawn(process.execPath, [CLI, ...args], {
       env: { ...process.env, NO_COLOR: "1", SCALEPROOF_TOKEN: "", ADMIN_TOKEN: "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });

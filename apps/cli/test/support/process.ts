@@ -12,7 +12,7 @@ export interface Exited {
 }
 
 /**
- * A TypeScript entry point as its own process (Node 24 with tsx, as a user runs it), with
+ * A TypeScript entry point as its own process (Node 24 on its own type stripping, as a user runs it), with
  * no token in its environment unless given. `onStdout` sees the output so far, to send
  * the process a signal at the right moment.
  */
@@ -23,7 +23,7 @@ export const runNode = (
   onStdout?: (soFar: string, child: ChildProcess) => void,
 ): Promise<Exited> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
+    const child = spawn(process.execPath, [entry, ...args], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
