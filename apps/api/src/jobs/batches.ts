@@ -25,6 +25,8 @@ export interface HeartbeatBatchOptions {
   readonly onBeat?: (renewed: number) => void;
   /** Told when a beat's statement failed (nothing renewed or lost; the next beat retries). */
   readonly onError?: (error: unknown, leases: number) => void;
+  /** Told when a listener (`onBeat`, `onError`, an attempt's `lost`) threw: the beat went on. */
+  readonly onListenerError?: (error: unknown) => void;
 }
 
 /** A beat's statement went unanswered for a whole beat period. */
@@ -35,12 +37,19 @@ export class BeatOverdue extends Error {
   }
 }
 
-/** A listener's error must not stop the beat telling the others (nor crash the process). */
-const safely = (f: () => void): void => {
+/**
+ * A listener's error must not stop the beat telling the others (nor crash the process):
+ * it is handed to `report` (itself not trusted either) and the beat goes on.
+ */
+const safely = (f: () => void, report?: (error: unknown) => void): void => {
   try {
     f();
-  } catch {
-    // the listener's own failure: the beat's bookkeeping goes on
+  } catch (error) {
+    try {
+      report?.(error);
+    } catch {
+      // the reporter's own failure: nothing more to tell
+    }
   }
 };
 
@@ -106,16 +115,16 @@ export class HeartbeatBatch {
         deadline,
       ]);
     } catch (error) {
-      safely(() => this.o.onError?.(error, live.length));
+      safely(() => this.o.onError?.(error, live.length), this.o.onListenerError);
       return;
     } finally {
       clearTimeout(overdue);
       if (this.#inFlight === mine) this.#inFlight = undefined;
     }
-    safely(() => this.o.onBeat?.(kept.size));
+    safely(() => this.o.onBeat?.(kept.size), this.o.onListenerError);
     for (const b of live) {
       if (kept.has(attemptKey(b)) || !this.#beating.delete(b)) continue;
-      safely(b.lost);
+      safely(b.lost, this.o.onListenerError);
     }
   }
 

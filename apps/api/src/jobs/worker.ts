@@ -69,6 +69,8 @@ export class JobWorker {
         m.heartbeatErrors.inc(leases);
         this.deps.log.error({ err: error, leases }, "heartbeat failed");
       },
+      onListenerError: (error) =>
+        this.deps.log.error({ err: error }, "heartbeat listener failed (the beat went on)"),
     });
     const listener = await sql.listen(JOBS_CHANNEL, () => this.wake());
     this.#unlisten = () => listener.unlisten();

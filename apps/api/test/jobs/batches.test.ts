@@ -362,7 +362,13 @@ describe("review fixes", () => {
     const [a, b] = await claim(2);
     if (!a || !b) throw new Error("no jobs claimed");
     await db.sql`update jobs set lease_owner = 'intruder/boot'`;
-    const hb = heartbeat();
+    const reported: unknown[] = [];
+    const hb = new HeartbeatBatch({
+      sql: db.sql,
+      owner: OWNER,
+      leaseMs: 3_600_000,
+      onListenerError: (error) => reported.push(error),
+    });
     const told: string[] = [];
     hb.register({
       jobId: a.jobId,
@@ -376,5 +382,7 @@ describe("review fixes", () => {
     await expect(hb.beat()).resolves.toBeUndefined();
     hb.close();
     expect(told.sort()).toEqual([a.jobId, b.jobId].sort());
+    // not swallowed: the worker logs it
+    expect(reported).toEqual([expect.objectContaining({ message: "listener bug" })]);
   });
 });
