@@ -4,7 +4,7 @@
  * metric moved. Exits 1 when a check that passed in the first now fails, else 0; 2 when a
  * file is not a scaleproof export.
  *
- *   node examples/compare-exports.ts before.json after.json
+ *   pnpm exec node examples/compare-exports.ts before.json after.json
  */
 import { readFileSync } from "node:fs";
 import { anyRunExport, type RunExport } from "@scaleproof/client/export";

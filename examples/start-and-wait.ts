@@ -3,7 +3,7 @@
  * and exits 0 on PASS, 1 on FAIL, 2 when it could not finish. Uses only the public
  * client, as your own code would.
  *
- *   SCALEPROOF_URL=https://your.app SCALEPROOF_TOKEN=... node examples/start-and-wait.ts
+ *   SCALEPROOF_URL=https://your.app SCALEPROOF_TOKEN=... pnpm exec node examples/start-and-wait.ts
  */
 import { waitForRun } from "@scaleproof/client/runs";
 import { createClient } from "@scaleproof/client/trpc";

@@ -28,9 +28,11 @@ export interface ChildOptions {
 
 /**
  * A TypeScript entry point as a real separate Node process (the same Node 24 that runs
- * us, on Node's own type stripping: every module is erasable TypeScript, which
- * `erasableSyntaxOnly` in tsconfig.base.json enforces, so no transpiler is loaded). The IPC channel carries its readiness and is its lifeline: when this
- * process dies, even by SIGKILL, the channel closes and the child shuts itself down.
+ * us, on Node's own type stripping, so no transpiler is loaded: every module the apps
+ * and packages load is erasable TypeScript, which `erasableSyntaxOnly` in
+ * tsconfig.base.json checks). The IPC channel carries its readiness and is its
+ * lifeline: when this process dies, even by SIGKILL, the channel closes and the child
+ * shuts itself down.
  */
 export interface Child {
   readonly process: ChildProcess;

@@ -205,7 +205,8 @@ const failNextCompletions = async (code: string, times: number) => {
 };
 const failed = async () => {
   const [row] = await db.sql<{ n: number }[]>`
-    select least(s.last_value, f.times)::int as n from fail_completion_seq s, fail_completions f`;
+    select case when s.is_called then least(s.last_value, f.times) else 0 end::int as n
+      from fail_completion_seq s, fail_completions f`;
   return row?.n;
 };
 const stopFailingCompletions = () => db.sql`drop trigger if exists fail_completion on jobs`;
@@ -280,16 +281,27 @@ describe("CompletionBatch on a statement Postgres rolled back", () => {
       await locker`select 1 from jobs where id = ${a.jobId} for update`;
       const batch = new CompletionBatch(db.sql, 1);
       const answer = batch.complete(a, { trades: 1 });
+      // close() is called once the statement is in flight, blocked on the lock: it must
+      // wait for that statement's answer (not send it itself)
+      for (;;) {
+        const [blocked] = await db.sql<{ n: number }[]>`
+          select count(*)::int as n from pg_stat_activity
+           where wait_event_type = 'Lock' and query like '%update jobs j%'`;
+        if ((blocked?.n ?? 0) > 0) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
       let closed = false;
       const closing = batch.close().then(() => {
         closed = true;
       });
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 50));
       expect(closed).toBe(false);
       await locker`commit`;
       await closing;
+      expect(closed).toBe(true);
       expect(await answer).toBe(true);
     } finally {
+      await locker`rollback`.catch(() => {});
       locker.release();
     }
   });

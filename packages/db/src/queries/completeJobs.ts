@@ -58,7 +58,7 @@ export const completeJobs = async (
   // entry is found by job id (a scan of the batch, acceptable for a fault).
   const held = fenced
     ? sql`(select batch from m) -> (${key})`
-    : sql`(select e.value from m, jsonb_each(m.batch) e where e.value ->> 'id' = j.id::text limit 1)`;
+    : sql`(select e.value from jsonb_each((select batch from m)) e where e.value ->> 'id' = j.id::text limit 1)`;
   const fence = fenced
     ? sql`and j.status = 'running' and j.lease_owner = ${held} ->> 'owner'`
     : sql``;

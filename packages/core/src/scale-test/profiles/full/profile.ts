@@ -1,4 +1,4 @@
-import { Clock, Effect } from "effect";
+import { Duration, Effect } from "effect";
 import { verdictOf } from "../../check.ts";
 import type { Judged, Profile } from "../../profile.ts";
 import { makeTracker } from "../../progress/tracker.ts";
@@ -37,11 +37,11 @@ const runFull = Effect.fn("fullProfile")(function* (params: RunParams) {
   const parts: PartResult[] = [];
   const evidence: PartEvidence[] = [];
   const timing: Record<string, number> = {};
+  // by the run's monotonic clock (a wall-clock step during an hour's soak moves nothing)
   const timed = <A, E, R>(name: string, effect: Effect.Effect<A, E, R>) =>
     Effect.gen(function* () {
-      const started = yield* Clock.currentTimeMillis;
-      const a = yield* effect;
-      const seconds = round(((yield* Clock.currentTimeMillis) - started) / 1000, 1);
+      const [took, a] = yield* Effect.timed(effect);
+      const seconds = round(Duration.toMillis(took) / 1000, 1);
       timing[`time.${name}_s`] = seconds;
       yield* progress.metric(`time.${name}_s`, seconds);
       return a;
