@@ -29,7 +29,7 @@ export const attemptKey = (h: { readonly jobId: string; readonly attempt: number
  * the batch: 250k comparisons for 500 jobs, most of the statement's time). The update
  * reads the batch through `(select batch from m)`, a value computed once, not by joining
  * `m`: as the inner side of a join the CTE was rescanned for every row, copying the
- * whole batch (~75 KB for 500) each time, 40% of the statement's time.
+ * whole batch (~75 KB for 500) each time: 12.5 -> 9.7 ms of server time for 500.
  */
 export const completeJobs = async (
   sql: Sql,

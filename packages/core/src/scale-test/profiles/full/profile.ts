@@ -20,7 +20,7 @@ import { measureScaling } from "./scaling.ts";
  * count (the local cluster's front door) and reported as figures, not gated: on a
  * shared 2-core machine the difference is often within noise. Elsewhere: "not measured".
  * How long each part took (`time.cache_s`, `time.jobs_s`, `time.memory_s`,
- * `time.scaling_s`, by the run's clock) is published as it ends and exported.
+ * `time.scaling_s`, by the run's monotonic clock) is published as it ends and exported.
  */
 export const fullProfile: Profile = {
   name: "full",
