@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCluster, type TestCluster } from "../support/cluster.ts";
 import { adminClient, checkOf, TOKEN_ENV, waitForRun } from "../support/ops.ts";
 import { type PrivateServer, startPrivatePostgres } from "../support/privateServers.ts";
+import { replayClient } from "../support/replay.ts";
 
 /**
  * Infrastructure faults as profile steps (issue 13 #5), Postgres half: the jobs profile
@@ -33,13 +34,18 @@ afterAll(async () => {
 describe("jobs profile with a Postgres restart on a real cluster", () => {
   it("PASSes: Postgres restarted with jobs in flight, none lost or run twice, the run ends honestly", async () => {
     const admin = adminClient(c.url);
+    // A slow upstream keeps the wave's backtests waiting for their bars (one fill, every
+    // job on it) while Postgres goes down: on a fast machine 20 quick backtests otherwise
+    // finish before the stop takes effect, and the restart proves nothing ("not proven",
+    // a FAIL: "20 of 20 first-wave jobs had finished before it").
+    await replayClient(c.replay).knobs({ latencyMs: 1_500 });
     const { id } = await admin.scaleTest.run.mutate({
       profile: "jobs",
       quick: true,
       crash: false,
       restarts: ["postgres"],
     });
-    const run = await waitForRun(admin, id);
+    const run = await waitForRun(admin, id).finally(() => replayClient(c.replay).knobs({}));
     expect(run.checks.filter((x) => !x.pass)).toEqual([]);
     expect(run.status).toBe("passed");
     expect(checkOf(run, "pg_restart.jobs_in_flight").actual).toBeGreaterThanOrEqual(1);
