@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ControlServer, startControlServer } from "../src/control.ts";
 import { makeRestarter, type RestartableService } from "../src/restart.ts";
 import { send } from "./support/http.ts";
+import { eventually } from "./support/testCluster.ts";
 
 /**
  * POST /services/:name/restart on a real redis-server of this file's own (never the
@@ -25,6 +26,17 @@ const redis: RestartableService = {
     child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", ""], {
       stdio: "ignore",
     });
+    // RestartableService.start resolves once it is running: redis-server listens only
+    // some moments after the spawn (longer on a busy machine).
+    await eventually(
+      () =>
+        redisCli("ping").then(
+          (r) => r === "PONG",
+          () => false,
+        ),
+      `redis-server on ${port} answers PING`,
+      5_000,
+    );
   },
   stop: async () => {
     const c = child;
@@ -45,17 +57,6 @@ beforeAll(async () => {
     });
   });
   await redis.start();
-  // redis-server is listening only some moments after it was spawned (longer on a busy
-  // machine): the first test's commands must not race it.
-  for (let tries = 0; ; tries++) {
-    const answered = await redisCli("ping").then(
-      (r) => r === "PONG",
-      () => false,
-    );
-    if (answered) break;
-    if (tries === 200) throw new Error(`redis-server on ${port} did not answer PING`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
   const restarter = makeRestarter({ redis }, { redis: `redis://127.0.0.1:${port}` });
   expect(restarter.restartable).toEqual(["redis"]);
   control = await startControlServer(

@@ -5,6 +5,7 @@ import type { LeaseHolder } from "@scaleproof/db/queries/jobRow";
 import { createTestDatabase, type TestDatabase } from "@scaleproof/db/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CompletionBatch, HeartbeatBatch } from "../../src/jobs/batches.ts";
+import { waitUntil } from "../support/jobs.ts";
 import { beats, installBeatLog } from "./beatLog.ts";
 
 /** HeartbeatBatch and CompletionBatch on a real Postgres, heartbeat statements counted by a trigger. */
@@ -45,12 +46,13 @@ const claim = async (n: number): Promise<LeaseHolder[]> => {
   }));
 };
 // The timer beats every leaseMs/3: an hour's lease leaves the beats to the test.
-const heartbeat = (renewed: number[] = []) =>
+const heartbeat = (renewed: number[] = [], listenerErrors: unknown[] = []) =>
   new HeartbeatBatch({
     sql: db.sql,
     owner: OWNER,
     leaseMs: 3_600_000,
     onBeat: (n) => renewed.push(n),
+    onListenerError: (error) => listenerErrors.push(error),
   });
 
 describe("HeartbeatBatch", () => {
@@ -283,13 +285,12 @@ describe("CompletionBatch on a statement Postgres rolled back", () => {
       const answer = batch.complete(a, { trades: 1 });
       // close() is called once the statement is in flight, blocked on the lock: it must
       // wait for that statement's answer (not send it itself)
-      for (;;) {
+      await waitUntil("the completion statement waits for the row lock", async () => {
         const [blocked] = await db.sql<{ n: number }[]>`
           select count(*)::int as n from pg_stat_activity
            where wait_event_type = 'Lock' and query like '%update jobs j%'`;
-        if ((blocked?.n ?? 0) > 0) break;
-        await new Promise((r) => setTimeout(r, 5));
-      }
+        return (blocked?.n ?? 0) > 0;
+      });
       let closed = false;
       const closing = batch.close().then(() => {
         closed = true;
@@ -375,12 +376,7 @@ describe("review fixes", () => {
     if (!a || !b) throw new Error("no jobs claimed");
     await db.sql`update jobs set lease_owner = 'intruder/boot'`;
     const reported: unknown[] = [];
-    const hb = new HeartbeatBatch({
-      sql: db.sql,
-      owner: OWNER,
-      leaseMs: 3_600_000,
-      onListenerError: (error) => reported.push(error),
-    });
+    const hb = heartbeat([], reported);
     const told: string[] = [];
     hb.register({
       jobId: a.jobId,
@@ -396,5 +392,27 @@ describe("review fixes", () => {
     expect(told.sort()).toEqual([a.jobId, b.jobId].sort());
     // not swallowed: the worker logs it
     expect(reported).toEqual([expect.objectContaining({ message: "listener bug" })]);
+  });
+
+  it("a throwing onBeat is reported too, and the lost attempts are still told", async () => {
+    const [a] = await claim(1);
+    if (!a) throw new Error("no job claimed");
+    await db.sql`update jobs set lease_owner = 'intruder/boot'`;
+    const reported: unknown[] = [];
+    const hb = new HeartbeatBatch({
+      sql: db.sql,
+      owner: OWNER,
+      leaseMs: 3_600_000,
+      onBeat: () => {
+        throw new Error("metrics bug");
+      },
+      onListenerError: (error) => reported.push(error),
+    });
+    const told: string[] = [];
+    hb.register({ jobId: a.jobId, attempt: a.attempt, lost: () => told.push(a.jobId) });
+    await expect(hb.beat()).resolves.toBeUndefined();
+    hb.close();
+    expect(told).toEqual([a.jobId]);
+    expect(reported).toEqual([expect.objectContaining({ message: "metrics bug" })]);
   });
 });

@@ -41,6 +41,8 @@ describe("full profile (quick, in memory, on the test clock)", () => {
         const parts = ["cache", "jobs", "memory", "scaling"] as const;
         const times = parts.map((p) => r.metrics[`time.${p}_s`]);
         for (const t of times) expect(t).toBeGreaterThanOrEqual(0);
+        // the in-memory cache part sleeps through its phases; the jobs part does not
+        expect(r.metrics["time.cache_s"]).toBeGreaterThan(0);
         // quick mode's memory part: its 20 s warm-up and 60 s soak, then the pressure phase
         expect(r.metrics["time.memory_s"]).toBeGreaterThanOrEqual(80);
         // the scaling measurement: two 5 s open-loop rounds
