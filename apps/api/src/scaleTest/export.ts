@@ -20,7 +20,16 @@ export const buildRunExport = async (
   row: ScaleTestRunRow,
 ): Promise<RunExport> => {
   const events = await summariseScaleTestEvents(deps.sql, row.id);
-  const stored = runEvidence.safeParse(await getScaleTestRunEvidence(deps.sql, row.id));
+  const raw = await getScaleTestRunEvidence(deps.sql, row.id);
+  const stored = runEvidence.safeParse(raw);
+  if (raw !== null && !stored.success) {
+    // exported as null, but never silently: the first fields that did not read
+    const issues = stored.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`);
+    deps.log.warn(
+      { event: "export_evidence_unreadable", runId: row.id, issues },
+      "a run's stored evidence does not read as this version's: exported as null",
+    );
+  }
   const provider =
     deps.env.BARS_PROVIDER === "replay"
       ? "replay upstream (real recorded bars)"

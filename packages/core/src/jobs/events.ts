@@ -5,10 +5,20 @@ export interface JobRecord {
   readonly attemptCount: number;
 }
 
+/** Every kind of execution event the queue records (the export's schema reads the same list). */
+export const EXECUTION_EVENT_KINDS = [
+  "start",
+  "finish",
+  "lease_lost",
+  "completion_rejected",
+  "failed",
+  "released",
+] as const;
+
 export interface ExecutionEvent {
   readonly jobId: string;
   readonly attempt: number;
-  readonly kind: "start" | "finish" | "lease_lost" | "completion_rejected" | "failed" | "released";
+  readonly kind: (typeof EXECUTION_EVENT_KINDS)[number];
   /** ms since the epoch, from the database clock. */
   readonly at: number;
   readonly instanceId: string;

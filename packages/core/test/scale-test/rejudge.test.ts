@@ -1,6 +1,8 @@
 import { describe, expect, it } from "@effect/vitest";
 import { type Duration, Effect } from "effect";
+import type { ExecutionEvent } from "../../src/jobs/events.ts";
 import type { RunInput } from "../../src/scale-test/schema.ts";
+import { cleanHistory } from "../../src/scale-test/testing/jobs.ts";
 import type { WorldOptions } from "../../src/scale-test/testing/world.ts";
 import type { RunEvidence } from "../../src/scale-test/verdict/evidence.ts";
 import { rejudge } from "../../src/scale-test/verdict/rejudge.ts";
@@ -57,6 +59,34 @@ describe("re-judging a run from its evidence alone", () => {
       );
       expect(r.verdict).toBe("FAIL");
       expect(rejudge(r, evidence)).toMatchObject({ agrees: true, verdict: "FAIL" });
+    }),
+  );
+
+  it.effect("a jobs run with a drained worker's handed-back lease keeps its evidence", () =>
+    Effect.gen(function* () {
+      // job 1's first attempt is handed back ("released") by a draining i1 and i2 runs it
+      const drained = (ids: readonly string[]) => {
+        const h = cleanHistory(ids);
+        const rest = h.events.filter((e) => e.jobId !== "1");
+        const on = (instanceId: string) => ({ jobId: "1", instanceId, bootId: `b-${instanceId}` });
+        const events: ExecutionEvent[] = [
+          { ...on("i1"), attempt: 1, kind: "start", at: 0 },
+          { ...on("i1"), attempt: 1, kind: "released", at: 40 },
+          { ...on("i2"), attempt: 2, kind: "start", at: 45, previousLeaseExpiresAt: 40 },
+          { ...on("i2"), attempt: 2, kind: "finish", at: 90 },
+          ...rest,
+        ];
+        const jobs = h.jobs.map((j) => (j.id === "1" ? { ...j, attemptCount: 2 } : j));
+        return { jobs, events };
+      };
+      const { r, evidence } = yield* judged(
+        { profile: "jobs", quick: true, jobs: 6, crash: false },
+        { jobHistory: drained },
+      );
+      expect(r.checks.filter((c) => !c.pass)).toEqual([]);
+      expect(r.verdict).toBe("PASS");
+      expect(evidence).toEqual(r.evidence);
+      expect(rejudge(r, evidence)).toMatchObject({ agrees: true, verdict: "PASS" });
     }),
   );
 

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import type { ExecutionEvent, JobRecord } from "../../../jobs/events.ts";
+import {
+  EXECUTION_EVENT_KINDS,
+  type ExecutionEvent,
+  type JobRecord,
+} from "../../../jobs/events.ts";
 import { instantRange } from "../../dataSchema.ts";
 import type { JobsEvidence } from "./evidence.ts";
 
@@ -12,7 +16,8 @@ const jobRecord: z.ZodType<JobRecord> = z.object({
 const executionEvent: z.ZodType<ExecutionEvent> = z.object({
   jobId: z.string(),
   attempt: z.number(),
-  kind: z.enum(["start", "finish", "lease_lost", "completion_rejected", "failed"]),
+  // every kind the queue records: a drained worker's "released" too
+  kind: z.enum(EXECUTION_EVENT_KINDS),
   at: z.number(),
   instanceId: z.string(),
   bootId: z.string(),
