@@ -44,6 +44,10 @@ export const parseThreshold = (text: string): Threshold | string => {
   const percentile = pct === undefined ? null : Number(pct);
   if (percentile !== null && percentile > 100)
     return `"${text}": a percentile is between p(0) and p(100)`;
+  const value = Number(num);
+  // "1e999" reads as Infinity: no finite measurement compares meaningfully with it, and
+  // JSON cannot carry it (the run's stored evidence would lose the line)
+  if (!Number.isFinite(value)) return `"${text}": ${num} is not a finite number`;
   const kind = (percentile === null ? agg : "p") as AggregationKind;
   return {
     source,
@@ -51,7 +55,7 @@ export const parseThreshold = (text: string): Threshold | string => {
     kind,
     percentile,
     operator: (op === "===" ? "==" : op) as Operator,
-    value: Number(num),
+    value,
   };
 };
 

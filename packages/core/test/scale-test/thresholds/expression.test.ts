@@ -92,4 +92,16 @@ describe("thresholds in the run input", () => {
     );
     expect(problems({ "cache.hit_rate": [] })[0]?.field).toBe("thresholds.cache.hit_rate");
   });
+
+  it("refuses a value that is not finite: it could not be judged against, nor stored", () => {
+    expect(parseThreshold("p(95)<1e999")).toBe('"p(95)<1e999": 1e999 is not a finite number');
+    expect(problems({ "memory.leak_mb_per_h": ["value<-1e400"] })).toEqual([
+      {
+        field: "thresholds.memory.leak_mb_per_h.0",
+        message: '"value<-1e400": -1e400 is not a finite number',
+      },
+    ]);
+    // large but finite is a value like any other
+    expect(parseThreshold("p(95)<1e300")).toMatchObject({ value: 1e300 });
+  });
 });
