@@ -1,8 +1,10 @@
 import { describe, expect, it } from "@effect/vitest";
 import { Effect } from "effect";
+import type { JobsEvidence } from "../../src/scale-test/profiles/jobs/evidence.ts";
 import { judgeJobs } from "../../src/scale-test/profiles/jobs/judge.ts";
 import { cleanHistory } from "../../src/scale-test/testing/jobs.ts";
 import type { WorldOptions } from "../../src/scale-test/testing/world.ts";
+import type { RunEvidence } from "../../src/scale-test/verdict/evidence.ts";
 import { checkNamed, simulate } from "./simulate.ts";
 
 const run = (options: WorldOptions) =>
@@ -18,6 +20,19 @@ const late = (ids: readonly string[]) => {
   return { jobs: h.jobs, events: h.events.map((e) => ({ ...e, at: e.at + 3_600_000 })) };
 };
 
+/** The wave's 6 jobs finished an hour before the restart, every later (streamed) one after it. */
+const drainedWave = (ids: readonly string[]) => {
+  const h = cleanHistory(ids);
+  const shift = (id: string) => (Number(id) <= 6 ? -3_600_000 : 3_600_000);
+  return { jobs: h.jobs, events: h.events.map((e) => ({ ...e, at: e.at + shift(e.jobId) })) };
+};
+
+const restartOf = (r: { readonly evidence?: RunEvidence | undefined }) => {
+  const pg = r.evidence?.profile === "jobs" ? r.evidence.jobs.pgRestart : undefined;
+  if (!pg?.window || !pg.stream) throw new Error("no Postgres restart with a stream");
+  return { window: pg.window, stream: pg.stream };
+};
+
 describe("jobs profile with a Postgres restart (in memory, on the test clock)", () => {
   it.effect("PASSes: the restart hit jobs in flight, none lost or run twice", () =>
     Effect.gen(function* () {
@@ -25,11 +40,59 @@ describe("jobs profile with a Postgres restart (in memory, on the test clock)", 
       expect(r.checks.filter((c) => !c.pass)).toEqual([]);
       expect(r.verdict).toBe("PASS");
       expect(r.world.restarts).toEqual(["postgres"]);
-      expect(checkNamed(r, "pg_restart.jobs_in_flight").actual).toBe(6);
+      // the wave's 6, and what streamed in before Postgres went down
+      const { window, stream } = restartOf(r);
+      const streamedBefore = stream.accepted.filter((j) => j.at <= window.downAt).length;
+      expect(checkNamed(r, "pg_restart.jobs_in_flight").actual).toBe(6 + streamedBefore);
       expect(r.metrics["pg_restart.down_ms"]).toBe(2_000);
+      // the streamed jobs are judged as the wave's: every one completed once
+      expect(stream.accepted.length).toBeGreaterThan(0);
+      expect(r.metrics["jobs.completed_count"]).toBe(6 + stream.accepted.length);
+      expect(checkNamed(r, "jobs.enqueued").actual).toBe(6 + stream.accepted.length);
       // the export's evidence re-judges to the same checks
       const ev = r.evidence?.profile === "jobs" ? r.evidence.jobs : null;
       expect(ev && judgeJobs(ev).checks.map((c) => c.name)).toContain("pg_restart.jobs_in_flight");
+    }),
+  );
+
+  it.effect(
+    "PASSes when the wave drained before the stop came: the jobs streamed in were in flight",
+    () =>
+      Effect.gen(function* () {
+        // Postgres goes down 50 ms after it is asked to; the wave's 6 finished an hour
+        // before, the streamed jobs (ids after 6) only after it
+        const r = yield* run({ restartable: ["postgres"], stopMs: 50, jobHistory: drainedWave });
+        expect(r.checks.filter((c) => !c.pass)).toEqual([]);
+        const { window, stream } = restartOf(r);
+        expect(window.downAt).toBeGreaterThanOrEqual(50);
+        const streamedBefore = stream.accepted.filter((j) => j.at <= window.downAt);
+        expect(streamedBefore.length).toBeGreaterThan(1);
+        expect(checkNamed(r, "pg_restart.jobs_in_flight").actual).toBe(streamedBefore.length);
+        // the stream stopped at the outage: one key per job, no job made twice by a retry
+        expect(stream.accepted.length).toBeLessThanOrEqual(streamedBefore.length + 2);
+        expect(r.world.enqueued.length).toBe(6 + stream.accepted.length);
+        expect(stream.refused).toEqual([]);
+      }),
+  );
+
+  it.effect("FAILs naming the check when a streamed job is lost across the restart", () =>
+    Effect.gen(function* () {
+      const r = yield* run({
+        restartable: ["postgres"],
+        stopMs: 50,
+        jobHistory: (ids) => {
+          const h = drainedWave(ids);
+          // job 8 (streamed in) never ran: queued still at the end
+          return {
+            jobs: h.jobs.map((j) => (j.id === "8" ? { ...j, status: "queued" as const } : j)),
+            events: h.events.filter((e) => e.jobId !== "8"),
+          };
+        },
+      });
+      expect(r.verdict).toBe("FAIL");
+      expect(checkNamed(r, "pg_restart.jobs_in_flight").pass).toBe(true);
+      expect(checkNamed(r, "jobs.lost").actual).toBe(1);
+      expect(checkNamed(r, "jobs.lost").pass).toBe(false);
     }),
   );
 
@@ -81,6 +144,42 @@ describe("jobs profile with a Postgres restart (in memory, on the test clock)", 
       expect(c.actual).toBe(0);
     }),
   );
+
+  it("a job streamed in after Postgres came back was not in flight when it went down", () => {
+    const h = cleanHistory(["1", "2"]);
+    // job 1 (the wave) finished before the stop; job 2's 202 came after the restart
+    const events = h.events.map((e) => (e.jobId === "2" ? { ...e, at: e.at + 5_000 } : e));
+    const ev: JobsEvidence = {
+      range: { start: "2024-01-02T14:30:00.000Z", end: "2024-01-02T21:00:00.000Z" },
+      armed: [],
+      notArmed: [],
+      jobsPerWave: 1,
+      waves: [{ accepted: ["1"], refused: [] }],
+      ended: 2,
+      history: { jobs: h.jobs, events },
+      restart: null,
+      pgRestart: {
+        notRun: null,
+        window: { downAt: 1_000, upAt: 3_000 },
+        stream: { accepted: [{ id: "2", at: 3_100 }], refused: [], queueFull: 0 },
+      },
+    };
+    const c = judgeJobs(ev).checks.find((x) => x.name === "pg_restart.jobs_in_flight");
+    expect(c).toMatchObject({ actual: 0, pass: false });
+    // accepted by the stop (at <= downAt), it was
+    const window = { downAt: 1_000, upAt: 3_000 };
+    const before: JobsEvidence = {
+      ...ev,
+      pgRestart: {
+        notRun: null,
+        window,
+        stream: { accepted: [{ id: "2", at: 1_000 }], refused: [], queueFull: 0 },
+      },
+    };
+    expect(
+      judgeJobs(before).checks.find((x) => x.name === "pg_restart.jobs_in_flight"),
+    ).toMatchObject({ actual: 1, pass: true });
+  });
 
   it.effect("says not measured, with no check, where the platform may not restart Postgres", () =>
     Effect.gen(function* () {

@@ -19,7 +19,10 @@ export class Infra extends Context.Service<
     readonly restart: (name: Dependency, downMs: number) => Effect.Effect<RestartWindow>;
   }
 >()("@scaleproof/core/Infra") {
-  /** In memory: a Redis restart wipes the shared cache, its leases and the run's counters. */
+  /**
+   * In memory: down `stopMs` after it is asked for (the world's option), for `downMs`; a
+   * Redis restart wipes the shared cache, its leases and the run's counters.
+   */
   static readonly layerTest = Layer.effect(
     Infra,
     World.useSync((world) =>
@@ -30,6 +33,8 @@ export class Infra extends Context.Service<
         },
         restart: (name, downMs) =>
           Effect.gen(function* () {
+            yield* Effect.sleep(world.options.stopMs ?? 0);
+            world.down.add(name);
             const downAt = yield* Clock.currentTimeMillis;
             if (name === "redis") {
               world.cache.clear();
@@ -42,6 +47,7 @@ export class Infra extends Context.Service<
               });
             }
             yield* Effect.sleep(downMs);
+            world.down.delete(name);
             world.restarts.push(name);
             return { downAt, upAt: yield* Clock.currentTimeMillis };
           }),

@@ -46,6 +46,8 @@ export interface WorldOptions {
   readonly scalable?: boolean;
   /** Dependencies the platform may restart (none by default). */
   readonly restartable?: readonly ("redis" | "postgres")[];
+  /** How long a restart's stop takes to bring it down once asked for (default 0). */
+  readonly stopMs?: number;
   /** After a Redis restart the instances forget the lease: each miss fetches on its own. */
   readonly stampedeAfterRestart?: boolean;
   /** The database behind the instances (connection limits, pools, plans): healthy by default. */
@@ -128,6 +130,8 @@ export interface WorldState {
   readonly limits: (number | null)[];
   /** Dependencies restarted so far, in order (the Infra test layer). */
   readonly restarts: string[];
+  /** Dependencies down right now (a restart's outage): enqueues answer 503 while Postgres is. */
+  readonly down: Set<string>;
   /** Round-robin cursor and the balancer's current instance limit. */
   balancer: { next: number; limit: number | null };
   readonly memory: (instanceId: string, k: number, at: number) => MemoryPoint;
@@ -155,6 +159,7 @@ export const makeWorld = (options: WorldOptions = {}): WorldState => ({
   armed: [],
   limits: [],
   restarts: [],
+  down: new Set(),
   balancer: { next: 0, limit: null },
   memory: options.memory ?? healthyPoint,
   jobHistory: options.jobHistory ?? cleanHistory,

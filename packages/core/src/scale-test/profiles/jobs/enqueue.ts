@@ -35,10 +35,41 @@ export const enqueueOne = (body: Readonly<Record<string, unknown>>) =>
     ),
   );
 
-const refusal = (e: TargetUnavailable | TargetUnreachable) =>
+export const refusal = (e: TargetUnavailable | TargetUnreachable) =>
   e._tag === "TargetUnavailable"
     ? `${e.status} ${e.code ?? ""}`.trim()
     : `unreachable: ${e.message}`;
+
+/**
+ * The `i`-th backtest of a batch named `batch` (a wave's number, or the restart stream's
+ * "pg"): its parameters vary with `i`, its idempotency key names it within the run.
+ */
+export const backtestBody = (
+  params: RunParams,
+  range: { readonly start: string; readonly end: string },
+  runId: string,
+  batch: number | string,
+  i: number,
+) => {
+  const w = typeof batch === "number" ? batch : 0;
+  return {
+    symbol: params.symbol,
+    tf: params.tf,
+    start: range.start,
+    end: range.end,
+    fast: 5 + ((i + w) % 10),
+    slow: 30 + ((i * 7) % 40),
+    maxAttempts: 3,
+    idempotencyKey: `${runId}:${batch}:${i}`,
+  };
+};
+
+/** A final answer: the job's id when the queue accepted it (202), else why not. */
+export const acceptedId = (r: { readonly status: number; readonly json: unknown }) =>
+  r.status === 202 ? idOf(r.json) : null;
+
+export const refusalOf = (r: { readonly status: number; readonly errorCode: string | null }) =>
+  `${r.status} ${r.errorCode ?? ""}`.trim();
 
 /** Wave `w`: `params.jobs` backtests at once (10 in flight); every refusal is kept, none dropped. */
 export const enqueueWave = Effect.fn("jobsProfile.enqueueWave")(function* (
@@ -49,26 +80,14 @@ export const enqueueWave = Effect.fn("jobsProfile.enqueueWave")(function* (
   const runId = (yield* Target).runId;
   const results = yield* Effect.forEach(
     Array.from({ length: params.jobs }, (_, i) => i),
-    (i) =>
-      Effect.result(
-        enqueueOne({
-          symbol: params.symbol,
-          tf: params.tf,
-          start: range.start,
-          end: range.end,
-          fast: 5 + ((i + w) % 10),
-          slow: 30 + ((i * 7) % 40),
-          maxAttempts: 3,
-          idempotencyKey: `${runId}:${w}:${i}`,
-        }),
-      ),
+    (i) => Effect.result(enqueueOne(backtestBody(params, range, runId, w, i))),
     { concurrency: 10 },
   );
   const accepted: string[] = [];
   const refused: string[] = Arr.getFailures(results).map(refusal);
   for (const r of Arr.getSuccesses(results)) {
-    const id = r.status === 202 ? idOf(r.json) : null;
-    if (id === null) refused.push(`${r.status} ${r.errorCode ?? ""}`.trim());
+    const id = acceptedId(r);
+    if (id === null) refused.push(refusalOf(r));
     else accepted.push(id);
   }
   return { accepted, refused } satisfies Wave;

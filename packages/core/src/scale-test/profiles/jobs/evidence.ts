@@ -13,12 +13,25 @@ export interface Restart {
   readonly seenBoot: string | null;
 }
 
-/** Postgres restarted while the first wave's jobs were in flight (`restarts: ["postgres"]`). */
+/**
+ * The backtests streamed in while Postgres was being restarted: each accepted job with
+ * when its 202 arrived (the runner's clock, epoch ms), the final refusals, and how many
+ * answers were 429 QUEUE_FULL (the queue at its cap: not submitted, not a refusal).
+ */
+export interface RestartStream {
+  readonly accepted: readonly { readonly id: string; readonly at: number }[];
+  readonly refused: readonly string[];
+  readonly queueFull: number;
+}
+
+/** Postgres restarted while jobs were in flight (`restarts: ["postgres"]`). */
 export interface PgRestart {
   /** Why it did not run (the platform may not restart Postgres); null when it ran. */
   readonly notRun: string | null;
   /** When Postgres went down and accepted connections again (epoch ms); null when not run. */
   readonly window: { readonly downAt: number; readonly upAt: number } | null;
+  /** Absent when it did not run (and in older exports, whose restart had no stream). */
+  readonly stream?: RestartStream | undefined;
 }
 
 /** Everything the jobs profile measured: plain data, judged by `judge.ts`. */

@@ -40,6 +40,13 @@ export const jobsEvidence: z.ZodType<JobsEvidence> = z.object({
     .object({
       notRun: z.string().nullable(),
       window: z.object({ downAt: z.number(), upAt: z.number() }).nullable(),
+      stream: z
+        .object({
+          accepted: z.array(z.object({ id: z.string(), at: z.number() })),
+          refused: z.array(z.string()),
+          queueFull: z.number(),
+        })
+        .optional(),
     })
     .optional(),
 });

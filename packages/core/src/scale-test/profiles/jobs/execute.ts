@@ -15,8 +15,9 @@ interface Poll {
 }
 
 /**
- * Execute: poll the queue every 250 ms until every job has ended (completed or failed),
- * enqueuing a wave a minute while the duration lasts in a full run; the deadline ends it
+ * Execute: poll the queue every 250 ms until every job has ended (completed or failed)
+ * and none can still come (`streaming`), enqueuing a wave a minute while the duration
+ * lasts in a full run; the deadline ends it
  * regardless (lost jobs are then judged). Appends each new wave to `waves`.
  */
 export const executeStep = Effect.fn("jobsProfile.execute")(function* (
@@ -24,6 +25,8 @@ export const executeStep = Effect.fn("jobsProfile.execute")(function* (
   tracker: Tracker,
   waves: Wave[],
   enqueue: (w: number) => Effect.Effect<Wave, never, Target>,
+  /** More jobs may still come from elsewhere (the Postgres restart's stream). */
+  streaming: () => boolean = () => false,
 ) {
   const jobEvidence = yield* JobEvidence;
   const progress = yield* Progress;
@@ -38,7 +41,7 @@ export const executeStep = Effect.fn("jobsProfile.execute")(function* (
     if (waveDue(params, elapsed, waves.length)) waves.push(yield* enqueue(waves.length));
     const { jobs } = yield* jobEvidence.history;
     const ended = jobs.filter((j) => j.status === "completed" || j.status === "failed").length;
-    const more = moreWavesComing(params, elapsed);
+    const more = moreWavesComing(params, elapsed) || streaming();
     const done = jobs.length ? ended / jobs.length : 0;
     const inTime = Math.min(0.95, (now - from) / Math.max(1, planned));
     yield* progress.metric("jobs.ended_count", ended);

@@ -5,7 +5,7 @@ import { measured } from "../../metrics/split.ts";
 import type { Check } from "../../schema.ts";
 import { percentile, round } from "../../stats.ts";
 import type { JobsEvidence, Restart } from "./evidence.ts";
-import { judgePgRestart } from "./pgRestartJudge.ts";
+import { judgePgRestart, streamed } from "./pgRestartJudge.ts";
 
 const rounded = (n: number | null) => (n === null ? null : round(n));
 const started = (e: ExecutionEvent) => e.kind === "start";
@@ -130,9 +130,11 @@ const historyChecks = (v: HistoryVerdict, expected: number): Check[] => {
 export const judgeJobs = (ev: JobsEvidence): ProfileResult => {
   const { jobs, events } = ev.history;
   const v = checkHistory(jobs, events);
-  const accepted = new Set(ev.waves.flatMap((w) => w.accepted)).size;
-  const refused = ev.waves.flatMap((w) => w.refused);
-  const asked = ev.jobsPerWave * ev.waves.length;
+  // the Postgres restart's stream: its jobs are judged as the waves' are
+  const stream = streamed(ev);
+  const accepted = new Set([...ev.waves.flatMap((w) => w.accepted), ...stream.accepted]).size;
+  const refused = [...ev.waves.flatMap((w) => w.refused), ...stream.refused];
+  const asked = ev.jobsPerWave * ev.waves.length + stream.accepted.length + stream.refused.length;
   // Both instances took part (a crashed attempt counts: the instance did start the job).
   const working = [...new Set(events.filter(started).map((e) => e.instanceId))].sort();
   const runTimes = executionMs(events);

@@ -1,10 +1,18 @@
 import { atLeast, check, type ProfileResult } from "../../check.ts";
 import type { JobsEvidence } from "./evidence.ts";
 
+/** The restart's stream: its accepted job ids and refusals (none when it did not run, or in older exports). */
+export const streamed = (ev: JobsEvidence) => ({
+  accepted: ev.pgRestart?.stream?.accepted.map((j) => j.id) ?? [],
+  refused: ev.pgRestart?.stream?.refused ?? [],
+});
+
 /**
- * Postgres restarted mid-run: it must have hit jobs in flight (accepted, not yet finished
- * when it went down), or it proved nothing; the history checks (lost = 0, duplicates = 0)
- * then judge what it did to them. Not restartable: "not measured", and no check.
+ * Postgres restarted mid-run: it must have hit jobs in flight (accepted before it went
+ * down, not finished then), or it proved nothing; the history checks (lost = 0,
+ * duplicates = 0) then judge what it did to them. The first wave was accepted before the
+ * restart was asked for; a streamed job counts when its 202 arrived by `downAt` (Postgres
+ * accepts nothing while it is down). Not restartable: "not measured", and no check.
  */
 export const judgePgRestart = (ev: JobsEvidence): ProfileResult => {
   const r = ev.pgRestart;
@@ -17,11 +25,16 @@ export const judgePgRestart = (ev: JobsEvidence): ProfileResult => {
     };
   }
   const { downAt, upAt } = r.window;
-  const accepted = ev.waves[0]?.accepted ?? [];
+  const arrivals = r.stream?.accepted ?? [];
+  const before = [
+    ...(ev.waves[0]?.accepted ?? []),
+    ...arrivals.filter((j) => j.at <= downAt).map((j) => j.id),
+  ];
   const finished = new Set(
     ev.history.events.filter((e) => e.kind === "finish" && e.at < downAt).map((e) => e.jobId),
   );
-  const inFlight = accepted.filter((id) => !finished.has(id)).length;
+  const inFlight = before.filter((id) => !finished.has(id)).length;
+  const done = before.length - inFlight;
   return {
     checks: [
       check(
@@ -30,9 +43,13 @@ export const judgePgRestart = (ev: JobsEvidence): ProfileResult => {
         ">= 1 job accepted and not finished when Postgres went down",
         inFlight,
         atLeast(1),
-        `${finished.size} of ${accepted.length} first-wave jobs had finished before it`,
+        `${done} of ${before.length} jobs accepted before it had finished before it (${arrivals.length} streamed in while it was asked for)`,
       ),
     ],
-    metrics: { "pg_restart.down_ms": upAt - downAt, "pg_restart.jobs_in_flight_count": inFlight },
+    metrics: {
+      "pg_restart.down_ms": upAt - downAt,
+      "pg_restart.jobs_in_flight_count": inFlight,
+      "pg_restart.streamed_count": arrivals.length,
+    },
   };
 };

@@ -81,10 +81,26 @@ const runJobs = Effect.fn("jobsProfile")(function* (params: RunParams) {
     yield* tracker.at("enqueue");
     const waves: Wave[] = [yield* enqueueWave(params, range, 0)];
 
-    // execute (Postgres restarted as it starts, when asked: the jobs are in flight).
+    // execute (Postgres restarted as it starts, when asked, jobs streaming in until it
+    // goes down: some are in flight). The execute step ends only after the stream has.
     yield* tracker.at("execute");
-    const restarting = yield* Effect.forkChild(pgRestartStep(params));
-    const last = yield* executeStep(params, tracker, waves, (w) => enqueueWave(params, range, w));
+    const pg = { ended: false };
+    const restarting = yield* Effect.forkChild(
+      pgRestartStep(params, range).pipe(
+        Effect.ensuring(
+          Effect.sync(() => {
+            pg.ended = true;
+          }),
+        ),
+      ),
+    );
+    const last = yield* executeStep(
+      params,
+      tracker,
+      waves,
+      (w) => enqueueWave(params, range, w),
+      () => !pg.ended,
+    );
     const pgRestart = yield* Fiber.join(restarting);
 
     yield* tracker.at("verify");
