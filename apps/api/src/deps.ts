@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { connect, ensureDatabase, type Sql } from "@scaleproof/db/client";
 import { migrate } from "@scaleproof/db/migrate";
 import type { Logger } from "pino";
@@ -10,6 +11,7 @@ import { defineCacheScripts } from "./cache/scripts.ts";
 import { SharedCache } from "./cache/sharedCache.ts";
 import type { InstanceEnv } from "./config/env.ts";
 import { watchPoolExhaustion } from "./db-health/exhaustion.ts";
+import { dependencyDown } from "./edge/dependencies.ts";
 import { holderCrash } from "./faults/holderCrash.ts";
 import { FaultRegistry } from "./faults/registry.ts";
 import type { Identity } from "./instance/identity.ts";
@@ -41,6 +43,35 @@ export interface InstanceDeps {
 }
 
 /**
+ * Runs `first` (the boot's first statement) until Postgres answers it: while Postgres is
+ * down or starting, waits DB_BOOT_WAIT_S at most, saying so once, instead of exiting to
+ * be restarted into the same outage. Any other failure, or the wait running out, throws.
+ */
+const untilPostgres = async (env: InstanceEnv, log: Logger, first: () => Promise<void>) => {
+  const deadline = Date.now() + env.DB_BOOT_WAIT_S * 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await first();
+      if (attempt > 1) log.info({ event: "db_boot_ready", attempt }, "Postgres available: booting");
+      return;
+    } catch (error) {
+      if (dependencyDown(error) !== "postgres" || Date.now() >= deadline) throw error;
+      if (attempt === 1) {
+        log.warn(
+          {
+            event: "db_boot_wait",
+            code: (error as { code?: unknown }).code,
+            waitS: env.DB_BOOT_WAIT_S,
+          },
+          "Postgres unavailable at boot: waiting for it",
+        );
+      }
+      await sleep(250);
+    }
+  }
+};
+
+/**
  * Opens everything an instance needs, in order, and returns one `close` that releases
  * it in reverse: no connection outlives the process's shutdown.
  */
@@ -50,7 +81,7 @@ export const openInstanceDeps = async (
   log: Logger,
 ): Promise<InstanceDeps> => {
   const metrics = createMetrics(identity);
-  await ensureDatabase(env.DATABASE_URL);
+  await untilPostgres(env, log, () => ensureDatabase(env.DATABASE_URL));
   const sql = watchPoolExhaustion(
     countQueries(
       connect(env.DATABASE_URL, {

@@ -28,6 +28,11 @@ export const instanceEnv = z.object({
   DB_IDLE_TIMEOUT_S: z.coerce.number().int().min(0).max(3_600).default(30),
   /** Give up connecting after this long (seconds): a dead database answers 503 quickly. */
   DB_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).max(120).default(5),
+  /**
+   * At boot, wait this long (seconds) for a Postgres that is down or starting (a restart,
+   * a platform starting everything at once) before giving up; 0: do not wait.
+   */
+  DB_BOOT_WAIT_S: z.coerce.number().int().min(0).max(600).default(30),
   INSTANCE_ID: z.string().min(1).max(100).optional(),
   REPLIT_DEPLOYMENT_ID: z.string().min(1).optional(),
   REPL_ID: z.string().min(1).optional(),
