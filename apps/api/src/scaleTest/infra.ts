@@ -3,6 +3,9 @@ import { HEADERS } from "@scaleproof/core/wire/headers";
 import { Effect, Layer } from "effect";
 import type { InstanceEnv } from "../config/env.ts";
 
+/** How much longer than the outage itself a restart may take to be answered. */
+const RESTART_ANSWER_MS = 120_000;
+
 /**
  * The local platform restarts the dependencies it was told it may (CLUSTER_RESTARTABLE,
  * set by the platform itself) through its control API. Anywhere else nothing is
@@ -25,6 +28,9 @@ export const infraLayer = (env: InstanceEnv): Layer.Layer<Infra> => {
             method: "POST",
             headers: { "content-type": "application/json", [HEADERS.controlToken]: token },
             body: JSON.stringify({ downMs }),
+            // the platform answers once it is back (it waits up to 30 s for that): a
+            // platform that never answers ends the step, not the run's patience
+            signal: AbortSignal.timeout(downMs + RESTART_ANSWER_MS),
           });
           if (!res.ok) {
             throw new Error(`the platform refused POST ${path}: ${res.status} ${await res.text()}`);

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, startTestCluster, type TestCluster } from "../support/cluster.ts";
@@ -31,6 +31,7 @@ const logged = (event: string) => {
 
 describe("an instance booting while Postgres is down", () => {
   it("waits for Postgres, then boots once: no crash, no restart", async () => {
+    rmSync(LOG, { force: true }); // an earlier run's log must not answer for this one
     pg = await startPrivatePostgres();
     await pg.stop();
     let failed: unknown;

@@ -33,7 +33,8 @@ describe("the Postgres driver through an abrupt Postgres stop", () => {
     child.stderr.on("data", (d: Buffer) => {
       stderr += d.toString();
     });
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    // "close": the process has exited and its stdout is read to the end
+    const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
     // every line kept as it comes; a wait resolves on a phase seen before it or after
     const phases: string[] = [];
     const waits: { want: string; resolve: () => void }[] = [];
@@ -51,6 +52,7 @@ describe("the Postgres driver through an abrupt Postgres stop", () => {
     try {
       await seen("running");
       const failing = seen("failing");
+      failing.catch(() => {}); // awaited below; its rejection is not left unhandled meanwhile
       await pg.stop(); // pg_ctl -m immediate: every backend dies mid-transaction
       await failing;
       await pg.start();

@@ -27,6 +27,23 @@ const drainedWave = (ids: readonly string[]) => {
   return { jobs: h.jobs, events: h.events.map((e) => ({ ...e, at: e.at + shift(e.jobId) })) };
 };
 
+/** A one-wave jobs evidence with a Postgres restart and no stream, around `events`. */
+const pgEvidence = (
+  jobs: JobsEvidence["history"]["jobs"],
+  events: JobsEvidence["history"]["events"],
+  window: { downAt: number; upAt: number },
+): JobsEvidence => ({
+  range: { start: "2024-01-02T14:30:00.000Z", end: "2024-01-02T21:00:00.000Z" },
+  armed: [],
+  notArmed: [],
+  jobsPerWave: jobs.length,
+  waves: [{ accepted: jobs.map((j) => j.id), refused: [] }],
+  ended: jobs.length,
+  history: { jobs, events },
+  restart: null,
+  pgRestart: { notRun: null, window, stream: { accepted: [], refused: [], queueFull: 0 } },
+});
+
 const restartOf = (r: { readonly evidence?: RunEvidence | undefined }) => {
   const pg = r.evidence?.profile === "jobs" ? r.evidence.jobs.pgRestart : undefined;
   if (!pg?.window || !pg.stream) throw new Error("no Postgres restart with a stream");
@@ -72,6 +89,44 @@ describe("jobs profile with a Postgres restart (in memory, on the test clock)", 
         expect(stream.accepted.length).toBeLessThanOrEqual(streamedBefore.length + 2);
         expect(r.world.enqueued.length).toBe(6 + stream.accepted.length);
         expect(stream.refused).toEqual([]);
+      }),
+  );
+
+  it.effect(
+    "goes on streaming past an enqueue a crashed instance dropped (502): only the outage stops it",
+    () =>
+      Effect.gen(function* () {
+        const r = yield* run({
+          restartable: ["postgres"],
+          stopMs: 50,
+          jobHistory: drainedWave,
+          // the wave is requests 1-6; the stream's second enqueue is answered 502
+          failRequest: (method, path, n) =>
+            method === "POST" && path === "/api/backtests" && n === 8 ? 502 : undefined,
+        });
+        expect(r.checks.filter((c) => !c.pass)).toEqual([]);
+        const { window, stream } = restartOf(r);
+        // the 502'd one was retried (same key, accepted), and more came after it
+        expect(stream.accepted.filter((j) => j.at <= window.downAt).length).toBeGreaterThan(10);
+        expect(r.world.enqueued.length).toBe(6 + stream.accepted.length);
+      }),
+  );
+
+  it.effect(
+    "FAILs jobs.enqueued when a streamed enqueue is refused (a 429 that is not QUEUE_FULL)",
+    () =>
+      Effect.gen(function* () {
+        const r = yield* run({
+          restartable: ["postgres"],
+          stopMs: 50,
+          jobHistory: drainedWave,
+          failRequest: (method, path, n) =>
+            method === "POST" && path === "/api/backtests" && n === 9 ? 429 : undefined,
+        });
+        expect(restartOf(r).stream.refused).toEqual(["429 HTTP_429"]);
+        const enqueued = checkNamed(r, "jobs.enqueued");
+        expect(enqueued.pass).toBe(false);
+        expect(enqueued.detail).toContain("429 HTTP_429");
       }),
   );
 
@@ -178,6 +233,24 @@ describe("jobs profile with a Postgres restart (in memory, on the test clock)", 
     };
     expect(
       judgeJobs(before).checks.find((x) => x.name === "pg_restart.jobs_in_flight"),
+    ).toMatchObject({ actual: 1, pass: true });
+  });
+
+  it("a job whose attempt failed for good before Postgres went down was not in flight", () => {
+    const h = cleanHistory(["1"]);
+    const at = (e: (typeof h.events)[number]) =>
+      e.kind === "finish" ? { ...e, kind: "failed" as const } : e;
+    const ev = pgEvidence(h.jobs, h.events.map(at), { downAt: 1_000, upAt: 3_000 });
+    expect(judgeJobs(ev).checks.find((x) => x.name === "pg_restart.jobs_in_flight")).toMatchObject({
+      actual: 0,
+      pass: false,
+    });
+    // retried after the restart, it was still pending then: in flight
+    const retried = [...h.events.map(at), { ...h.events[0]!, attempt: 2, at: 3_500 }];
+    expect(
+      judgeJobs(pgEvidence(h.jobs, retried, { downAt: 1_000, upAt: 3_000 })).checks.find(
+        (x) => x.name === "pg_restart.jobs_in_flight",
+      ),
     ).toMatchObject({ actual: 1, pass: true });
   });
 

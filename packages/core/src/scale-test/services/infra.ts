@@ -35,6 +35,7 @@ export class Infra extends Context.Service<
           Effect.gen(function* () {
             yield* Effect.sleep(world.options.stopMs ?? 0);
             world.down.add(name);
+            const back = Effect.sync(() => world.down.delete(name));
             const downAt = yield* Clock.currentTimeMillis;
             if (name === "redis") {
               world.cache.clear();
@@ -46,8 +47,7 @@ export class Infra extends Context.Service<
                 lock_waits: 0,
               });
             }
-            yield* Effect.sleep(downMs);
-            world.down.delete(name);
+            yield* Effect.sleep(downMs).pipe(Effect.ensuring(back));
             world.restarts.push(name);
             return { downAt, upAt: yield* Clock.currentTimeMillis };
           }),

@@ -19,8 +19,8 @@ export const response = (over: Partial<TargetResponse> & { status: number }): Ta
 /** Enqueue with an idempotency key: the same key gets the same job back; 503 while Postgres is down. */
 export const enqueue = (world: WorldState, body: unknown) => {
   if (world.down.has("postgres")) {
-    const down = response({ status: 503, errorCode: "DB_UNAVAILABLE" });
-    return { ...down, json: { error: { code: "DB_UNAVAILABLE" } } };
+    const down = response({ status: 503, errorCode: "DATABASE_UNAVAILABLE" });
+    return { ...down, json: { error: { code: "DATABASE_UNAVAILABLE" } } };
   }
   const key =
     typeof body === "object" && body !== null && "idempotencyKey" in body

@@ -39,9 +39,11 @@ export const executeStep = Effect.fn("jobsProfile.execute")(function* (
     const now = yield* Clock.currentTimeMillis;
     const elapsed = now - tracker.startedAt;
     if (waveDue(params, elapsed, waves.length)) waves.push(yield* enqueue(waves.length));
+    // read before the history: a job streamed in as the stream ends is in that history
+    const streamingBefore = streaming();
     const { jobs } = yield* jobEvidence.history;
     const ended = jobs.filter((j) => j.status === "completed" || j.status === "failed").length;
-    const more = moreWavesComing(params, elapsed) || streaming();
+    const more = moreWavesComing(params, elapsed) || streamingBefore;
     const done = jobs.length ? ended / jobs.length : 0;
     const inTime = Math.min(0.95, (now - from) / Math.max(1, planned));
     yield* progress.metric("jobs.ended_count", ended);

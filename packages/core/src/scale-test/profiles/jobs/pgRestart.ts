@@ -8,24 +8,28 @@ import { PG_DOWN_MS } from "./plan.ts";
 
 /** Two enqueues in flight at a time while the restart is under way. */
 const STREAM_LANES = 2;
-/** The most jobs the stream submits, however long the stop takes to come. */
+/** The most jobs the stream submits, and the longest it runs, however long the stop takes. */
 export const STREAM_MAX_JOBS = 1_000;
-/** Each lane's gap before a submission, and its pause after a 429 QUEUE_FULL. */
+export const STREAM_MAX_MS = 60_000;
+/** Each lane's gap before a submission, its pause after a 429 QUEUE_FULL, and the outage poll. */
 const GAP = "1 millis";
 const FULL_PAUSE = "100 millis";
+const OUTAGE_POLL = "50 millis";
 
-/** 502/503/504: Postgres (or the instance behind it) is going down; worth retrying. */
-const RETRIABLE = new Set([502, 503, 504]);
+/** What the API answers an enqueue while its Postgres is down. */
+const OUTAGE = { status: 503, code: "DATABASE_UNAVAILABLE" } as const;
 
 /**
  * Backtests streamed in, two lanes at a time, from the moment the restart is asked for
- * until Postgres is seen going down (an enqueue answered 502/503/504 or unanswered), the
- * restart has ended, or STREAM_MAX_JOBS were submitted: on a deployment whose jobs finish
- * faster than a stop takes effect, the last ones accepted are still queued or running
- * when it comes. A submission that meets the outage is retried as any enqueue is (same
- * idempotency key: the queue returns the same job), so it is accepted once Postgres is
- * back, or refused; a 429 QUEUE_FULL is the queue at its cap (jobs in flight already):
- * that lane pauses and the submission is not counted.
+ * until an enqueue is answered 503 DATABASE_UNAVAILABLE (Postgres is down), the restart
+ * has ended, STREAM_MAX_JOBS were submitted or STREAM_MAX_MS have passed: on a deployment
+ * whose jobs finish faster than a stop takes effect, the last ones accepted are still
+ * queued or running when it comes. The submission that met the outage waits for the
+ * restart to end, then is retried as any enqueue is (same idempotency key: the queue
+ * returns the same job). Any other 502/503/504 or unanswered enqueue (an instance that
+ * crashed or shed) is retried the same way, and the stream goes on. A 429 QUEUE_FULL is
+ * the queue at its cap, jobs in flight already: that lane pauses, the submission is not
+ * counted (its key is not used again).
  */
 const streamJobs = Effect.fn("jobsProfile.restartStream")(function* (
   params: RunParams,
@@ -33,51 +37,58 @@ const streamJobs = Effect.fn("jobsProfile.restartStream")(function* (
   restartEnded: () => boolean,
 ) {
   const target = yield* Target;
+  const from = yield* Clock.currentTimeMillis;
   const accepted: { id: string; at: number }[] = [];
   const refused: string[] = [];
   let queueFull = 0;
   let next = 0; // each submission its own key, a 429's too (never reused)
   let outage = false;
-  const stop = () => outage || restartEnded() || next - queueFull >= STREAM_MAX_JOBS;
+  const stop = (now: number) =>
+    outage || restartEnded() || next - queueFull >= STREAM_MAX_JOBS || now - from >= STREAM_MAX_MS;
   const accept = (id: string) =>
     Effect.gen(function* () {
       accepted.push({ id, at: yield* Clock.currentTimeMillis });
     });
-  const submit = (i: number) =>
+  /** Retried as any enqueue: accepted, or refused with why. */
+  const settle = (body: Readonly<Record<string, unknown>>) =>
     Effect.gen(function* () {
-      const body = backtestBody(params, range, target.runId, "pg", i);
-      const first = yield* Effect.result(target.post({ path: "/api/backtests", body }));
-      if (first._tag === "Success" && !RETRIABLE.has(first.success.status)) {
-        const r = first.success;
-        const id = acceptedId(r);
-        if (id !== null) return yield* accept(id);
-        if (r.status === 429) {
-          queueFull += 1;
-          return yield* Effect.sleep(FULL_PAUSE);
-        }
-        return void refused.push(refusalOf(r));
-      }
-      // Going down (or already down): no new submissions; this one rides the outage out.
-      outage = true;
       const again = yield* Effect.result(enqueueOne(body));
       if (again._tag === "Failure") return void refused.push(refusal(again.failure));
       const id = acceptedId(again.success);
       if (id === null) refused.push(refusalOf(again.success));
       else yield* accept(id);
     });
+  const submit = (i: number) =>
+    Effect.gen(function* () {
+      const body = backtestBody(params, range, target.runId, "pg", i);
+      const first = yield* Effect.result(target.post({ path: "/api/backtests", body }));
+      if (first._tag === "Failure") return yield* settle(body);
+      const r = first.success;
+      const id = acceptedId(r);
+      if (id !== null) return yield* accept(id);
+      if (r.status === 429 && r.errorCode === "QUEUE_FULL") {
+        queueFull += 1;
+        return yield* Effect.sleep(FULL_PAUSE);
+      }
+      if (r.status === OUTAGE.status && r.errorCode === OUTAGE.code) {
+        // Postgres is down: no new submissions; this one waits the restart out.
+        outage = true;
+        while (!restartEnded()) yield* Effect.sleep(OUTAGE_POLL);
+        return yield* settle(body);
+      }
+      if (r.status === 502 || r.status === 503 || r.status === 504) return yield* settle(body);
+      refused.push(refusalOf(r));
+    });
   const lane = Effect.gen(function* () {
     for (;;) {
       yield* Effect.sleep(GAP);
-      if (stop()) return;
+      if (stop(yield* Clock.currentTimeMillis)) return;
       yield* submit(next++);
     }
   });
   yield* Effect.all(
     Array.from({ length: STREAM_LANES }, () => lane),
-    {
-      concurrency: "unbounded",
-      discard: true,
-    },
+    { concurrency: "unbounded", discard: true },
   );
   return { accepted, refused, queueFull } satisfies RestartStream;
 });

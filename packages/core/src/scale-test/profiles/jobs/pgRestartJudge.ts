@@ -8,8 +8,22 @@ export const streamed = (ev: JobsEvidence) => ({
 });
 
 /**
+ * The jobs that had ended when Postgres went down: finished, or failed with no attempt
+ * started after (a failed attempt retried later was not the job's end).
+ */
+const endedBefore = (events: JobsEvidence["history"]["events"], downAt: number) => {
+  const ended = new Set(
+    events
+      .filter((e) => (e.kind === "finish" || e.kind === "failed") && e.at < downAt)
+      .map((e) => e.jobId),
+  );
+  for (const e of events) if (e.kind === "start" && e.at >= downAt) ended.delete(e.jobId);
+  return ended;
+};
+
+/**
  * Postgres restarted mid-run: it must have hit jobs in flight (accepted before it went
- * down, not finished then), or it proved nothing; the history checks (lost = 0,
+ * down, not ended then: queued or running), or it proved nothing; the history checks (lost = 0,
  * duplicates = 0) then judge what it did to them. The first wave was accepted before the
  * restart was asked for; a streamed job counts when its 202 arrived by `downAt` (Postgres
  * accepts nothing while it is down). Not restartable: "not measured", and no check.
@@ -26,13 +40,10 @@ export const judgePgRestart = (ev: JobsEvidence): ProfileResult => {
   }
   const { downAt, upAt } = r.window;
   const arrivals = r.stream?.accepted ?? [];
-  const before = [
-    ...(ev.waves[0]?.accepted ?? []),
-    ...arrivals.filter((j) => j.at <= downAt).map((j) => j.id),
-  ];
-  const finished = new Set(
-    ev.history.events.filter((e) => e.kind === "finish" && e.at < downAt).map((e) => e.jobId),
-  );
+  const wave = ev.waves[0]?.accepted ?? [];
+  const streamedBefore = arrivals.filter((j) => j.at <= downAt).map((j) => j.id);
+  const before = [...wave, ...streamedBefore];
+  const finished = endedBefore(ev.history.events, downAt);
   const inFlight = before.filter((id) => !finished.has(id)).length;
   const done = before.length - inFlight;
   return {
@@ -43,7 +54,7 @@ export const judgePgRestart = (ev: JobsEvidence): ProfileResult => {
         ">= 1 job accepted and not finished when Postgres went down",
         inFlight,
         atLeast(1),
-        `${done} of ${before.length} jobs accepted before it had finished before it (${arrivals.length} streamed in while it was asked for)`,
+        `accepted before it: ${wave.length} of the first wave and ${streamedBefore.length} of the ${arrivals.length} streamed in; ${done} of those had ended by then`,
       ),
     ],
     metrics: {
