@@ -73,14 +73,23 @@ export const lastWords = (tail: readonly string[]): string => {
   return [...tail].reverse().find((l) => l.trim() !== "") ?? "no output";
 };
 
+/**
+ * A child's environment: our defaults (the compile cache, `defaults`), which the
+ * operator's own environment overrides, which what the caller sets overrides in turn.
+ */
+export const childEnv = (
+  defaults: Readonly<Record<string, string>> = {},
+  env: Readonly<Record<string, string | undefined>> = {},
+): NodeJS.ProcessEnv => ({
+  NODE_COMPILE_CACHE: COMPILE_CACHE_DIR,
+  ...defaults,
+  ...process.env,
+  ...env,
+});
+
 export const spawnChild = (options: ChildOptions): Child => {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry], {
-    env: {
-      NODE_COMPILE_CACHE: COMPILE_CACHE_DIR,
-      ...options.envDefaults,
-      ...process.env,
-      ...options.env,
-    },
+    env: childEnv(options.envDefaults, options.env),
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   const tail: string[] = [];

@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { connect, DEFAULT_DATABASE_URL, ensureDatabase } from "@scaleproof/db/client";
 import { migrate } from "@scaleproof/db/migrate";
-import { ChildStartFailed, COMPILE_CACHE_DIR } from "./child.ts";
+import { ChildStartFailed, childEnv } from "./child.ts";
 import { type Cluster, MAX_INSTANCES, startCluster } from "./cluster.ts";
 import { ensureServices } from "./services.ts";
 
@@ -150,11 +150,7 @@ if (!values["no-run"]) {
       [CLI_ENTRY, "run", "--profile", profile, ...length, "--target", cluster.url, "--json", json],
       {
         stdio: "inherit",
-        env: {
-          NODE_COMPILE_CACHE: COMPILE_CACHE_DIR,
-          ...process.env,
-          SCALEPROOF_TOKEN: adminToken,
-        },
+        env: childEnv({}, { SCALEPROOF_TOKEN: adminToken }),
       },
     );
     cli.on("exit", resolve);
