@@ -27,6 +27,16 @@ const drainedWave = (ids: readonly string[]) => {
   return { jobs: h.jobs, events: h.events.map((e) => ({ ...e, at: e.at + shift(e.jobId) })) };
 };
 
+/** Postgres down 50 ms after it is asked to, the wave drained; the n-th enqueue answered `status`. */
+const runAnswering = (n: number, status: number) =>
+  run({
+    restartable: ["postgres"],
+    stopMs: 50,
+    jobHistory: drainedWave,
+    failRequest: (method, path, k) =>
+      method === "POST" && path === "/api/backtests" && k === n ? status : undefined,
+  });
+
 /** A one-wave jobs evidence with a Postgres restart and no stream, around `events`. */
 const pgEvidence = (
   jobs: JobsEvidence["history"]["jobs"],
@@ -96,14 +106,8 @@ describe("jobs profile with a Postgres restart (in memory, on the test clock)", 
     "goes on streaming past an enqueue a crashed instance dropped (502): only the outage stops it",
     () =>
       Effect.gen(function* () {
-        const r = yield* run({
-          restartable: ["postgres"],
-          stopMs: 50,
-          jobHistory: drainedWave,
-          // the wave is requests 1-6; the stream's second enqueue is answered 502
-          failRequest: (method, path, n) =>
-            method === "POST" && path === "/api/backtests" && n === 8 ? 502 : undefined,
-        });
+        // the wave is enqueues 1-6; the stream's second is answered 502
+        const r = yield* runAnswering(8, 502);
         expect(r.checks.filter((c) => !c.pass)).toEqual([]);
         const { window, stream } = restartOf(r);
         // the 502'd one was retried (same key, accepted), and more came after it
@@ -116,13 +120,7 @@ describe("jobs profile with a Postgres restart (in memory, on the test clock)", 
     "FAILs jobs.enqueued when a streamed enqueue is refused (a 429 that is not QUEUE_FULL)",
     () =>
       Effect.gen(function* () {
-        const r = yield* run({
-          restartable: ["postgres"],
-          stopMs: 50,
-          jobHistory: drainedWave,
-          failRequest: (method, path, n) =>
-            method === "POST" && path === "/api/backtests" && n === 9 ? 429 : undefined,
-        });
+        const r = yield* runAnswering(9, 429);
         expect(restartOf(r).stream.refused).toEqual(["429 HTTP_429"]);
         const enqueued = checkNamed(r, "jobs.enqueued");
         expect(enqueued.pass).toBe(false);
