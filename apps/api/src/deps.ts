@@ -43,26 +43,42 @@ export interface InstanceDeps {
 }
 
 /**
- * Runs `first` (the boot's first statement) until Postgres answers it: while Postgres is
- * down or starting, waits DB_BOOT_WAIT_S at most, saying so once, instead of exiting to
- * be restarted into the same outage. Any other failure, or the wait running out, throws.
+ * Failures that mean Postgres is not there yet at boot (down, starting, restarting, its
+ * socket file or route not back yet), worth waiting out; a wrong password, an unknown
+ * host or a refused database fail at once.
  */
-const untilPostgres = async (env: InstanceEnv, log: Logger, first: () => Promise<void>) => {
+const BOOT_WAIT_CODES = new Set(["ENOENT", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);
+const notUpYet = (error: unknown): boolean =>
+  dependencyDown(error) === "postgres" ||
+  BOOT_WAIT_CODES.has(String((error as { code?: unknown } | null)?.code));
+
+/**
+ * Runs `steps` (the boot's database steps) until Postgres answers them: while Postgres
+ * is down or starting, waits DB_BOOT_WAIT_S at most, saying so once, instead of exiting
+ * to be restarted into the same outage. Any other failure, or the wait running out,
+ * throws (logged first: the platform reports a dying instance's last log line).
+ */
+const untilPostgres = async (env: InstanceEnv, log: Logger, steps: () => Promise<void>) => {
   const deadline = Date.now() + env.DB_BOOT_WAIT_S * 1000;
   for (let attempt = 1; ; attempt++) {
     try {
-      await first();
+      await steps();
       if (attempt > 1) log.info({ event: "db_boot_ready", attempt }, "Postgres available: booting");
       return;
     } catch (error) {
-      if (dependencyDown(error) !== "postgres" || Date.now() >= deadline) throw error;
+      const code = (error as { code?: unknown }).code;
+      if (!notUpYet(error) || Date.now() >= deadline) {
+        log.error(
+          { event: "db_boot_failed", code, attempt, err: error },
+          notUpYet(error)
+            ? `Postgres still unavailable after ${env.DB_BOOT_WAIT_S} s (DB_BOOT_WAIT_S): giving up`
+            : "Postgres refused the boot",
+        );
+        throw error;
+      }
       if (attempt === 1) {
         log.warn(
-          {
-            event: "db_boot_wait",
-            code: (error as { code?: unknown }).code,
-            waitS: env.DB_BOOT_WAIT_S,
-          },
+          { event: "db_boot_wait", code, waitS: env.DB_BOOT_WAIT_S },
           "Postgres unavailable at boot: waiting for it",
         );
       }
@@ -81,7 +97,6 @@ export const openInstanceDeps = async (
   log: Logger,
 ): Promise<InstanceDeps> => {
   const metrics = createMetrics(identity);
-  await untilPostgres(env, log, () => ensureDatabase(env.DATABASE_URL));
   const sql = watchPoolExhaustion(
     countQueries(
       connect(env.DATABASE_URL, {
@@ -95,7 +110,12 @@ export const openInstanceDeps = async (
     ),
     metrics.registry,
   );
-  await migrate(sql);
+  // Both waited for while Postgres is not up yet (a retried migration is safe: one
+  // transaction under an advisory lock); the pool reconnects by itself.
+  await untilPostgres(env, log, async () => {
+    await ensureDatabase(env.DATABASE_URL, { connectTimeoutSec: env.DB_CONNECT_TIMEOUT_S });
+    await migrate(sql);
+  });
   // One Redis (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES). Commands fail at once
   // while Redis is unreachable (503 REDIS_UNAVAILABLE); the subscriber queues its
   // SUBSCRIBEs until connected and re-subscribes after every reconnect, so wake-ups

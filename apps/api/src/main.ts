@@ -15,7 +15,12 @@ import { ScaleTestCoordinator } from "./scaleTest/coordinator.ts";
 const env = loadInstanceEnv();
 const identity = resolveIdentity(env);
 const log = createLogger(identity, env.LOG_LEVEL);
+// While it boots (it may wait for Postgres), a parent gone ends the process at once:
+// nothing is open yet that a clean stop would release. Once up, `stop` takes over.
+const orphanedWhileBooting = () => process.exit(1);
+if (process.send) process.once("disconnect", orphanedWhileBooting);
 const deps = await openInstanceDeps(env, identity, log);
+process.off("disconnect", orphanedWhileBooting);
 const scaleTests = new ScaleTestCoordinator(deps);
 const jobs = new JobWorker(deps);
 await jobs.start();

@@ -37,13 +37,20 @@ export const connect = (url: string, options: ConnectOptions = {}): Sql =>
  * Creates the database named in `url` when it does not exist yet (connecting to the
  * server's `postgres` database to do it). Safe to call from many processes at once.
  */
-export const ensureDatabase = async (url: string): Promise<void> => {
+export const ensureDatabase = async (
+  url: string,
+  options: { readonly connectTimeoutSec?: number } = {},
+): Promise<void> => {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1));
   if (!name) throw new Error("DATABASE_URL names no database");
   const admin = new URL(url);
   admin.pathname = "/postgres";
-  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+  const sql = postgres(admin.toString(), {
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: options.connectTimeoutSec ?? 30,
+  });
   try {
     const [row] = await sql`select 1 as ok from pg_database where datname = ${name}`;
     if (row) return;

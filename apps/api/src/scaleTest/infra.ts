@@ -24,13 +24,21 @@ export const infraLayer = (env: InstanceEnv): Layer.Layer<Infra> => {
         Effect.promise(async () => {
           if (!url || !token || !may(name)) throw new Error(`the platform may not restart ${name}`);
           const path = `/services/${name}/restart`;
+          const limitMs = downMs + RESTART_ANSWER_MS;
           const res = await fetch(new URL(path, url), {
             method: "POST",
             headers: { "content-type": "application/json", [HEADERS.controlToken]: token },
             body: JSON.stringify({ downMs }),
             // the platform answers once it is back (it waits up to 30 s for that): a
             // platform that never answers ends the step, not the run's patience
-            signal: AbortSignal.timeout(downMs + RESTART_ANSWER_MS),
+            signal: AbortSignal.timeout(limitMs),
+          }).catch((error: unknown) => {
+            const timedOut = error instanceof Error && error.name === "TimeoutError";
+            throw new Error(
+              timedOut
+                ? `the platform did not answer POST ${path} within ${limitMs / 1000} s`
+                : `the platform's POST ${path} failed: ${error instanceof Error ? error.message : String(error)}`,
+            );
           });
           if (!res.ok) {
             throw new Error(`the platform refused POST ${path}: ${res.status} ${await res.text()}`);

@@ -13,10 +13,12 @@ import { type PrivateServer, startPrivatePostgres } from "../support/privateServ
  * back-off of up to 5 s, so up to that much longer down after Postgres was back).
  */
 let pg: PrivateServer | undefined;
-let c: TestCluster | undefined;
+let booting: Promise<TestCluster | undefined> | undefined;
 
 afterAll(async () => {
-  await c?.close();
+  // the cluster is closed even when the test failed before it had booted
+  await pg?.start().catch(() => {});
+  await (await booting)?.close();
   await pg?.close();
 });
 
@@ -35,7 +37,7 @@ describe("an instance booting while Postgres is down", () => {
     pg = await startPrivatePostgres();
     await pg.stop();
     let failed: unknown;
-    const booting = startTestCluster("boot-wait", {
+    booting = startTestCluster("boot-wait", {
       instances: 1,
       env: { DATABASE_URL: `${pg.url}/sp_boot_wait`, DB_BOOT_WAIT_S: "60" },
     }).catch((error: unknown) => {
@@ -47,7 +49,7 @@ describe("an instance booting while Postgres is down", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     await pg.start();
-    c = await booting;
+    const c = await booting;
     expect(failed).toBeUndefined();
     expect(logged("db_boot_wait")).toBe(true);
     expect(logged("db_boot_ready")).toBe(true);

@@ -128,6 +128,26 @@ describe("jobs profile with a Postgres restart (in memory, on the test clock)", 
       }),
   );
 
+  it.effect(
+    "an enqueue first dropped (502), whose retries run into a long outage, waits it out",
+    () =>
+      Effect.gen(function* () {
+        // down at once, for 20 s: longer than an enqueue's own retries (~6 s); the
+        // stream's first enqueues and their immediate retries are dropped (502)
+        const r = yield* run({
+          restartable: ["postgres"],
+          downMs: 20_000,
+          failRequest: (method, path, k) =>
+            method === "POST" && path === "/api/backtests" && k >= 7 && k <= 10 ? 502 : undefined,
+        });
+        const { stream } = restartOf(r);
+        expect(stream.refused).toEqual([]);
+        expect(stream.accepted.length).toBeGreaterThanOrEqual(1);
+        expect(checkNamed(r, "jobs.enqueued").pass).toBe(true);
+        expect(r.metrics["pg_restart.down_ms"]).toBe(20_000);
+      }),
+  );
+
   it.effect("FAILs naming the check when a streamed job is lost across the restart", () =>
     Effect.gen(function* () {
       const r = yield* run({
@@ -243,6 +263,17 @@ describe("jobs profile with a Postgres restart (in memory, on the test clock)", 
       actual: 0,
       pass: false,
     });
+    // its retry had started before the restart and was still running then: in flight
+    const running = [
+      ...h.events.map(at),
+      { ...h.events[0]!, attempt: 2, at: 900 },
+      { ...h.events[1]!, attempt: 2, at: 3_500 },
+    ];
+    expect(
+      judgeJobs(pgEvidence(h.jobs, running, { downAt: 1_000, upAt: 3_000 })).checks.find(
+        (x) => x.name === "pg_restart.jobs_in_flight",
+      ),
+    ).toMatchObject({ actual: 1, pass: true });
     // retried after the restart, it was still pending then: in flight
     const retried = [...h.events.map(at), { ...h.events[0]!, attempt: 2, at: 3_500 }];
     expect(

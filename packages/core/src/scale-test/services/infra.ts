@@ -47,7 +47,7 @@ export class Infra extends Context.Service<
                 lock_waits: 0,
               });
             }
-            yield* Effect.sleep(downMs).pipe(Effect.ensuring(back));
+            yield* Effect.sleep(world.options.downMs ?? downMs).pipe(Effect.ensuring(back));
             world.restarts.push(name);
             return { downAt, upAt: yield* Clock.currentTimeMillis };
           }),

@@ -48,6 +48,8 @@ export interface WorldOptions {
   readonly restartable?: readonly ("redis" | "postgres")[];
   /** How long a restart's stop takes to bring it down once asked for (default 0). */
   readonly stopMs?: number;
+  /** How long a restart keeps it down (default: what the run asked for). */
+  readonly downMs?: number;
   /** After a Redis restart the instances forget the lease: each miss fetches on its own. */
   readonly stampedeAfterRestart?: boolean;
   /** The database behind the instances (connection limits, pools, plans): healthy by default. */

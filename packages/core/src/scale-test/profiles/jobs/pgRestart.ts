@@ -8,7 +8,10 @@ import { PG_DOWN_MS } from "./plan.ts";
 
 /** Two enqueues in flight at a time while the restart is under way. */
 const STREAM_LANES = 2;
-/** The most jobs the stream submits, and the longest it runs, however long the stop takes. */
+/**
+ * The most jobs the stream submits, and the longest it goes on submitting, however long
+ * the stop takes (a submission that met the outage then waits for the restart's end).
+ */
 export const STREAM_MAX_JOBS = 1_000;
 export const STREAM_MAX_MS = 60_000;
 /** Each lane's gap before a submission, its pause after a 429 QUEUE_FULL, and the outage poll. */
@@ -49,11 +52,28 @@ const streamJobs = Effect.fn("jobsProfile.restartStream")(function* (
     Effect.gen(function* () {
       accepted.push({ id, at: yield* Clock.currentTimeMillis });
     });
-  /** Retried as any enqueue: accepted, or refused with why. */
-  const settle = (body: Readonly<Record<string, unknown>>) =>
+  /** Waits until the restart has ended (bounded: its call has a timeout). */
+  const restartOver = Effect.gen(function* () {
+    while (!restartEnded()) yield* Effect.sleep(OUTAGE_POLL);
+  });
+  /**
+   * Retried as any enqueue: accepted, or refused with why; retries that ran into the
+   * outage (503 DATABASE_UNAVAILABLE) wait for the restart to end and go again.
+   */
+  const settle = (body: Readonly<Record<string, unknown>>): Effect.Effect<void, never, Target> =>
     Effect.gen(function* () {
       const again = yield* Effect.result(enqueueOne(body));
-      if (again._tag === "Failure") return void refused.push(refusal(again.failure));
+      if (again._tag === "Failure") {
+        const f = again.failure;
+        const down =
+          f._tag === "TargetUnavailable" && f.status === OUTAGE.status && f.code === OUTAGE.code;
+        if (down && !restartEnded()) {
+          outage = true;
+          yield* restartOver;
+          return yield* settle(body);
+        }
+        return void refused.push(refusal(f));
+      }
       const id = acceptedId(again.success);
       if (id === null) refused.push(refusalOf(again.success));
       else yield* accept(id);
@@ -73,7 +93,7 @@ const streamJobs = Effect.fn("jobsProfile.restartStream")(function* (
       if (r.status === OUTAGE.status && r.errorCode === OUTAGE.code) {
         // Postgres is down: no new submissions; this one waits the restart out.
         outage = true;
-        while (!restartEnded()) yield* Effect.sleep(OUTAGE_POLL);
+        yield* restartOver;
         return yield* settle(body);
       }
       if (r.status === 502 || r.status === 503 || r.status === 504) return yield* settle(body);

@@ -8,16 +8,25 @@ export const streamed = (ev: JobsEvidence) => ({
 });
 
 /**
- * The jobs that had ended when Postgres went down: finished, or failed with no attempt
- * started after (a failed attempt retried later was not the job's end).
+ * The jobs that had ended when Postgres went down: their last event before it was a
+ * finish or a failure, and no attempt started after it (a failed attempt retried, before
+ * or after, was not the job's end).
  */
 const endedBefore = (events: JobsEvidence["history"]["events"], downAt: number) => {
-  const ended = new Set(
-    events
-      .filter((e) => (e.kind === "finish" || e.kind === "failed") && e.at < downAt)
-      .map((e) => e.jobId),
-  );
-  for (const e of events) if (e.kind === "start" && e.at >= downAt) ended.delete(e.jobId);
+  const last = new Map<string, JobsEvidence["history"]["events"][number]>();
+  const startedAfter = new Set<string>();
+  for (const e of events) {
+    if (e.at >= downAt) {
+      if (e.kind === "start") startedAfter.add(e.jobId);
+      continue;
+    }
+    const seen = last.get(e.jobId);
+    if (!seen || e.at >= seen.at) last.set(e.jobId, e);
+  }
+  const ended = new Set<string>();
+  for (const [jobId, e] of last) {
+    if ((e.kind === "finish" || e.kind === "failed") && !startedAfter.has(jobId)) ended.add(jobId);
+  }
   return ended;
 };
 
