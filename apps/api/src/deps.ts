@@ -48,9 +48,13 @@ export interface InstanceDeps {
  * host or a refused database fail at once.
  */
 const BOOT_WAIT_CODES = new Set(["ENOENT", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);
-const notUpYet = (error: unknown): boolean =>
-  dependencyDown(error) === "postgres" ||
-  BOOT_WAIT_CODES.has(String((error as { code?: unknown } | null)?.code));
+/** Only from reaching the server: a migrations file missing (ENOENT too) is no outage. */
+const NETWORK_CALLS = new Set(["connect", "getaddrinfo", "write"]);
+const notUpYet = (error: unknown): boolean => {
+  if (dependencyDown(error) === "postgres") return true;
+  const e = error as { code?: unknown; syscall?: unknown } | null;
+  return BOOT_WAIT_CODES.has(String(e?.code)) && NETWORK_CALLS.has(String(e?.syscall));
+};
 
 /**
  * Runs `steps` (the boot's database steps) until Postgres answers them: while Postgres

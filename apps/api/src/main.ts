@@ -15,12 +15,15 @@ import { ScaleTestCoordinator } from "./scaleTest/coordinator.ts";
 const env = loadInstanceEnv();
 const identity = resolveIdentity(env);
 const log = createLogger(identity, env.LOG_LEVEL);
-// While it boots (it may wait for Postgres), a parent gone ends the process at once:
-// nothing is open yet that a clean stop would release. Once up, `stop` takes over.
-const orphanedWhileBooting = () => process.exit(1);
-if (process.send) process.once("disconnect", orphanedWhileBooting);
+// Started by the local cluster: when it goes away (even killed), so do we. While it
+// boots (it may wait for Postgres) the process just ends: nothing is open yet that a
+// clean stop would release; once up, `stop` lets requests finish and releases everything.
+let booted = false;
+if (process.send) {
+  if (!process.connected) process.exit(1);
+  process.on("disconnect", () => (booted ? void stop("parent-gone") : process.exit(1)));
+}
 const deps = await openInstanceDeps(env, identity, log);
-process.off("disconnect", orphanedWhileBooting);
 const scaleTests = new ScaleTestCoordinator(deps);
 const jobs = new JobWorker(deps);
 await jobs.start();
@@ -87,5 +90,4 @@ const stop = async (signal: string) => {
 };
 process.on("SIGTERM", () => void stop("SIGTERM"));
 process.on("SIGINT", () => void stop("SIGINT"));
-// Started by the local cluster: when it goes away (even killed), so do we.
-if (process.send) process.on("disconnect", () => void stop("parent-gone"));
+booted = true;

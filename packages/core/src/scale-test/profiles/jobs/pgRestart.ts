@@ -57,18 +57,19 @@ const streamJobs = Effect.fn("jobsProfile.restartStream")(function* (
     while (!restartEnded()) yield* Effect.sleep(OUTAGE_POLL);
   });
   /**
-   * Retried as any enqueue: accepted, or refused with why; retries that ran into the
-   * outage (503 DATABASE_UNAVAILABLE) wait for the restart to end and go again.
+   * Retried as any enqueue: accepted, or refused with why; retries that all failed while
+   * the restart was under way wait for its end and go once more.
    */
   const settle = (body: Readonly<Record<string, unknown>>): Effect.Effect<void, never, Target> =>
     Effect.gen(function* () {
       const again = yield* Effect.result(enqueueOne(body));
       if (again._tag === "Failure") {
         const f = again.failure;
-        const down =
-          f._tag === "TargetUnavailable" && f.status === OUTAGE.status && f.code === OUTAGE.code;
-        if (down && !restartEnded()) {
-          outage = true;
+        if (!restartEnded()) {
+          // still going down or coming back: wait for the restart's end, then once more
+          const down =
+            f._tag === "TargetUnavailable" && f.status === OUTAGE.status && f.code === OUTAGE.code;
+          if (down) outage = true;
           yield* restartOver;
           return yield* settle(body);
         }
