@@ -258,6 +258,13 @@ describe("jobs profile with a Postgres restart (in memory, on the test clock)", 
     const h = cleanHistory(["1"]);
     const at = (e: (typeof h.events)[number]) =>
       e.kind === "finish" ? { ...e, kind: "failed" as const } : e;
+    const start = {
+      jobId: "1",
+      attempt: 2,
+      kind: "start",
+      instanceId: "i2",
+      bootId: "b2",
+    } as const;
     const ev = pgEvidence(h.jobs, h.events.map(at), { downAt: 1_000, upAt: 3_000 });
     expect(judgeJobs(ev).checks.find((x) => x.name === "pg_restart.jobs_in_flight")).toMatchObject({
       actual: 0,
@@ -266,8 +273,8 @@ describe("jobs profile with a Postgres restart (in memory, on the test clock)", 
     // its retry had started before the restart and was still running then: in flight
     const running = [
       ...h.events.map(at),
-      { ...h.events[0]!, attempt: 2, at: 900 },
-      { ...h.events[1]!, attempt: 2, at: 3_500 },
+      { ...start, at: 900 },
+      { ...start, kind: "finish" as const, at: 3_500 },
     ];
     expect(
       judgeJobs(pgEvidence(h.jobs, running, { downAt: 1_000, upAt: 3_000 })).checks.find(
@@ -275,7 +282,7 @@ describe("jobs profile with a Postgres restart (in memory, on the test clock)", 
       ),
     ).toMatchObject({ actual: 1, pass: true });
     // retried after the restart, it was still pending then: in flight
-    const retried = [...h.events.map(at), { ...h.events[0]!, attempt: 2, at: 3_500 }];
+    const retried = [...h.events.map(at), { ...start, at: 3_500 }];
     expect(
       judgeJobs(pgEvidence(h.jobs, retried, { downAt: 1_000, upAt: 3_000 })).checks.find(
         (x) => x.name === "pg_restart.jobs_in_flight",
