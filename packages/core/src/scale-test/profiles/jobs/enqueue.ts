@@ -10,7 +10,8 @@ const backoff = Schedule.exponential("200 millis").pipe(
   Schedule.upTo({ times: 5 }),
 );
 
-const RETRIABLE = new Set([502, 503, 504]);
+/** 502/503/504: an instance died mid-request, shed, or its dependency is down; worth retrying. */
+export const RETRIABLE: ReadonlySet<number> = new Set([502, 503, 504]);
 
 const idOf = (json: unknown): string | null =>
   typeof json === "object" && json !== null && "id" in json && typeof json.id === "string"
@@ -35,9 +36,13 @@ export const enqueueOne = (body: Readonly<Record<string, unknown>>) =>
     ),
   );
 
+/** A final answer other than 202, in words: its status and error code. */
+export const refusalOf = (r: { readonly status: number; readonly errorCode: string | null }) =>
+  `${r.status} ${r.errorCode ?? ""}`.trim();
+
 export const refusal = (e: TargetUnavailable | TargetUnreachable) =>
   e._tag === "TargetUnavailable"
-    ? `${e.status} ${e.code ?? ""}`.trim()
+    ? refusalOf({ status: e.status, errorCode: e.code })
     : `unreachable: ${e.message}`;
 
 /**
@@ -67,9 +72,6 @@ export const backtestBody = (
 /** A final answer: the job's id when the queue accepted it (202), else why not. */
 export const acceptedId = (r: { readonly status: number; readonly json: unknown }) =>
   r.status === 202 ? idOf(r.json) : null;
-
-export const refusalOf = (r: { readonly status: number; readonly errorCode: string | null }) =>
-  `${r.status} ${r.errorCode ?? ""}`.trim();
 
 /** Wave `w`: `params.jobs` backtests at once (10 in flight); every refusal is kept, none dropped. */
 export const enqueueWave = Effect.fn("jobsProfile.enqueueWave")(function* (

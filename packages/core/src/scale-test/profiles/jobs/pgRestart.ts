@@ -2,7 +2,7 @@ import { Clock, Effect, Fiber } from "effect";
 import type { RunParams } from "../../schema.ts";
 import { Infra } from "../../services/infra.ts";
 import { Target } from "../../services/target.ts";
-import { acceptedId, backtestBody, enqueueOne, refusal, refusalOf } from "./enqueue.ts";
+import { acceptedId, backtestBody, enqueueOne, RETRIABLE, refusal, refusalOf } from "./enqueue.ts";
 import type { PgRestart, RestartStream } from "./evidence.ts";
 import { PG_DOWN_MS } from "./plan.ts";
 
@@ -14,10 +14,9 @@ const STREAM_LANES = 2;
  */
 export const STREAM_MAX_JOBS = 1_000;
 export const STREAM_MAX_MS = 60_000;
-/** Each lane's gap before a submission, its pause after a 429 QUEUE_FULL, and the outage poll. */
+/** Each lane's gap before a submission, and its pause after a 429 QUEUE_FULL. */
 const GAP = "1 millis";
 const FULL_PAUSE = "100 millis";
-const OUTAGE_POLL = "50 millis";
 
 /** What the API answers an enqueue while its Postgres is down. */
 const OUTAGE = { status: 503, code: "DATABASE_UNAVAILABLE" } as const;
@@ -37,9 +36,12 @@ const OUTAGE = { status: 503, code: "DATABASE_UNAVAILABLE" } as const;
 const streamJobs = Effect.fn("jobsProfile.restartStream")(function* (
   params: RunParams,
   range: { readonly start: string; readonly end: string },
-  restartEnded: () => boolean,
+  restart: Fiber.Fiber<unknown>,
 ) {
   const target = yield* Target;
+  const restartEnded = () => restart.pollUnsafe() !== undefined;
+  /** Waits until the restart has ended (bounded: its call has a timeout). */
+  const restartOver = Fiber.await(restart);
   const from = yield* Clock.currentTimeMillis;
   const accepted: { id: string; at: number }[] = [];
   const refused: string[] = [];
@@ -52,10 +54,6 @@ const streamJobs = Effect.fn("jobsProfile.restartStream")(function* (
     Effect.gen(function* () {
       accepted.push({ id, at: yield* Clock.currentTimeMillis });
     });
-  /** Waits until the restart has ended (bounded: its call has a timeout). */
-  const restartOver = Effect.gen(function* () {
-    while (!restartEnded()) yield* Effect.sleep(OUTAGE_POLL);
-  });
   /**
    * Retried as any enqueue: accepted, or refused with why; retries that all failed while
    * the restart was under way wait for its end and go once more.
@@ -97,7 +95,7 @@ const streamJobs = Effect.fn("jobsProfile.restartStream")(function* (
         yield* restartOver;
         return yield* settle(body);
       }
-      if (r.status === 502 || r.status === 503 || r.status === 504) return yield* settle(body);
+      if (RETRIABLE.has(r.status)) return yield* settle(body);
       refused.push(refusalOf(r));
     });
   const lane = Effect.gen(function* () {
@@ -128,17 +126,8 @@ export const pgRestartStep = Effect.fn("jobsProfile.pgRestart")(function* (
   if (!infra.restartable.postgres) {
     return { notRun: "the platform may not restart Postgres", window: null } satisfies PgRestart;
   }
-  let ended = false;
-  const restarting = yield* Effect.forkChild(
-    infra.restart("postgres", PG_DOWN_MS).pipe(
-      Effect.ensuring(
-        Effect.sync(() => {
-          ended = true;
-        }),
-      ),
-    ),
-  );
-  const stream = yield* streamJobs(params, range, () => ended);
+  const restarting = yield* Effect.forkChild(infra.restart("postgres", PG_DOWN_MS));
+  const stream = yield* streamJobs(params, range, restarting);
   const window = yield* Fiber.join(restarting);
   return { notRun: null, window, stream } satisfies PgRestart;
 });

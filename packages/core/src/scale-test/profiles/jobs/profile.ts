@@ -84,22 +84,13 @@ const runJobs = Effect.fn("jobsProfile")(function* (params: RunParams) {
     // execute (Postgres restarted as it starts, when asked, jobs streaming in until it
     // goes down: some are in flight). The execute step ends only after the stream has.
     yield* tracker.at("execute");
-    const pg = { ended: false };
-    const restarting = yield* Effect.forkChild(
-      pgRestartStep(params, range).pipe(
-        Effect.ensuring(
-          Effect.sync(() => {
-            pg.ended = true;
-          }),
-        ),
-      ),
-    );
+    const restarting = yield* Effect.forkChild(pgRestartStep(params, range));
     const last = yield* executeStep(
       params,
       tracker,
       waves,
       (w) => enqueueWave(params, range, w),
-      () => !pg.ended,
+      () => restarting.pollUnsafe() === undefined,
     );
     const pgRestart = yield* Fiber.join(restarting);
 
