@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { connect, ensureDatabase, type Sql } from "@scaleproof/db/client";
 import { migrate } from "@scaleproof/db/migrate";
 import type { Logger } from "pino";
@@ -26,6 +25,7 @@ import { observeShedder } from "./metrics/shedding.ts";
 import { createProvider } from "./providers/createProvider.ts";
 import { RateLimits } from "./rateLimits/limiter.ts";
 import { openRedisClients, type RedisClient } from "./redis/client.ts";
+import { DependencyDown, ridingOutAsync } from "./scaleTest/ridingOut.ts";
 
 export interface InstanceDeps {
   readonly env: InstanceEnv;
@@ -58,37 +58,43 @@ const notUpYet = (error: unknown): boolean => {
 
 /**
  * Runs `steps` (the boot's database steps) until Postgres answers them: while Postgres
- * is down or starting, waits DB_BOOT_WAIT_S at most, saying so once, instead of exiting
- * to be restarted into the same outage. Any other failure, or the wait running out,
- * throws (logged first: the platform reports a dying instance's last log line).
+ * is down or starting, rides it out (`ridingOutAsync`, backoff up to 1 s) for
+ * DB_BOOT_WAIT_S at most, saying so once, instead of exiting to be restarted into the
+ * same outage. Any other failure, or the wait running out, throws (logged first: the
+ * platform reports a dying instance's last log line).
  */
 const untilPostgres = async (env: InstanceEnv, log: Logger, steps: () => Promise<void>) => {
-  const deadline = Date.now() + env.DB_BOOT_WAIT_S * 1000;
-  for (let attempt = 1; ; attempt++) {
+  let waited = false;
+  const saying = async () => {
     try {
       await steps();
-      if (attempt > 1) log.info({ event: "db_boot_ready", attempt }, "Postgres available: booting");
-      return;
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (!notUpYet(error) || Date.now() >= deadline) {
-        log.error(
-          { event: "db_boot_failed", code, attempt, err: error },
-          notUpYet(error)
-            ? `Postgres still unavailable after ${env.DB_BOOT_WAIT_S} s (DB_BOOT_WAIT_S): giving up`
-            : "Postgres refused the boot",
-        );
-        throw error;
-      }
-      if (attempt === 1) {
+      if (!waited && notUpYet(error)) {
+        waited = true;
         log.warn(
-          { event: "db_boot_wait", code, waitS: env.DB_BOOT_WAIT_S },
+          {
+            event: "db_boot_wait",
+            code: (error as { code?: unknown }).code,
+            waitS: env.DB_BOOT_WAIT_S,
+          },
           "Postgres unavailable at boot: waiting for it",
         );
       }
-      await sleep(250);
+      throw error;
     }
+  };
+  try {
+    await ridingOutAsync(saying, env.DB_BOOT_WAIT_S * 1000, notUpYet);
+  } catch (error) {
+    log.error(
+      { event: "db_boot_failed", err: error },
+      error instanceof DependencyDown || notUpYet(error)
+        ? `Postgres still unavailable after ${env.DB_BOOT_WAIT_S} s (DB_BOOT_WAIT_S): giving up`
+        : "Postgres refused the boot",
+    );
+    throw error;
   }
+  if (waited) log.info({ event: "db_boot_ready" }, "Postgres available: booting");
 };
 
 /**

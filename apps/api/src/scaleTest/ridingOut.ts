@@ -24,9 +24,9 @@ const whileDown = (budgetMs: number) =>
 export class DependencyDown extends Error {
   readonly dependency: "redis" | "postgres";
   override readonly cause: unknown;
-  constructor(dependency: "redis" | "postgres", cause: unknown) {
+  constructor(dependency: "redis" | "postgres", cause: unknown, budgetMs = RIDE_OUT_MS) {
     super(
-      `${dependency === "redis" ? "Redis" : "Postgres"} was unavailable for over ${RIDE_OUT_MS / 1000} s` +
+      `${dependency === "redis" ? "Redis" : "Postgres"} was unavailable for over ${budgetMs / 1000} s` +
         ` (${cause instanceof Error ? ((cause as { code?: string }).code ?? cause.name) : "error"})`,
     );
     this.dependency = dependency;
@@ -35,20 +35,30 @@ export class DependencyDown extends Error {
   }
 }
 
+/** The outages ridden out by default: whatever says Redis or Postgres is down. */
+const isDown = (error: unknown): boolean => dependencyDown(error) !== undefined;
+
 /**
  * One read or write of run state or evidence that rides out a short outage: retried with
- * backoff while the error says Redis or Postgres is down, up to RIDE_OUT_MS; any other
- * error, or an outage that lasts, is a defect naming the dependency.
+ * backoff while the error says Redis or Postgres is down (`down`), up to RIDE_OUT_MS; any
+ * other error, or an outage that lasts, is a defect naming the dependency.
  */
-export const ridingOut = <A>(f: () => Promise<A>, budgetMs = RIDE_OUT_MS): Effect.Effect<A> =>
+export const ridingOut = <A>(
+  f: () => Promise<A>,
+  budgetMs = RIDE_OUT_MS,
+  down: (error: unknown) => boolean = isDown,
+): Effect.Effect<A> =>
   Effect.tryPromise({ try: f, catch: (error) => error }).pipe(
-    Effect.retry({ schedule: whileDown(budgetMs), while: (e) => dependencyDown(e) !== undefined }),
+    Effect.retry({ schedule: whileDown(budgetMs), while: down }),
     Effect.catch((error) => {
       const down = dependencyDown(error);
-      return Effect.die(down ? new DependencyDown(down, error) : error);
+      return Effect.die(down ? new DependencyDown(down, error, budgetMs) : error);
     }),
   );
 
 /** The same for plain async code (the run's progress and its end). */
-export const ridingOutAsync = <A>(f: () => Promise<A>, budgetMs = RIDE_OUT_MS): Promise<A> =>
-  Effect.runPromise(ridingOut(f, budgetMs));
+export const ridingOutAsync = <A>(
+  f: () => Promise<A>,
+  budgetMs = RIDE_OUT_MS,
+  down: (error: unknown) => boolean = isDown,
+): Promise<A> => Effect.runPromise(ridingOut(f, budgetMs, down));
