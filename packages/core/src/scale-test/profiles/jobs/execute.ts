@@ -17,8 +17,8 @@ interface Poll {
 /**
  * Execute: poll the queue every 250 ms until every job has ended (completed or failed)
  * and none can still come (`streaming`), enqueuing a wave a minute while the duration
- * lasts in a full run; the deadline ends it
- * regardless (lost jobs are then judged). Appends each new wave to `waves`.
+ * lasts in a full run; the deadline ends it regardless (lost jobs are then judged).
+ * Appends each new wave to `waves`.
  */
 export const executeStep = Effect.fn("jobsProfile.execute")(function* (
   params: RunParams,
